@@ -1,0 +1,26 @@
+package org.bpf4j;
+
+/**
+ * The running kernel lacks something a program, map or attachment needs. The message names the
+ * feature and, where known, the first kernel version or configuration option that provides it.
+ */
+public class FeatureNotSupportedException extends BpfException {
+    private static final long serialVersionUID = 1L;
+    private final String feature;
+
+    public FeatureNotSupportedException(String feature, String detail) {
+        super(detail == null ? feature + " is not supported by this kernel"
+                : feature + " is not supported by this kernel: " + detail);
+        this.feature = feature;
+    }
+
+    public FeatureNotSupportedException(String feature, String detail, Throwable cause) {
+        this(feature, detail);
+        initCause(cause);
+    }
+
+    /** A short name of the missing feature, such as {@code "map type RINGBUF"}. */
+    public String feature() {
+        return feature;
+    }
+}
