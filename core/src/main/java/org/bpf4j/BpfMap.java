@@ -1,0 +1,393 @@
+package org.bpf4j;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.bpf4j.map.Codec;
+import org.bpf4j.map.MapView;
+import org.bpf4j.map.PerCpuView;
+import org.bpf4j.sys.Bpf;
+import org.bpf4j.sys.BpfCmd;
+import org.bpf4j.sys.Cpus;
+import org.bpf4j.sys.Errno;
+import org.bpf4j.sys.Errors;
+import org.bpf4j.sys.Fd;
+
+/**
+ * A live BPF map: owns its file descriptor. Raw operations take native {@link MemorySegment}s (or
+ * byte arrays) of the key and value sizes; {@link #view} gives a typed view over codecs.
+ *
+ * <p>Per-CPU maps ({@link MapType#perCpu()}) carry one value per possible CPU, each padded to 8
+ * bytes: {@link #valueSlotSize()} is the size of a whole per-CPU value.
+ */
+public final class BpfMap implements AutoCloseable {
+    /** Batch lookups fall back to key iteration when the kernel answers one of these. */
+    private static boolean batchUnsupported(long r) {
+        return r == -Errno.EINVAL || r == -Errno.ENOTSUPP || r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS;
+    }
+
+    private final String name;
+    private final Fd fd;
+    private final int type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final int flags;
+    private final int valueSlotSize;
+    private final MapSpec spec;
+    private volatile MemorySegment mmapped;
+    private volatile Boolean batchSupported;
+
+    BpfMap(String name, Fd fd, int type, int keySize, int valueSize, int maxEntries, int flags, MapSpec spec) {
+        this.spec = spec;
+        this.name = name;
+        this.fd = fd;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.flags = flags;
+        MapType mt = MapType.of(type);
+        this.valueSlotSize = mt != null && mt.perCpu() ? ((valueSize + 7) & ~7) * Cpus.possible() : valueSize;
+    }
+
+    /** Creates a standalone map from a spec (not part of an object). */
+    public static BpfMap create(MapSpec spec) {
+        Fd fd = Bpf.mapCreate(new Bpf.MapCreate(spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
+                spec.flags(), spec.name()));
+        return new BpfMap(spec.name(), fd, spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
+                spec.flags(), spec.copy());
+    }
+
+    /** The spec the map was created from. */
+    public MapSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The map type number; {@link #mapType()} for the enum. */
+    public int type() {
+        return type;
+    }
+
+    public MapType mapType() {
+        return MapType.of(type);
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    /** The size of one value as declared (per CPU, for per-CPU maps). */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    /** The size of the buffer a lookup fills: {@link #valueSize()}, or all CPUs' values for per-CPU maps. */
+    public int valueSlotSize() {
+        return valueSlotSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    /** The file descriptor number. */
+    public int fd() {
+        return fd.value();
+    }
+
+    private String what() {
+        return "map '" + name + "'";
+    }
+
+    private void checkKey(MemorySegment key) {
+        if (key.byteSize() < keySize) {
+            throw new IllegalArgumentException(what() + ": key of " + key.byteSize() + " bytes, needs " + keySize);
+        }
+    }
+
+    private void checkValue(MemorySegment value) {
+        if (value.byteSize() < valueSlotSize) {
+            throw new IllegalArgumentException(what() + ": value buffer of " + value.byteSize() + " bytes, needs "
+                    + valueSlotSize);
+        }
+    }
+
+    /** Looks {@code key} up into {@code value}; false if absent. Both must be native memory. */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        checkKey(key);
+        checkValue(value);
+        long r = Bpf.mapElemRaw(BpfCmd.MAP_LOOKUP_ELEM, fd.value(), keySize == 0 ? null : key, value, 0);
+        if (r == -Errno.ENOENT) return false;
+        Errors.check(r, "BPF_MAP_LOOKUP_ELEM", what());
+        return true;
+    }
+
+    /** Stores {@code value} under {@code key} with {@code BPF_ANY}, {@code BPF_NOEXIST} or {@code BPF_EXIST}. */
+    public void update(MemorySegment key, MemorySegment value, long flags) {
+        checkKey(key);
+        checkValue(value);
+        long r = Bpf.mapElemRaw(BpfCmd.MAP_UPDATE_ELEM, fd.value(), keySize == 0 ? null : key, value, flags);
+        Errors.check(r, "BPF_MAP_UPDATE_ELEM", what());
+    }
+
+    /** Deletes {@code key}; false if it was absent. */
+    public boolean delete(MemorySegment key) {
+        checkKey(key);
+        long r = Bpf.mapElemRaw(BpfCmd.MAP_DELETE_ELEM, fd.value(), key, null, 0);
+        if (r == -Errno.ENOENT) return false;
+        Errors.check(r, "BPF_MAP_DELETE_ELEM", what());
+        return true;
+    }
+
+    /** Writes the key after {@code key} (the first key if null) to {@code next}; false at the end. */
+    public boolean nextKey(MemorySegment key, MemorySegment next) {
+        long r = Bpf.mapElemRaw(BpfCmd.MAP_GET_NEXT_KEY, fd.value(), key, next, 0);
+        if (r == -Errno.ENOENT) return false;
+        Errors.check(r, "BPF_MAP_GET_NEXT_KEY", what());
+        return true;
+    }
+
+    /** Pops into {@code value} from a queue or stack, or looks up and deletes from a hash; false if empty. */
+    public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
+        long r = Bpf.mapElemRaw(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, fd.value(), key, value, 0);
+        if (r == -Errno.ENOENT) return false;
+        Errors.check(r, "BPF_MAP_LOOKUP_AND_DELETE_ELEM", what());
+        return true;
+    }
+
+    /** Byte-array lookup: the value (all CPUs' for per-CPU maps), or null if absent. */
+    public byte[] lookup(byte[] key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
+            MemorySegment.copy(key, 0, k, JAVA_BYTE, 0, Math.min(key.length, keySize));
+            MemorySegment v = arena.allocate(Math.max(valueSlotSize, 1), 8);
+            if (!lookup(k, v)) return null;
+            return v.asSlice(0, valueSlotSize).toArray(JAVA_BYTE);
+        }
+    }
+
+    /** Byte-array update. */
+    public void update(byte[] key, byte[] value, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
+            MemorySegment.copy(key, 0, k, JAVA_BYTE, 0, Math.min(key.length, keySize));
+            MemorySegment v = arena.allocate(Math.max(valueSlotSize, 1), 8);
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, Math.min(value.length, valueSlotSize));
+            update(k, v, flags);
+        }
+    }
+
+    /** Byte-array delete. */
+    public boolean delete(byte[] key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
+            MemorySegment.copy(key, 0, k, JAVA_BYTE, 0, Math.min(key.length, keySize));
+            return delete(k);
+        }
+    }
+
+    /** Every key, by {@code BPF_MAP_GET_NEXT_KEY} iteration (a snapshot; racy against BPF updates). */
+    public List<byte[]> keys() {
+        List<byte[]> out = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cur = arena.allocate(Math.max(keySize, 1), 8);
+            MemorySegment next = arena.allocate(Math.max(keySize, 1), 8);
+            MemorySegment k = null;
+            while (nextKey(k, next)) {
+                out.add(next.asSlice(0, keySize).toArray(JAVA_BYTE));
+                MemorySegment.copy(next, 0, cur, 0, keySize);
+                k = cur;
+            }
+        }
+        return out;
+    }
+
+    /** Receives a batch of entries: {@code count} keys and values, packed, in native memory. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        void accept(MemorySegment keys, MemorySegment values, int count);
+    }
+
+    /**
+     * Visits every entry in batches of up to {@code batchSize}, with {@code BPF_MAP_LOOKUP_BATCH}
+     * (or {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} when {@code delete}), falling back to key
+     * iteration on kernels or map types without batch operations. Returns the entry count.
+     */
+    public long forEachBatch(int batchSize, boolean delete, BatchConsumer consumer) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive");
+        if (!Boolean.FALSE.equals(batchSupported)) {
+            long n = batchWalk(batchSize, delete, consumer);
+            if (n >= 0) {
+                batchSupported = Boolean.TRUE;
+                return n;
+            }
+            batchSupported = Boolean.FALSE;
+        }
+        return iterWalk(batchSize, delete, consumer);
+    }
+
+    /** Batch walk; -1 if the kernel has no batch operation for this map (nothing consumed then). */
+    private long batchWalk(int batchSize, boolean delete, BatchConsumer consumer) {
+        BpfCmd cmd = delete ? BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH : BpfCmd.MAP_LOOKUP_BATCH;
+        int n = batchSize;
+        try (Arena arena = Arena.ofConfined()) {
+            int tokenSize = Math.max(keySize, 8);
+            MemorySegment in = arena.allocate(tokenSize, 8);
+            MemorySegment out = arena.allocate(tokenSize, 8);
+            MemorySegment keys = arena.allocate((long) Math.max(keySize, 1) * n, 8);
+            MemorySegment values = arena.allocate((long) Math.max(valueSlotSize, 1) * n, 8);
+            int[] count = new int[1];
+            long total = 0;
+            boolean first = true;
+            while (true) {
+                long r = Bpf.mapBatchRaw(cmd, fd.value(), first ? null : in, out, keys, values, n, 0, count);
+                if (r < 0 && r != -Errno.ENOENT) {
+                    if (first && batchUnsupported(r)) return -1;
+                    if (r == -Errno.ENOSPC && count[0] == 0) {
+                        // a hash bucket holds more entries than the batch: grow and retry
+                        n *= 2;
+                        keys = arena.allocate((long) Math.max(keySize, 1) * n, 8);
+                        values = arena.allocate((long) Math.max(valueSlotSize, 1) * n, 8);
+                        continue;
+                    }
+                    Errors.check(r, cmd.label(), what());
+                }
+                if (count[0] > 0) {
+                    consumer.accept(keys.asSlice(0, (long) keySize * count[0]),
+                            values.asSlice(0, (long) valueSlotSize * count[0]), count[0]);
+                    total += count[0];
+                }
+                if (r == -Errno.ENOENT) return total;
+                MemorySegment.copy(out, 0, in, 0, tokenSize);
+                first = false;
+            }
+        }
+    }
+
+    private long iterWalk(int batchSize, boolean delete, BatchConsumer consumer) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ks = Math.max(keySize, 1);
+            MemorySegment keys = arena.allocate((long) ks * batchSize, 8);
+            MemorySegment values = arena.allocate((long) Math.max(valueSlotSize, 1) * batchSize, 8);
+            MemorySegment next = arena.allocate(ks, 8);
+            MemorySegment prev = arena.allocate(ks, 8);
+            long total = 0;
+            boolean havePrev = false;
+            boolean more = true;
+            while (more) {
+                int c = 0;
+                while (c < batchSize) {
+                    if (!nextKey(havePrev ? prev : null, next)) {
+                        more = false;
+                        break;
+                    }
+                    MemorySegment.copy(next, 0, prev, 0, keySize);
+                    havePrev = true;
+                    MemorySegment kslot = keys.asSlice((long) keySize * c, keySize);
+                    MemorySegment vslot = values.asSlice((long) valueSlotSize * c, valueSlotSize);
+                    MemorySegment.copy(next, 0, kslot, 0, keySize);
+                    if (lookup(kslot, vslot)) c++;
+                }
+                if (delete) {
+                    for (int i = 0; i < c; i++) delete(keys.asSlice((long) keySize * i, keySize));
+                    havePrev = false; // deleted keys restart the walk from the first key
+                }
+                if (c > 0) {
+                    consumer.accept(keys.asSlice(0, (long) keySize * c), values.asSlice(0, (long) valueSlotSize * c), c);
+                    total += c;
+                }
+            }
+            return total;
+        }
+    }
+
+    /** Updates many entries at once ({@code BPF_MAP_UPDATE_BATCH}); returns how many were written. */
+    public int updateBatch(MemorySegment keys, MemorySegment values, int count, long elemFlags) {
+        int[] c = new int[1];
+        long r = Bpf.mapBatchRaw(BpfCmd.MAP_UPDATE_BATCH, fd.value(), null, null, keys, values, count, elemFlags, c);
+        Errors.check(r, "BPF_MAP_UPDATE_BATCH", what());
+        return c[0];
+    }
+
+    /** Deletes every entry: batch deletion where possible, key by key otherwise. */
+    public long clear() {
+        MapType mt = mapType();
+        if (mt == MapType.ARRAY || mt == MapType.PERCPU_ARRAY) {
+            throw new UnsupportedOperationException(what() + ": array map entries cannot be deleted");
+        }
+        return forEachBatch(1024, true, (k, v, n) -> { });
+    }
+
+    /** Makes the map read-only for user space ({@code BPF_MAP_FREEZE}). */
+    public void freeze() {
+        Bpf.mapFreeze(fd.value());
+    }
+
+    /** Pins the map at {@code path} on a bpf file system. */
+    public void pin(String path) {
+        Bpf.objPin(fd.value(), path);
+    }
+
+    /** A typed view over key and value codecs. */
+    public <K, V> MapView<K, V> view(Codec<K> key, Codec<V> value) {
+        return new MapView<>(this, key, value);
+    }
+
+    /** A typed view of a per-CPU map: each value is one {@code V} per possible CPU. */
+    public <K, V> PerCpuView<K, V> perCpuView(Codec<K> key, Codec<V> value) {
+        return new PerCpuView<>(this, key, value);
+    }
+
+    /** The map's memory for {@code BPF_F_MMAPABLE} array maps (global data), mapped on first use. */
+    public MemorySegment memory() {
+        MemorySegment m = mmapped;
+        if (m == null) {
+            synchronized (this) {
+                m = mmapped;
+                if (m == null) {
+                    if ((flags & MapSpec.F_MMAPABLE) == 0) {
+                        throw new UnsupportedOperationException(what() + " is not memory-mappable");
+                    }
+                    long size = ((long) valueSize * maxEntries + 4095) & ~4095L;
+                    boolean ro = (flags & 0x10) != 0; // BPF_F_RDONLY (user space)
+                    m = org.bpf4j.sys.Os.mmap(fd.value(), size, org.bpf4j.sys.Os.PROT_READ
+                            | (ro ? 0 : org.bpf4j.sys.Os.PROT_WRITE), 0, what());
+                    mmapped = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    synchronized void mapReadOnly(MemorySegment m) {
+        this.mmapped = m;
+    }
+
+    @Override
+    public void close() {
+        MemorySegment m;
+        synchronized (this) {
+            m = mmapped;
+            mmapped = null;
+        }
+        if (m != null) org.bpf4j.sys.Os.munmap(m);
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap(" + name + ", " + MapType.describe(type) + ", fd " + (fd.isOpen() ? fd.value() : -1) + ")";
+    }
+}

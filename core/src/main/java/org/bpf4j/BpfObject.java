@@ -1,0 +1,123 @@
+package org.bpf4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.bpf4j.link.BpfLink;
+import org.bpf4j.sys.Fd;
+
+/**
+ * A loaded object: owns every kernel object it created (maps, programs, BTF, and the links its
+ * programs made). The life cycle of a libbpf skeleton: {@link ObjectSpec#read} (open),
+ * {@link ObjectSpec#load} (load), {@link #attachAll} (attach), {@link #close} (destroy).
+ */
+public final class BpfObject implements AutoCloseable {
+    private final ObjectSpec spec;
+    private final Map<String, BpfProgram> programs;
+    private final Map<String, BpfMap> maps;
+    private final Map<String, GlobalData> globals;
+    private final Fd btf;
+    private final List<String> warnings;
+    private boolean closed;
+
+    BpfObject(ObjectSpec spec, Map<String, BpfProgram> programs, Map<String, BpfMap> maps,
+              Map<String, GlobalData> globals, Fd btf, List<String> warnings) {
+        this.spec = spec;
+        this.programs = programs;
+        this.maps = maps;
+        this.globals = globals;
+        this.btf = btf;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public ObjectSpec spec() {
+        return spec;
+    }
+
+    /** Loaded programs by name. */
+    public Map<String, BpfProgram> programs() {
+        return Collections.unmodifiableMap(programs);
+    }
+
+    public BpfProgram program(String name) {
+        BpfProgram p = programs.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(spec.file() + ": no loaded program '" + name + "' (loaded: "
+                    + String.join(", ", programs.keySet()) + ")");
+        }
+        return p;
+    }
+
+    /** Maps by name (variable name, or section name for global data). */
+    public Map<String, BpfMap> maps() {
+        return Collections.unmodifiableMap(maps);
+    }
+
+    public BpfMap map(String name) {
+        BpfMap m = maps.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException(spec.file() + ": no map '" + name + "' (maps: "
+                    + String.join(", ", maps.keySet()) + ")");
+        }
+        return m;
+    }
+
+    /** Live {@code .rodata} (read-only once loaded). */
+    public GlobalData rodata() {
+        return globals(".rodata");
+    }
+
+    /** Live {@code .data}, read and written through its memory mapping. */
+    public GlobalData data() {
+        return globals(".data");
+    }
+
+    /** Live {@code .bss}, read and written through its memory mapping. */
+    public GlobalData bss() {
+        return globals(".bss");
+    }
+
+    public GlobalData globals(String section) {
+        GlobalData g = globals.get(section);
+        if (g == null) {
+            throw new IllegalArgumentException(spec.file() + ": no memory-mapped global data section " + section
+                    + " (available: " + String.join(", ", globals.keySet()) + ")");
+        }
+        return g;
+    }
+
+    /** What went differently from a full load, e.g. the object's BTF refused by the kernel. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Attaches every loaded program whose spec says {@link ProgramSpec#autoattach()} and whose
+     * section name tells where, like a libbpf skeleton's {@code __attach}. All or nothing.
+     */
+    public List<BpfLink> attachAll() {
+        List<BpfLink> links = new ArrayList<>();
+        try {
+            for (BpfProgram p : programs.values()) {
+                if (!p.spec().autoattach()) continue;
+                if (p.spec().sectionDef().autoAttach() == SectionDef.AutoAttach.NONE) continue;
+                links.add(p.attach());
+            }
+        } catch (RuntimeException e) {
+            for (BpfLink l : links) l.close();
+            throw e;
+        }
+        return links;
+    }
+
+    /** Detaches and closes everything: links, programs, maps, BTF. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (BpfProgram p : programs.values()) p.close();
+        for (BpfMap m : maps.values()) m.close();
+        if (btf != null) btf.close();
+    }
+}

@@ -1,0 +1,568 @@
+package org.bpf4j;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bpf4j.asm.Instructions;
+import org.bpf4j.asm.Opcode;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.FuncInfo;
+import org.bpf4j.btf.LineInfo;
+import org.bpf4j.core.CoreRelocator;
+import org.bpf4j.features.Features;
+import org.bpf4j.sys.Bpf;
+import org.bpf4j.sys.Cpus;
+import org.bpf4j.sys.Errno;
+import org.bpf4j.sys.Errors;
+import org.bpf4j.sys.Fd;
+
+/**
+ * Turns an {@link ObjectSpec} into a {@link BpfObject}: CO-RE relocation (pure), then BTF, maps
+ * and programs in the kernel. All or nothing: on any failure every kernel object created so far
+ * is closed (and every pin made is removed) before the exception leaves.
+ */
+final class Loader {
+    private Loader() {}
+
+    private static final int MAX_LOG = 1 << 30;
+
+    static BpfObject load(ObjectSpec spec, LoadOptions opt) {
+        return new Loader.Run(spec, opt).run();
+    }
+
+    private static final class Run {
+        final ObjectSpec spec;
+        final LoadOptions opt;
+        final List<String> warnings = new ArrayList<>();
+        final List<AutoCloseable> created = new ArrayList<>();
+        final List<Path> pinned = new ArrayList<>();
+        final Map<String, ProgramSpec> toLoad = new LinkedHashMap<>();
+        final List<CoreRelocation> applied = new ArrayList<>();
+        Btf kernelBtf;
+
+        Run(ObjectSpec spec, LoadOptions opt) {
+            this.spec = spec;
+            this.opt = opt;
+        }
+
+        BpfObject run() {
+            if (opt.programs() != null) {
+                for (String n : opt.programs()) toLoad.put(n, spec.program(n));
+            } else {
+                for (ProgramSpec p : spec.programs().values()) if (p.autoload()) toLoad.put(p.name(), p);
+            }
+            Set<Function> functions = reachable();
+            boolean needsKernelBtf = false;
+            for (Function.CoreSite s : spec.coreSites()) needsKernelBtf |= functions.contains(s.function());
+            for (ProgramSpec p : toLoad.values()) {
+                needsKernelBtf |= (p.sectionDef().flags() & SectionDef.ATTACH_BTF) != 0;
+            }
+            if (needsKernelBtf) kernelBtf = opt.targetBtf() != null ? opt.targetBtf() : Btf.kernel();
+            // pure work first: a CO-RE failure leaves nothing to clean up
+            Map<Function, Instructions> code = CoreApplier.apply(spec, kernelBtf == null ? List.of() : List.of(kernelBtf),
+                    functions, applied);
+            try {
+                Fd btfFd = loadBtf();
+                Map<String, BpfMap> maps = createMaps(btfFd);
+                Map<String, BpfProgram> programs = new LinkedHashMap<>();
+                for (ProgramSpec p : toLoad.values()) {
+                    BpfProgram prog = loadProgram(p, code, maps, btfFd);
+                    programs.put(p.name(), prog);
+                }
+                Map<String, GlobalData> globals = new LinkedHashMap<>();
+                for (Map.Entry<String, GlobalData> e : spec.globals().entrySet()) {
+                    BpfMap m = maps.get(e.getKey());
+                    if (m == null || (m.flags() & MapSpec.F_MMAPABLE) == 0) continue;
+                    boolean ro = m.spec().kind() == MapSpec.Kind.RODATA;
+                    globals.put(e.getKey(), e.getValue().withMemory(m.memory(), !ro));
+                }
+                return new BpfObject(spec, programs, maps, globals, btfFd, warnings);
+            } catch (RuntimeException | Error e) {
+                cleanUp(e);
+                throw e;
+            }
+        }
+
+        private void cleanUp(Throwable cause) {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                try {
+                    created.get(i).close();
+                } catch (Exception suppressed) {
+                    cause.addSuppressed(suppressed);
+                }
+            }
+            for (Path p : pinned) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException suppressed) {
+                    cause.addSuppressed(suppressed);
+                }
+            }
+        }
+
+        private <T extends AutoCloseable> T own(T c) {
+            created.add(c);
+            return c;
+        }
+
+        // ------------------------------------------------------------------ functions and linking
+
+        private Function subprogAt(long textInsn, String from) {
+            for (Function f : spec.subprograms()) {
+                if (f.contains((int) textInsn)) return f;
+            }
+            throw new ObjectFileException(spec.file(), ".text", from + " calls instruction " + textInsn
+                    + " of .text, which is in no function");
+        }
+
+        /** The subprogram a call or callback reference at {@code i} of {@code f} targets, or null. */
+        private Function target(Function f, Instructions in, int i) {
+            Function.Reloc r = relocAt(f, i);
+            if (r != null && (r.type() == Function.Reloc.Type.CALL || r.type() == Function.Reloc.Type.FUNC_ADDR)) {
+                return subprogAt(r.offset(), "function '" + f.name + "'");
+            }
+            if (r == null && in.isSubprogCall(i)) {
+                if (spec.subprograms().isEmpty() || !f.section.equals(".text")) {
+                    throw new ObjectFileException(spec.file(), f.section, "function '" + f.name + "' instruction " + i
+                            + " calls a subprogram outside .text without a relocation");
+                }
+                return subprogAt(f.sectionInsnOffset + i + in.imm(i) + 1, "function '" + f.name + "'");
+            }
+            if (r == null && in.isPseudoFunc(i)) {
+                throw new ObjectFileException(spec.file(), f.section, "function '" + f.name + "' instruction " + i
+                        + " takes a subprogram's address without a relocation");
+            }
+            return null;
+        }
+
+        private static Function.Reloc relocAt(Function f, int insn) {
+            for (Function.Reloc r : f.relocs) if (r.insn() == insn) return r;
+            return null;
+        }
+
+        private Set<Function> reachable() {
+            Set<Function> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            List<Function> work = new ArrayList<>();
+            for (ProgramSpec p : toLoad.values()) work.add(p.function());
+            while (!work.isEmpty()) {
+                Function f = work.remove(work.size() - 1);
+                if (!seen.add(f)) continue;
+                for (int i = 0; i < f.insns.count(); i++) {
+                    Function t = target(f, f.insns, i);
+                    if (t != null) work.add(t);
+                    if (f.insns.isLdImm64(i)) i++;
+                }
+            }
+            return seen;
+        }
+
+        /** One program linked with its subprograms: instructions, func_info, line_info, map relocs. */
+        private final class Linked {
+            final Instructions insns;
+            final List<FuncInfo> funcInfos = new ArrayList<>();
+            final List<LineInfo> lineInfos = new ArrayList<>();
+            final Map<Function, Integer> starts = new IdentityHashMap<>();
+            boolean completeFuncInfo = true;
+
+            Linked(Function main, Map<Function, Instructions> code, Map<String, BpfMap> maps, List<BpfMap> mapList) {
+                insns = code.get(main).copy();
+                starts.put(main, 0);
+                relocate(main, 0, code, mapList);
+            }
+
+            private void relocate(Function f, int base, Map<Function, Instructions> code, List<BpfMap> mapList) {
+                if (f.funcInfos.isEmpty()) completeFuncInfo = false;
+                for (FuncInfo fi : f.funcInfos) funcInfos.add(new FuncInfo(fi.insnOffset() + base, fi.typeId()));
+                for (LineInfo li : f.lineInfos) {
+                    lineInfos.add(new LineInfo(li.insnOffset() + base, li.fileNameOffset(), li.lineOffset(),
+                            li.lineCol(), li.fileName(), li.line()));
+                }
+                Instructions own = code.get(f);
+                for (int i = 0; i < own.count(); i++) {
+                    Function t = target(f, own, i);
+                    if (t != null) {
+                        Integer start = starts.get(t);
+                        if (start == null) {
+                            start = insns.append(code.get(t));
+                            starts.put(t, start);
+                            relocate(t, start, code, mapList);
+                        }
+                        insns.setImm(base + i, start - (base + i) - 1);
+                    }
+                    if (own.isLdImm64(i)) i++;
+                }
+                for (Function.Reloc r : f.relocs) {
+                    int at = base + r.insn();
+                    switch (r.type()) {
+                        case MAP_FD -> {
+                            insns.setSrc(at, Opcode.PSEUDO_MAP_FD);
+                            insns.setImm(at, mapList.get(r.mapIndex()).fd());
+                        }
+                        case MAP_VALUE -> {
+                            insns.setSrc(at, Opcode.PSEUDO_MAP_VALUE);
+                            insns.setImm(at, mapList.get(r.mapIndex()).fd());
+                            insns.setImm(at + 1, (int) r.offset());
+                        }
+                        default -> { }
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ BTF
+
+        private Fd loadBtf() {
+            Btf btf = spec.btf();
+            if (btf == null) return null;
+            byte[] raw;
+            try {
+                raw = BtfFixup.forKernel(spec);
+            } catch (RuntimeException e) {
+                warnings.add("object BTF not loaded: " + e.getMessage());
+                return null;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment data = arena.allocate(raw.length, 8);
+                MemorySegment.copy(raw, 0, data, JAVA_BYTE, 0, raw.length);
+                long r = Bpf.btfLoadRaw(data, null, 0);
+                if (r >= 0) return own(new Fd((int) r));
+                if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, spec.file());
+                MemorySegment log = arena.allocate(1 << 20);
+                long r2 = Bpf.btfLoadRaw(data, log, 1);
+                if (r2 >= 0) return own(new Fd((int) r2));
+                String text = cString(log);
+                warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
+                        + lastLine(text));
+                return null;
+            }
+        }
+
+        // ------------------------------------------------------------------ maps
+
+        private Map<String, BpfMap> createMaps(Fd btfFd) {
+            Map<String, BpfMap> maps = new LinkedHashMap<>();
+            for (MapSpec ms : spec.maps().values()) {
+                BpfMap m = createMap(ms, btfFd);
+                maps.put(ms.name(), m);
+            }
+            return maps;
+        }
+
+        private String kernelMapName(MapSpec ms) {
+            if (ms.kind() == MapSpec.Kind.USER) return ms.name();
+            // libbpf's internal map names: object name prefix + section name, 15 characters at most
+            String real = ms.name();
+            int sfx = Math.min(Math.max(7, real.length()), 15);
+            int pfx = real.indexOf('.', 1) >= 0 ? 0 : Math.min(15 - sfx, spec.name().length());
+            String n = spec.name().substring(0, pfx) + real.substring(0, Math.min(sfx, real.length()));
+            StringBuilder sb = new StringBuilder();
+            for (char c : n.toCharArray()) sb.append(Character.isLetterOrDigit(c) || c == '_' || c == '.' ? c : '_');
+            return sb.toString();
+        }
+
+        private static boolean btfAllowed(int type) {
+            MapType t = MapType.of(type);
+            if (t == null) return true;
+            return switch (t) {
+                case PERF_EVENT_ARRAY, CGROUP_ARRAY, STACK_TRACE, ARRAY_OF_MAPS, HASH_OF_MAPS, DEVMAP, DEVMAP_HASH,
+                     CPUMAP, XSKMAP, SOCKMAP, SOCKHASH, QUEUE, STACK, ARENA, RINGBUF, USER_RINGBUF -> false;
+                default -> true;
+            };
+        }
+
+        private BpfMap createMap(MapSpec ms, Fd btfFd) {
+            String what = "map '" + ms.name() + "'";
+            int maxEntries = ms.maxEntries();
+            MapType mt = ms.mapType();
+            if (mt == MapType.PERF_EVENT_ARRAY && maxEntries == 0) maxEntries = Cpus.possible();
+            if (mt == MapType.RINGBUF || mt == MapType.USER_RINGBUF) maxEntries = ringbufSize(maxEntries);
+            Path pinPath = ms.pinning() == MapSpec.PIN_BY_NAME ? opt.pinRoot().resolve(ms.name()) : null;
+            if (pinPath != null && Files.exists(pinPath)) {
+                Fd fd = own(Bpf.objGet(pinPath.toString(), 0));
+                checkPinned(ms, fd, maxEntries, pinPath);
+                return own(new BpfMap(ms.name(), fd, ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags(), ms));
+            }
+            Fd inner = null;
+            if (ms.innerMap() != null) {
+                MapSpec is = ms.innerMap();
+                inner = own(Bpf.mapCreate(new Bpf.MapCreate(is.type(), is.keySize(), is.valueSize(), is.maxEntries(),
+                        is.flags(), kernelMapName(is))));
+            }
+            boolean withBtf = btfFd != null && btfAllowed(ms.type()) && ms.btfValueTypeId() > 0;
+            Bpf.MapCreate attr = new Bpf.MapCreate(ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags(),
+                    kernelMapName(ms), inner == null ? 0 : inner.value(), withBtf ? btfFd.value() : 0,
+                    withBtf ? ms.btfKeyTypeId() : 0, withBtf ? ms.btfValueTypeId() : 0, 0, ms.mapExtra(), 0,
+                    ms.numaNode());
+            long r = Bpf.mapCreateRaw(attr);
+            if (r < 0 && withBtf && r != -Errno.EPERM) {
+                // as libbpf: retry without BTF type information
+                Bpf.MapCreate plain = new Bpf.MapCreate(ms.type(), ms.keySize(), ms.valueSize(), maxEntries,
+                        ms.flags(), kernelMapName(ms), attr.innerMapFd(), 0, 0, 0, 0, ms.mapExtra(), 0, ms.numaNode());
+                long r2 = Bpf.mapCreateRaw(plain);
+                if (r2 >= 0) warnings.add(what + " created without BTF type information ("
+                        + Errno.name((int) -r) + " with it)");
+                r = r2;
+            }
+            if (inner != null) inner.close();
+            if (r < 0) throw mapError(ms, (int) -r);
+            Fd fd = own(new Fd((int) r));
+            BpfMap map = own(new BpfMap(ms.name(), fd, ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags(), ms));
+            byte[] contents = ms.contentsArray();
+            if (contents != null && ms.kind() != MapSpec.Kind.BSS || contents != null && !allZero(contents)) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment k = arena.allocate(4, 4);
+                    MemorySegment v = arena.allocate(Math.max(contents.length, 1), 8);
+                    MemorySegment.copy(contents, 0, v, JAVA_BYTE, 0, contents.length);
+                    map.update(k, v, Bpf.ANY);
+                }
+            }
+            if (ms.frozen()) map.freeze();
+            if (pinPath != null) {
+                Bpf.objPin(fd.value(), pinPath.toString());
+                pinned.add(pinPath);
+            }
+            return map;
+        }
+
+        private static boolean allZero(byte[] b) {
+            for (byte x : b) if (x != 0) return false;
+            return true;
+        }
+
+        private static int ringbufSize(int n) {
+            int page = 4096;
+            if (n <= page) return page;
+            int p = Integer.highestOneBit(n);
+            return p == n ? n : p << 1;
+        }
+
+        private void checkPinned(MapSpec ms, Fd fd, int maxEntries, Path path) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment info = arena.allocate(88, 8);
+                Bpf.objGetInfo(fd.value(), info);
+                int type = info.get(JAVA_INT, 0), key = info.get(JAVA_INT, 8), value = info.get(JAVA_INT, 12);
+                int max = info.get(JAVA_INT, 16);
+                if (type != ms.type() || key != ms.keySize() || value != ms.valueSize() || max != maxEntries) {
+                    throw new BpfException("map '" + ms.name() + "': the map pinned at " + path + " does not match ("
+                            + MapType.describe(type) + " " + key + "/" + value + "/" + max + " pinned, "
+                            + MapType.describe(ms.type()) + " " + ms.keySize() + "/" + ms.valueSize() + "/" + maxEntries
+                            + " declared)");
+                }
+            }
+        }
+
+        private RuntimeException mapError(MapSpec ms, int errno) {
+            String what = "map '" + ms.name() + "'";
+            if (errno == Errno.EINVAL && !Features.mapType(ms.type())) {
+                MapType t = ms.mapType();
+                return new FeatureNotSupportedException("map type " + MapType.describe(ms.type()),
+                        what + " needs it" + (t != null && t.since() != null ? " (Linux " + t.since() + "+)"
+                                : " (a type number this kernel and bpf4j do not know)"));
+            }
+            return Errors.of("BPF_MAP_CREATE", errno, what + " (" + MapType.describe(ms.type()) + ", key "
+                    + ms.keySize() + ", value " + ms.valueSize() + ", max_entries " + ms.maxEntries() + ")");
+        }
+
+        // ------------------------------------------------------------------ programs
+
+        private int attachBtfId(ProgramSpec p) {
+            if ((p.sectionDef().flags() & SectionDef.ATTACH_BTF) == 0) return 0;
+            String target = p.attachTarget();
+            if (target.isEmpty()) {
+                throw new BpfException("program '" + p.name() + "': section " + p.section() + " names no attach target");
+            }
+            String name;
+            BtfKind kind;
+            if (p.type() == ProgramType.LSM) {
+                name = "bpf_lsm_" + target;
+                kind = BtfKind.FUNC;
+            } else if (p.attachType() == AttachType.TRACE_RAW_TP) {
+                name = "btf_trace_" + target;
+                kind = BtfKind.TYPEDEF;
+            } else if (p.attachType() == AttachType.TRACE_ITER) {
+                name = "bpf_iter_" + target;
+                kind = BtfKind.FUNC;
+            } else {
+                name = target;
+                kind = BtfKind.FUNC;
+            }
+            int id = kernelBtf.find(name, kind);
+            if (id < 0) {
+                throw new BpfException("program '" + p.name() + "': no " + kind + " '" + name + "' in the kernel BTF ("
+                        + kernelBtf.origin() + "): cannot attach to " + target);
+            }
+            return id;
+        }
+
+        private BpfProgram loadProgram(ProgramSpec p, Map<Function, Instructions> code, Map<String, BpfMap> maps,
+                                       Fd btfFd) {
+            List<BpfMap> mapList = new ArrayList<>(maps.values());
+            Linked linked = new Linked(p.function(), code, maps, mapList);
+            int attachBtfId = attachBtfId(p);
+            String license = spec.license() == null ? "" : spec.license();
+            boolean btfInfo = btfFd != null && linked.completeFuncInfo;
+            try (Arena arena = Arena.ofConfined()) {
+                byte[] bytes = linked.insns.toBytes();
+                MemorySegment insns = arena.allocate(bytes.length, 8);
+                MemorySegment.copy(bytes, 0, insns, JAVA_BYTE, 0, bytes.length);
+                MemorySegment lic = arena.allocateFrom(license);
+                MemorySegment funcInfo = null, lineInfo = null;
+                if (btfInfo) {
+                    funcInfo = arena.allocate(8L * Math.max(1, linked.funcInfos.size()), 8);
+                    for (int i = 0; i < linked.funcInfos.size(); i++) {
+                        funcInfo.set(JAVA_INT, 8L * i, linked.funcInfos.get(i).insnOffset());
+                        funcInfo.set(JAVA_INT, 8L * i + 4, linked.funcInfos.get(i).typeId());
+                    }
+                    lineInfo = arena.allocate(16L * Math.max(1, linked.lineInfos.size()), 8);
+                    for (int i = 0; i < linked.lineInfos.size(); i++) {
+                        LineInfo li = linked.lineInfos.get(i);
+                        lineInfo.set(JAVA_INT, 16L * i, li.insnOffset());
+                        lineInfo.set(JAVA_INT, 16L * i + 4, li.fileNameOffset());
+                        lineInfo.set(JAVA_INT, 16L * i + 8, li.lineOffset());
+                        lineInfo.set(JAVA_INT, 16L * i + 12, li.lineCol());
+                    }
+                }
+                int expected = p.attachType() == null ? 0 : p.attachType().code();
+                Bpf.ProgLoad attr = new Bpf.ProgLoad(p.type().code(), insns, linked.insns.count(), license, p.name(),
+                        expected, p.flags(), spec.kernelVersion(), btfInfo ? btfFd.value() : 0,
+                        funcInfo, 8, btfInfo ? linked.funcInfos.size() : 0, lineInfo, 16,
+                        btfInfo ? linked.lineInfos.size() : 0, attachBtfId, 0, 0, 0, null);
+                MemorySegment log = null;
+                int level = opt.logLevel();
+                if (level > 0) log = arena.allocate(opt.logSize());
+                long r = Bpf.progLoadRaw(attr, lic, log, level, null);
+                if (r == -Errno.ENOSPC && log != null) {
+                    log = null; // the requested log did not fit: the retry below sizes it
+                }
+                if (r >= 0) return own(new BpfProgram(p, own(new Fd((int) r))));
+                int errno = (int) -r;
+                if (errno == Errno.EPERM) throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                // retry with a verifier log, growing it until the whole log fits
+                int size = Math.max(opt.logSize(), 1 << 16);
+                int[] trueSize = new int[1];
+                String text = "";
+                while (true) {
+                    try (Arena logArena = Arena.ofConfined()) {
+                        MemorySegment buf = logArena.allocate(size);
+                        long r2 = Bpf.progLoadRaw(attr, lic, buf, Math.max(level, 1), trueSize);
+                        if (r2 >= 0) {
+                            warnings.add("program '" + p.name() + "' loaded only on the second attempt");
+                            return own(new BpfProgram(p, own(new Fd((int) r2))));
+                        }
+                        text = cString(buf);
+                        errno = (int) -r2;
+                        if (errno == Errno.ENOSPC && size < MAX_LOG) {
+                            size = trueSize[0] > size ? trueSize[0] + 1 : Math.min(MAX_LOG, size * 4);
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                throw programError(p, errno, text, linked);
+            }
+        }
+
+        private RuntimeException programError(ProgramSpec p, int errno, String log, Linked linked) {
+            if (log.isBlank()) {
+                if (errno == Errno.EINVAL && !Features.programType(p.type())) {
+                    return new FeatureNotSupportedException("program type " + p.type(), "program '" + p.name()
+                            + "' needs it (Linux " + p.type().since() + "+)");
+                }
+                return Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "' (" + p.type() + ", section "
+                        + p.section() + ")");
+            }
+            int insn = lastInsn(log);
+            String source = sourceLine(linked, insn);
+            String verdict = verdict(log);
+            CoreRelocation cause = poisonCause(linked, insn);
+            if (cause != null) {
+                verdict = verdict + "\n  instruction " + insn + " was poisoned by CO-RE relocation "
+                        + cause.kind().libbpfName() + " of " + cause.type() + " (access " + cause.access()
+                        + ", function '" + cause.program() + "' instruction " + cause.insn()
+                        + "): the target kernel lacks that field, type or enum value";
+            }
+            if (spec.license() == null && log.contains("GPL")) {
+                verdict = verdict + "\n  the object has no license section: add char LICENSE[] SEC(\"license\") = \"GPL\";";
+            }
+            return new VerifierException(p.name(), p.section(), errno, verdict, source, log);
+        }
+
+        private CoreRelocation poisonCause(Linked linked, int insn) {
+            if (insn < 0 || insn >= linked.insns.count()) return null;
+            if (linked.insns.code(insn) != Opcode.CALL_INSN || linked.insns.imm(insn) != CoreRelocator.POISON_IMM) return null;
+            for (CoreRelocation c : applied) {
+                if (c.result() == null || !c.result().poison()) continue;
+                for (Map.Entry<Function, Integer> e : linked.starts.entrySet()) {
+                    if (e.getKey().name.equals(c.program()) && e.getValue() + c.insn() == insn) return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ verifier log helpers
+
+    static String cString(MemorySegment s) {
+        long n = 0, max = s.byteSize();
+        while (n < max && s.get(JAVA_BYTE, n) != 0) n++;
+        return new String(s.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+
+    /** The verifier's reason: the last line that is not a statistic. */
+    static String verdict(String log) {
+        String[] lines = log.strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String l = lines[i].strip();
+            if (l.isEmpty() || l.startsWith("processed ") || l.startsWith("verification time")
+                    || l.startsWith("stack depth") || l.startsWith("mark_precise") || l.startsWith("(")
+                    || l.startsWith("max_states_per_insn")) {
+                continue;
+            }
+            return l;
+        }
+        return "";
+    }
+
+    /** The index of the last instruction the verifier printed ({@code "12: (61) r1 = ..."}), or -1. */
+    static int lastInsn(String log) {
+        int result = -1;
+        for (String l : log.split("\n")) {
+            int colon = l.indexOf(": (");
+            if (colon <= 0) continue;
+            boolean digits = true;
+            for (int i = 0; i < colon; i++) digits &= Character.isDigit(l.charAt(i));
+            if (digits) result = Integer.parseInt(l.substring(0, colon));
+        }
+        return result;
+    }
+
+    private static String sourceLine(Run.Linked linked, int insn) {
+        if (insn < 0) return null;
+        LineInfo best = null;
+        for (LineInfo li : linked.lineInfos) {
+            if (li.insnOffset() <= insn && (best == null || li.insnOffset() >= best.insnOffset())) best = li;
+        }
+        if (best == null) return null;
+        String file = best.fileName() == null ? "?" : best.fileName();
+        return file + ":" + best.lineNumber() + ": " + (best.line() == null ? "" : best.line().strip());
+    }
+}

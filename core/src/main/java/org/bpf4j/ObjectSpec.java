@@ -1,0 +1,737 @@
+package org.bpf4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bpf4j.asm.Instructions;
+import org.bpf4j.asm.Opcode;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfExt;
+import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.BtfType;
+import org.bpf4j.btf.CoreRelo;
+import org.bpf4j.btf.FuncInfo;
+import org.bpf4j.btf.LineInfo;
+import org.bpf4j.elf.ElfFile;
+import org.bpf4j.elf.Relocation;
+import org.bpf4j.elf.Section;
+import org.bpf4j.elf.Symbol;
+
+/**
+ * A BPF object file (the ELF that {@code clang -target bpf} writes) parsed into plain data:
+ * programs, maps, global data, BTF, and relocations, following libbpf's conventions. No system
+ * call happens here; {@link #load()} creates the kernel objects.
+ *
+ * <pre>{@code
+ * ObjectSpec spec = ObjectSpec.read(Path.of("syscount.bpf.o"));
+ * spec.rodata().set("target_pid", 1234);
+ * try (BpfObject obj = spec.load()) {
+ *     obj.attachAll();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ObjectSpec {
+    private final String file;
+    private final String name;
+    private final String license;
+    private final int kernelVersion;
+    private final Btf btf;
+    private final BtfExt btfExt;
+    private final Map<String, ProgramSpec> programs;
+    private final Map<String, MapSpec> maps;
+    private final List<Function> subprograms;
+    private final Map<String, List<GlobalData.Variable>> dataVariables;
+    private final Map<String, GlobalData> globals = new LinkedHashMap<>();
+    private final List<Function.CoreSite> coreSites;
+    private final Map<Integer, DatasecFix> datasecFixes;
+
+    /**
+     * What the object's BTF needs before the kernel takes it (clang leaves DATASEC sizes and VAR
+     * offsets at zero): the section size, and for each variable of the DATASEC its offset from the
+     * ELF symbol (-1 to keep the one in BTF).
+     */
+    record DatasecFix(int size, int[] offsets) {}
+
+    Map<Integer, DatasecFix> datasecFixes() {
+        return datasecFixes;
+    }
+
+    private ObjectSpec(String file, String name, String license, int kernelVersion, Btf btf, BtfExt btfExt,
+                       Map<String, ProgramSpec> programs, Map<String, MapSpec> maps, List<Function> subprograms,
+                       Map<String, List<GlobalData.Variable>> dataVariables, List<Function.CoreSite> coreSites,
+                       Map<Integer, DatasecFix> datasecFixes) {
+        this.file = file;
+        this.name = name;
+        this.license = license;
+        this.kernelVersion = kernelVersion;
+        this.btf = btf;
+        this.btfExt = btfExt;
+        this.programs = programs;
+        this.maps = maps;
+        this.subprograms = subprograms;
+        this.dataVariables = dataVariables;
+        this.coreSites = coreSites;
+        this.datasecFixes = datasecFixes;
+        for (MapSpec m : maps.values()) {
+            if (m.kind() != MapSpec.Kind.USER) {
+                List<GlobalData.Variable> vars = dataVariables.getOrDefault(m.name(), List.of());
+                globals.put(m.name(), new GlobalData(m.name(), GlobalData.index(vars),
+                        MemorySegment.ofArray(m.contentsArray()), true));
+            }
+        }
+    }
+
+    /** Reads and parses an object file. */
+    public static ObjectSpec read(Path path) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ObjectFileException(path.toString(), null, "cannot read: " + e.getMessage(), e);
+        }
+        return parse(data, path.toString());
+    }
+
+    /** Reads an object file shipped as a class path resource (for example inside a jar). */
+    public static ObjectSpec fromResource(Class<?> anchor, String resource) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) throw new ObjectFileException(resource, null, "no such class path resource");
+            return parse(in.readAllBytes(), resource);
+        } catch (IOException e) {
+            throw new ObjectFileException(resource, null, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses an object file's bytes; {@code file} names it in messages. */
+    public static ObjectSpec parse(byte[] data, String file) {
+        return new Reader(data, file).read();
+    }
+
+    /** The file name (or resource) the object came from. */
+    public String file() {
+        return file;
+    }
+
+    /** The object's name as libbpf derives it: the file name up to its first dot. */
+    public String name() {
+        return name;
+    }
+
+    /** The license string from the {@code license} section, or null without one. */
+    public String license() {
+        return license;
+    }
+
+    public int kernelVersion() {
+        return kernelVersion;
+    }
+
+    /** The object's BTF ({@code .BTF}), or null. */
+    public Btf btf() {
+        return btf;
+    }
+
+    /** The object's {@code .BTF.ext}, or null. */
+    public BtfExt btfExt() {
+        return btfExt;
+    }
+
+    /** Programs by name, in file order. */
+    public Map<String, ProgramSpec> programs() {
+        return Collections.unmodifiableMap(programs);
+    }
+
+    /** The program called {@code name}; {@link IllegalArgumentException} naming the known ones. */
+    public ProgramSpec program(String name) {
+        ProgramSpec p = programs.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(file + ": no program '" + name + "' (programs: "
+                    + String.join(", ", programs.keySet()) + ")");
+        }
+        return p;
+    }
+
+    /** Maps by name (variable name in {@code .maps}, section name for global data), in file order. */
+    public Map<String, MapSpec> maps() {
+        return Collections.unmodifiableMap(maps);
+    }
+
+    public MapSpec map(String name) {
+        MapSpec m = maps.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException(file + ": no map '" + name + "' (maps: "
+                    + String.join(", ", maps.keySet()) + ")");
+        }
+        return m;
+    }
+
+    /** The variables of {@code .rodata} ({@code const volatile} globals), settable before load. */
+    public GlobalData rodata() {
+        return globals(".rodata");
+    }
+
+    /** The variables of {@code .data}. */
+    public GlobalData data() {
+        return globals(".data");
+    }
+
+    /** The variables of {@code .bss}. */
+    public GlobalData bss() {
+        return globals(".bss");
+    }
+
+    /** The variables of a global data section, such as {@code .rodata} or {@code .data.counters}. */
+    public GlobalData globals(String section) {
+        GlobalData g = globals.get(section);
+        if (g == null) {
+            throw new IllegalArgumentException(file + ": no global data section " + section
+                    + " (the object's: " + String.join(", ", globals.keySet()) + ")");
+        }
+        return g;
+    }
+
+    /** All global data sections by name. */
+    public Map<String, GlobalData> globals() {
+        return Collections.unmodifiableMap(globals);
+    }
+
+    /** Subprograms in {@code .text}, in file order (plumbing for the loader and CO-RE tools). */
+    List<Function> subprograms() {
+        return subprograms;
+    }
+
+    /** CO-RE relocations in .BTF.ext order (the order libbpf applies them in). */
+    List<Function.CoreSite> coreSites() {
+        return coreSites;
+    }
+
+    /**
+     * Resolves every CO-RE relocation of the object against {@code target} (a kernel BTF) without
+     * loading anything, as libbpf would at load time: the answers {@code bpf4j core relocs} prints.
+     * Like libbpf, resolution stops at the first relocation that fails outright; the ones after
+     * it come back unprocessed.
+     */
+    public List<CoreRelocation> resolveCore(Btf target) {
+        return CoreApplier.resolve(this, List.of(target), null);
+    }
+
+    /** Every function (programs, then subprograms), for CO-RE. */
+    List<Function> functions() {
+        List<Function> all = new ArrayList<>();
+        for (ProgramSpec p : programs.values()) all.add(p.function());
+        all.addAll(subprograms);
+        return all;
+    }
+
+    /** Loads the object into the running kernel with default options. */
+    public BpfObject load() {
+        return load(LoadOptions.defaults());
+    }
+
+    /** Creates the maps, loads BTF and the programs; all or nothing. */
+    public BpfObject load(LoadOptions options) {
+        return Loader.load(this, options);
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectSpec(" + file + ": " + programs.size() + " programs, " + maps.size() + " maps)";
+    }
+
+    // ------------------------------------------------------------------------------------- reading
+
+    private static final class Reader {
+        private final byte[] data;
+        private final String file;
+        private ElfFile elf;
+        private Btf btf;
+        private BtfExt btfExt;
+        private final Map<String, ProgramSpec> programs = new LinkedHashMap<>();
+        private final Map<String, MapSpec> maps = new LinkedHashMap<>();
+        private final List<MapSpec> mapList = new ArrayList<>();
+        /** For each map index, the section index and offset of its definition. */
+        private final List<long[]> mapOrigins = new ArrayList<>();
+        private final List<Function> functions = new ArrayList<>();
+        private final Map<String, List<GlobalData.Variable>> dataVariables = new LinkedHashMap<>();
+        private final List<Function.CoreSite> coreSites = new ArrayList<>();
+        private final Map<Integer, DatasecFix> datasecFixes = new LinkedHashMap<>();
+        private int textIndex = -1;
+        private int mapsIndex = -1;
+
+        Reader(byte[] data, String file) {
+            this.data = data;
+            this.file = file;
+        }
+
+        private ObjectFileException bad(String section, String problem) {
+            return new ObjectFileException(file, section, problem);
+        }
+
+        ObjectSpec read() {
+            elf = ElfFile.parse(data, file);
+            if (elf.machine() != ElfFile.EM_BPF) {
+                throw bad(null, "not a BPF object (ELF machine " + elf.machine() + ", expected EM_BPF 247)");
+            }
+            if (elf.type() != ElfFile.ET_REL) {
+                throw bad(null, "not a relocatable object (ELF type " + elf.type() + "); give the .o clang wrote");
+            }
+            if (elf.symbols().isEmpty()) throw bad(null, "no symbol table (stripped object?)");
+            String license = null;
+            int kernelVersion = 0;
+            Section btfSec = null, extSec = null;
+            for (Section s : elf.sections()) {
+                switch (s.name()) {
+                    case "license" -> license = cString(elf.bytes(s));
+                    case "version" -> {
+                        byte[] b = elf.bytes(s);
+                        if (b.length != 4) throw bad("version", "must hold one u32, has " + b.length + " bytes");
+                        kernelVersion = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | b[3] << 24;
+                    }
+                    case "maps" -> throw bad("maps", "legacy map definitions (struct bpf_map_def in SEC(\"maps\")) "
+                            + "are not supported, as in libbpf 1.0+: declare maps with BTF in SEC(\".maps\")");
+                    case ".maps" -> mapsIndex = s.index();
+                    case ".BTF" -> btfSec = s;
+                    case ".BTF.ext" -> extSec = s;
+                    case ".text" -> textIndex = s.index();
+                    default -> { }
+                }
+            }
+            if (btfSec != null) btf = Btf.parse(elf.bytes(btfSec), file + " (.BTF)");
+            if (extSec != null && btf != null) btfExt = BtfExt.parse(elf.bytes(extSec), btf, file + " (.BTF.ext)");
+
+            readFunctions();
+            if (mapsIndex >= 0) readBtfMaps();
+            readDataMaps();
+            readRelocations();
+            attachExtInfo();
+            if (btf != null) readDatasecFixes();
+
+            List<Function> subprograms = new ArrayList<>();
+            for (Function f : functions) {
+                if (f.sectionIndex == textIndex) subprograms.add(f);
+            }
+            return new ObjectSpec(file, objectName(file), license, kernelVersion, btf, btfExt, programs, maps,
+                    subprograms, dataVariables, coreSites, datasecFixes);
+        }
+
+        private static String objectName(String file) {
+            String base = file;
+            int slash = base.lastIndexOf('/');
+            if (slash >= 0) base = base.substring(slash + 1);
+            int dot = base.indexOf('.');
+            return dot > 0 ? base.substring(0, dot) : base;
+        }
+
+        private static String cString(byte[] b) {
+            int n = 0;
+            while (n < b.length && b[n] != 0) n++;
+            return new String(b, 0, n, StandardCharsets.UTF_8);
+        }
+
+        private void readFunctions() {
+            for (Section s : elf.sections()) {
+                if (s.type() != Section.SHT_PROGBITS || (s.flags() & Section.SHF_EXECINSTR) == 0 || s.size() == 0) {
+                    continue;
+                }
+                if (s.size() % Instructions.SIZE != 0) {
+                    throw bad(s.name(), "size " + s.size() + " is not a multiple of 8 (BPF instructions)");
+                }
+                byte[] code = elf.bytes(s);
+                boolean text = s.index() == textIndex;
+                String secName = s.name();
+                boolean autoload = true;
+                String matchName = secName;
+                if (matchName.startsWith("?")) {
+                    autoload = false;
+                    matchName = matchName.substring(1);
+                }
+                SectionDef def = text ? null : SectionDef.find(matchName);
+                List<Symbol> syms = new ArrayList<>();
+                for (Symbol sym : elf.symbols()) {
+                    if (sym.sectionIndex() == s.index() && sym.type() == Symbol.STT_FUNC) syms.add(sym);
+                }
+                if (syms.isEmpty()) throw bad(secName, "code without any function symbol");
+                syms.sort(Comparator.comparingLong(Symbol::value));
+                for (Symbol sym : syms) {
+                    long off = sym.value(), size = sym.size();
+                    if (off % 8 != 0 || size % 8 != 0 || off + size > code.length || size == 0) {
+                        throw bad(secName, "function '" + sym.name() + "' at offset " + off + " (" + size
+                                + " bytes) does not fit the section");
+                    }
+                    boolean global = sym.bind() != Symbol.STB_LOCAL;
+                    if (!text && !global) {
+                        throw bad(secName, "program '" + sym.name() + "' is static; programs must be global "
+                                + "functions (static helpers belong in .text)");
+                    }
+                    Function f = new Function(sym.name(), secName, s.index(), (int) (off / 8),
+                            Instructions.of(code, (int) off, (int) (size / 8)), global);
+                    functions.add(f);
+                    if (!text) {
+                        if (def == null) {
+                            throw bad(secName, "program '" + sym.name() + "': unknown section name '" + secName
+                                    + "'; use one of libbpf's: tracepoint/<category>/<name>, tp/..., "
+                                    + "raw_tracepoint/<name>, raw_tp/..., tp_btf/<name>, kprobe/<function>, "
+                                    + "kretprobe/..., ksyscall/<syscall>, uprobe/..., uretprobe/..., "
+                                    + "perf_event, xdp, socket, tc, classifier, cgroup_skb/ingress, "
+                                    + "cgroup_skb/egress, fentry/..., fexit/..., lsm/..., syscall, ...");
+                        }
+                        if (programs.containsKey(sym.name())) {
+                            throw bad(secName, "duplicate program name '" + sym.name() + "'");
+                        }
+                        programs.put(sym.name(), new ProgramSpec(sym.name(), secName, f, def, autoload));
+                    }
+                }
+            }
+        }
+
+        private void readBtfMaps() {
+            Section mapsSec = elf.section(mapsIndex);
+            if (btf == null) throw bad(".maps", "maps in .maps need the object's BTF; compile with clang -g");
+            int ds = btf.find(".maps", BtfKind.DATASEC);
+            if (ds < 0) throw bad(".maps", "no DATASEC '.maps' in the object's BTF");
+            BtfType.Datasec sec = (BtfType.Datasec) btf.type(ds);
+            // clang leaves offsets at 0 in objects: take them from the ELF symbols, as libbpf does
+            Map<String, Long> symOffsets = new LinkedHashMap<>();
+            for (Symbol sym : elf.symbols()) {
+                if (sym.sectionIndex() == mapsIndex && sym.type() == Symbol.STT_OBJECT) symOffsets.put(sym.name(), sym.value());
+            }
+            for (BtfType.VarSecinfo vsi : sec.vars()) {
+                BtfType t = btf.type(vsi.type());
+                if (!(t instanceof BtfType.Var var)) throw bad(".maps", "member of DATASEC is a " + t.kind() + ", not a VAR");
+                String mapName = var.name();
+                if (mapName == null || mapName.isEmpty()) throw bad(".maps", "map with an empty name");
+                if (var.linkage() != 1) {
+                    throw bad(".maps", "map '" + mapName + "': only global maps are supported (linkage "
+                            + var.linkage() + ")");
+                }
+                Long off = symOffsets.get(mapName);
+                if (off == null) throw bad(".maps", "map '" + mapName + "' has no ELF symbol");
+                int defId = btf.resolve(var.type());
+                if (!(btf.type(defId) instanceof BtfType.Struct def)) {
+                    throw bad(".maps", "map '" + mapName + "': definition is not a struct");
+                }
+                MapSpec spec = new MapSpec(mapName, MapSpec.Kind.USER, ".maps");
+                parseMapDef(spec, def, mapName, false);
+                addMap(spec, mapsIndex, off);
+            }
+            if (mapsSec.size() > 0 && maps.isEmpty()) throw bad(".maps", "section has data but no maps in BTF");
+        }
+
+        private void parseMapDef(MapSpec spec, BtfType.Struct def, String mapName, boolean inner) {
+            for (BtfType.Member m : def.members()) {
+                String f = m.name();
+                switch (f) {
+                    case "type" -> spec.type(mapInt(mapName, m));
+                    case "max_entries" -> spec.maxEntries(mapInt(mapName, m));
+                    case "map_flags" -> spec.flags(mapInt(mapName, m));
+                    case "numa_node" -> spec.numaNode(mapInt(mapName, m));
+                    case "key_size" -> spec.keySize(mapInt(mapName, m));
+                    case "value_size" -> spec.valueSize(mapInt(mapName, m));
+                    case "map_extra" -> spec.mapExtra(mapInt(mapName, m) & 0xffffffffL);
+                    case "pinning" -> {
+                        if (inner) throw bad(".maps", "map '" + mapName + "': an inner map cannot be pinned");
+                        int p = mapInt(mapName, m);
+                        if (p != MapSpec.PIN_NONE && p != MapSpec.PIN_BY_NAME) {
+                            throw bad(".maps", "map '" + mapName + "': invalid pinning value " + p);
+                        }
+                        spec.pinning(p);
+                    }
+                    case "key" -> {
+                        int id = pointee(mapName, m);
+                        spec.keySize((int) btf.sizeOf(id));
+                        spec.btfTypes(id, spec.btfValueTypeId());
+                    }
+                    case "value" -> {
+                        int id = pointee(mapName, m);
+                        spec.valueSize((int) btf.sizeOf(id));
+                        spec.btfTypes(spec.btfKeyTypeId(), id);
+                    }
+                    case "values" -> {
+                        MapType mt = spec.mapType();
+                        boolean mapInMap = mt == MapType.ARRAY_OF_MAPS || mt == MapType.HASH_OF_MAPS;
+                        if (inner) throw bad(".maps", "map '" + mapName + "': multi-level inner maps are not supported");
+                        if (!mapInMap && mt != MapType.PROG_ARRAY) {
+                            throw bad(".maps", "map '" + mapName + "': 'values' needs a map-in-map or prog array");
+                        }
+                        spec.valueSize(4);
+                        if (mapInMap) {
+                            if (!(btf.type(m.type()) instanceof BtfType.Array arr)) {
+                                throw bad(".maps", "map '" + mapName + "': 'values' is not an array");
+                            }
+                            int p = btf.resolve(arr.elemType());
+                            if (!(btf.type(p) instanceof BtfType.Ptr ptr)
+                                    || !(btf.type(btf.resolve(ptr.type())) instanceof BtfType.Struct innerDef)) {
+                                throw bad(".maps", "map '" + mapName + "': inner map definition is not a struct");
+                            }
+                            MapSpec innerSpec = new MapSpec(mapName + ".inner", MapSpec.Kind.USER, ".maps");
+                            parseMapDef(innerSpec, innerDef, mapName + ".inner", true);
+                            spec.innerMap(innerSpec);
+                        }
+                    }
+                    default -> throw bad(".maps", "map '" + mapName + "': unknown field '" + f + "'");
+                }
+            }
+            if (spec.type() == 0) throw bad(".maps", "map '" + mapName + "': map type isn't specified");
+        }
+
+        /** {@code __uint(name, N)} is {@code int (*name)[N]}: a pointer to an array of N elements. */
+        private int mapInt(String mapName, BtfType.Member m) {
+            BtfType t = btf.type(btf.resolve(m.type()));
+            if (t instanceof BtfType.Ptr p) {
+                BtfType a = btf.type(btf.resolve(p.type()));
+                if (a instanceof BtfType.Array arr) return arr.nelems();
+            }
+            throw bad(".maps", "map '" + mapName + "': field '" + m.name()
+                    + "' is not of the __uint(name, value) form (a pointer to an array)");
+        }
+
+        private int pointee(String mapName, BtfType.Member m) {
+            BtfType t = btf.type(btf.resolve(m.type()));
+            if (t instanceof BtfType.Ptr p) return p.type();
+            throw bad(".maps", "map '" + mapName + "': field '" + m.name()
+                    + "' is not of the __type(name, T) form (a pointer)");
+        }
+
+        private void addMap(MapSpec spec, int sectionIndex, long offset) {
+            if (maps.containsKey(spec.name())) throw bad(spec.section(), "duplicate map name '" + spec.name() + "'");
+            maps.put(spec.name(), spec);
+            mapList.add(spec);
+            mapOrigins.add(new long[] {sectionIndex, offset});
+        }
+
+        private void readDataMaps() {
+            for (Section s : elf.sections()) {
+                String n = s.name();
+                MapSpec.Kind kind;
+                if ((n.equals(".data") || n.startsWith(".data.")) && s.type() == Section.SHT_PROGBITS) kind = MapSpec.Kind.DATA;
+                else if ((n.equals(".rodata") || n.startsWith(".rodata.")) && s.type() == Section.SHT_PROGBITS) kind = MapSpec.Kind.RODATA;
+                else if ((n.equals(".bss") || n.startsWith(".bss.")) && s.type() == Section.SHT_NOBITS) kind = MapSpec.Kind.BSS;
+                else continue;
+                if ((s.flags() & Section.SHF_EXECINSTR) != 0 || s.size() == 0) continue;
+                if (s.size() > Integer.MAX_VALUE - 8) throw bad(n, "too large for a global data map");
+                MapSpec spec = new MapSpec(n, kind, n);
+                spec.type(MapType.ARRAY.code()).keySize(4).valueSize((int) s.size());
+                spec.maxEntriesInternal(1);
+                byte[] contents = kind == MapSpec.Kind.BSS ? new byte[(int) s.size()] : elf.bytes(s);
+                spec.contents(contents);
+                int flags = kind == MapSpec.Kind.RODATA ? MapSpec.F_RDONLY_PROG : 0;
+                List<GlobalData.Variable> vars = dataVariables(s);
+                dataVariables.put(n, vars);
+                int dsId = btf == null ? -1 : btf.find(n, BtfKind.DATASEC);
+                if (dsId > 0) spec.btfTypes(0, dsId);
+                boolean anyGlobal = false;
+                for (GlobalData.Variable v : vars) anyGlobal |= v.btfTypeId() >= 0;
+                if (dsId > 0 && anyGlobal) flags |= MapSpec.F_MMAPABLE;
+                spec.flags(flags);
+                addMap(spec, s.index(), 0);
+            }
+        }
+
+        /** Variables of a data section from its BTF DATASEC, with offsets from the ELF symbols. */
+        private List<GlobalData.Variable> dataVariables(Section s) {
+            List<GlobalData.Variable> vars = new ArrayList<>();
+            if (btf == null) return vars;
+            int ds = btf.find(s.name(), BtfKind.DATASEC);
+            if (ds < 0) return vars;
+            Map<String, Symbol> syms = new LinkedHashMap<>();
+            for (Symbol sym : elf.symbols()) {
+                if (sym.sectionIndex() == s.index() && sym.type() == Symbol.STT_OBJECT) syms.put(sym.name(), sym);
+            }
+            for (BtfType.VarSecinfo vsi : ((BtfType.Datasec) btf.type(ds)).vars()) {
+                if (!(btf.type(vsi.type()) instanceof BtfType.Var var)) continue;
+                Symbol sym = syms.get(var.name());
+                long offset = sym != null ? sym.value() : vsi.offset();
+                boolean hidden = sym != null && (sym.visibility() == 1 || sym.visibility() == 2);
+                int size = vsi.size() > 0 ? vsi.size() : (int) btf.sizeOf(var.type());
+                if (offset + size > s.size()) {
+                    throw bad(s.name(), "variable '" + var.name() + "' at " + offset + " (+" + size
+                            + ") lies outside the section");
+                }
+                boolean exposed = var.linkage() != 0 && !hidden;
+                vars.add(new GlobalData.Variable(var.name(), (int) offset, size, exposed ? var.type() : -1,
+                        isSigned(var.type())));
+            }
+            vars.sort(Comparator.comparingInt(GlobalData.Variable::offset));
+            return vars;
+        }
+
+        private boolean isSigned(int typeId) {
+            BtfType t = btf.type(btf.resolve(typeId));
+            if (t instanceof BtfType.Int i) return (i.encoding() & BtfType.Int.SIGNED) != 0;
+            if (t instanceof BtfType.Enum e) return e.signed();
+            return false;
+        }
+
+        private int mapIndexAt(int sectionIndex, long offset) {
+            for (int i = 0; i < mapList.size(); i++) {
+                long[] o = mapOrigins.get(i);
+                if (o[0] == sectionIndex && o[1] == offset) return i;
+            }
+            return -1;
+        }
+
+        private int dataMapIndex(int sectionIndex) {
+            for (int i = 0; i < mapList.size(); i++) {
+                if (mapOrigins.get(i)[0] == sectionIndex && mapList.get(i).kind() != MapSpec.Kind.USER) return i;
+            }
+            return -1;
+        }
+
+        private Function functionAt(int sectionIndex, int insn) {
+            for (Function f : functions) {
+                if (f.sectionIndex == sectionIndex && f.contains(insn)) return f;
+            }
+            return null;
+        }
+
+        private void readRelocations() {
+            for (Section rel : elf.sections()) {
+                if (rel.type() != Section.SHT_REL) continue;
+                Section target = elf.section(rel.info());
+                if (target == null || (target.flags() & Section.SHF_EXECINSTR) == 0) continue; // .rel.maps etc.
+                for (Relocation r : elf.relocations(rel)) {
+                    readRelocation(target, r);
+                }
+            }
+            // sort each function's relocations by instruction
+            for (Function f : functions) f.relocs.sort(Comparator.comparingInt(Function.Reloc::insn));
+        }
+
+        private void readRelocation(Section target, Relocation r) {
+            String sec = target.name();
+            if (r.offset() % 8 != 0) throw bad(sec, "relocation at unaligned offset " + r.offset());
+            int secInsn = (int) (r.offset() / 8);
+            Function f = functionAt(target.index(), secInsn);
+            if (f == null) throw bad(sec, "relocation at offset " + r.offset() + " outside any function");
+            int insn = secInsn - f.sectionInsnOffset;
+            Instructions in = f.insns;
+            if (r.symbol() <= 0 || r.symbol() >= elf.symbols().size()) {
+                throw bad(sec, "relocation at offset " + r.offset() + " has bad symbol index " + r.symbol());
+            }
+            Symbol sym = elf.symbols().get(r.symbol());
+            String symName = sym.type() == Symbol.STT_SECTION && sym.sectionIndex() > 0
+                    && elf.section(sym.sectionIndex()) != null
+                    ? elf.section(sym.sectionIndex()).name() : sym.name();
+            String where = "program '" + f.name + "' instruction " + insn;
+            boolean call = in.code(insn) == Opcode.CALL_INSN;
+            if (!call && !in.isLdImm64(insn)) {
+                throw bad(sec, where + ": relocation against '" + symName + "' on an instruction that is neither "
+                        + "a call nor a 64-bit immediate load (code 0x" + Integer.toHexString(in.code(insn)) + ")");
+            }
+            if (sym.sectionIndex() == Symbol.SHN_UNDEF) {
+                throw bad(sec, where + ": reference to extern '" + sym.name() + "' (__kconfig/__ksym externs and "
+                        + "kfuncs are not supported yet)");
+            }
+            if (call) {
+                if (in.src(insn) != Opcode.PSEUDO_CALL) throw bad(sec, where + ": call relocation on a helper call");
+                if (sym.sectionIndex() != textIndex) {
+                    throw bad(sec, where + ": call of '" + symName + "' outside .text; subprograms live in .text");
+                }
+                if (sym.value() % 8 != 0) throw bad(sec, where + ": call target '" + symName + "' is misaligned");
+                long targetInsn = sym.value() / 8 + in.imm(insn) + 1;
+                f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.CALL, symName, -1, targetInsn));
+                return;
+            }
+            if (sym.sectionIndex() >= 0xff00) {
+                throw bad(sec, where + ": relocation against '" + symName + "' in a special section; "
+                        + "uninitialized global variable?");
+            }
+            if (sym.sectionIndex() == textIndex
+                    && (sym.type() == Symbol.STT_FUNC || sym.type() == Symbol.STT_SECTION)) {
+                if (sym.value() % 8 != 0 || in.imm(insn) % 8 != 0) {
+                    throw bad(sec, where + ": misaligned subprogram address of '" + symName + "'");
+                }
+                long targetInsn = (sym.value() + in.imm(insn)) / 8;
+                f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.FUNC_ADDR, symName, -1, targetInsn));
+                return;
+            }
+            if (sym.sectionIndex() == mapsIndex) {
+                int idx = mapIndexAt(mapsIndex, sym.value());
+                if (idx < 0) throw bad(sec, where + ": no map at offset " + sym.value() + " of .maps ('" + symName + "')");
+                f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.MAP_FD, symName, idx, 0));
+                return;
+            }
+            int idx = dataMapIndex(sym.sectionIndex());
+            if (idx < 0) {
+                throw bad(sec, where + ": relocation against '" + symName + "' in section "
+                        + elf.section(sym.sectionIndex()).name() + ", which is neither a map nor global data");
+            }
+            long offset = (long) in.imm(insn) + sym.value();
+            f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.MAP_VALUE, symName, idx, offset));
+        }
+
+        private void readDatasecFixes() {
+            for (int id = 1; id < btf.typeCount(); id++) {
+                if (btf.kind(id) != BtfKind.DATASEC) continue;
+                String name = btf.name(id);
+                if (name.equals(".kconfig") || name.equals(".ksyms")) continue;
+                Section s = elf.section(name);
+                if (s == null) continue;
+                BtfType.Datasec ds = (BtfType.Datasec) btf.type(id);
+                int[] offsets = new int[ds.vars().size()];
+                for (int i = 0; i < offsets.length; i++) {
+                    offsets[i] = -1;
+                    if (!(btf.type(ds.vars().get(i).type()) instanceof BtfType.Var var)) continue;
+                    if (var.linkage() == 0 || var.linkage() == 2) continue; // static, extern: as libbpf
+                    for (Symbol sym : elf.symbols()) {
+                        if (sym.sectionIndex() == s.index() && var.name().equals(sym.name())
+                                && (sym.type() == Symbol.STT_OBJECT || sym.type() == Symbol.STT_NOTYPE)) {
+                            offsets[i] = (int) sym.value();
+                            break;
+                        }
+                    }
+                }
+                datasecFixes.put(id, new DatasecFix((int) s.size(), offsets));
+            }
+        }
+
+        private void attachExtInfo() {
+            if (btfExt == null) return;
+            Map<String, Integer> secIndex = new LinkedHashMap<>();
+            for (Section s : elf.sections()) secIndex.putIfAbsent(s.name(), s.index());
+            for (Map.Entry<String, List<FuncInfo>> e : btfExt.funcInfos().entrySet()) {
+                Integer si = secIndex.get(e.getKey());
+                if (si == null) continue;
+                for (FuncInfo fi : e.getValue()) {
+                    Function f = functionAt(si, fi.insnOffset() / 8);
+                    if (f == null) throw bad(".BTF.ext", "func_info at " + e.getKey() + "+" + fi.insnOffset() + " outside any function");
+                    f.funcInfos.add(new FuncInfo(fi.insnOffset() / 8 - f.sectionInsnOffset, fi.typeId()));
+                }
+            }
+            for (Map.Entry<String, List<LineInfo>> e : btfExt.lineInfos().entrySet()) {
+                Integer si = secIndex.get(e.getKey());
+                if (si == null) continue;
+                for (LineInfo li : e.getValue()) {
+                    Function f = functionAt(si, li.insnOffset() / 8);
+                    if (f == null) continue;
+                    f.lineInfos.add(new LineInfo(li.insnOffset() / 8 - f.sectionInsnOffset, li.fileNameOffset(),
+                            li.lineOffset(), li.lineCol(), li.fileName(), li.line()));
+                }
+            }
+            for (Map.Entry<String, List<CoreRelo>> e : btfExt.coreRelos().entrySet()) {
+                Integer si = secIndex.get(e.getKey());
+                if (si == null) continue;
+                int index = 0;
+                for (CoreRelo cr : e.getValue()) {
+                    if (cr.insnOffset() % 8 != 0) {
+                        throw bad(".BTF.ext", "CO-RE relocation #" + index + " of " + e.getKey() + " at unaligned offset " + cr.insnOffset());
+                    }
+                    Function f = functionAt(si, cr.insnOffset() / 8);
+                    // libbpf skips relocations of eliminated weak subprograms the same way
+                    if (f != null) coreSites.add(new Function.CoreSite(f, cr.insnOffset() / 8 - f.sectionInsnOffset, cr, index));
+                    index++;
+                }
+            }
+        }
+    }
+}

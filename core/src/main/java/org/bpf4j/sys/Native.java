@@ -1,0 +1,73 @@
+package org.bpf4j.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one native entry point of bpf4j: libc's {@code syscall(2)} wrapper, called through FFM.
+ *
+ * <p>Every kernel interaction (bpf, perf_event_open, ioctl, mmap, epoll, close, mount, ...) goes
+ * through {@link #call}, so the process maps no native library but libc and the JDK's own, and a
+ * single downcall handle is created at start-up. Results follow the raw kernel convention: a
+ * negative return is {@code -errno}.
+ */
+public final class Native {
+    private Native() {}
+
+    private static final MethodHandle SYSCALL;
+    private static final VarHandle ERRNO;
+    private static final long CAPTURE_SIZE;
+    private static final ThreadLocal<MemorySegment> CAPTURE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment symbol = linker.defaultLookup().find("syscall")
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall() symbol"));
+        StructLayout state = Linker.Option.captureStateLayout();
+        ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        CAPTURE_SIZE = state.byteSize();
+        ValueLayout.OfLong j = ValueLayout.JAVA_LONG;
+        // long syscall(long number, ...): six variadic longs cover every system call's arguments;
+        // the kernel ignores the registers a call does not use.
+        SYSCALL = linker.downcallHandle(symbol,
+                FunctionDescriptor.of(j, j, j, j, j, j, j, j),
+                Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
+        CAPTURE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_SIZE, 8));
+    }
+
+    /** Calls system call {@code nr}; returns its result, or {@code -errno} on failure. */
+    public static long call(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        MemorySegment capture = CAPTURE.get();
+        long r;
+        try {
+            r = (long) SYSCALL.invokeExact(capture, nr, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw new AssertionError("syscall downcall failed", t);
+        }
+        if (r == -1) {
+            int errno = (int) ERRNO.get(capture, 0L);
+            return -errno;
+        }
+        return r;
+    }
+
+    public static long call(long nr, long a1, long a2, long a3) {
+        return call(nr, a1, a2, a3, 0, 0, 0);
+    }
+
+    public static long call(long nr, long a1, long a2) {
+        return call(nr, a1, a2, 0, 0, 0, 0);
+    }
+
+    public static long call(long nr, long a1) {
+        return call(nr, a1, 0, 0, 0, 0, 0);
+    }
+}

@@ -1,0 +1,115 @@
+package org.bpf4j.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.bpf4j.sys.Bpf;
+import org.bpf4j.sys.BpfCmd;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Gate and bookkeeping for tests that need the real kernel. Such a test calls
+ * {@link #requireKernel()} first: without root or BTF it is skipped with the reason, except when
+ * {@code BPF4J_REQUIRE_KERNEL=1} (CI), where the missing piece is a failure.
+ */
+public final class KernelTests {
+    private KernelTests() {}
+
+    public static boolean required() {
+        return "1".equals(System.getenv("BPF4J_REQUIRE_KERNEL"));
+    }
+
+    /** Skips (or, in CI, fails) unless running as root on a kernel with BTF. */
+    public static void requireKernel() {
+        String missing = null;
+        if (!isRoot()) missing = "not running as root (kernel tests need CAP_BPF and CAP_PERFMON)";
+        else if (!Files.exists(Path.of("/sys/kernel/btf/vmlinux"))) missing = "no /sys/kernel/btf/vmlinux";
+        if (missing == null) return;
+        if (required()) fail("BPF4J_REQUIRE_KERNEL=1 but " + missing);
+        Assumptions.assumeTrue(false, missing);
+    }
+
+    /** Skips (or, in CI, fails) unless {@code cond}; for optional tools such as bpftool. */
+    public static void require(boolean cond, String what) {
+        if (cond) return;
+        if (required()) fail("BPF4J_REQUIRE_KERNEL=1 but " + what);
+        Assumptions.assumeTrue(false, what);
+    }
+
+    public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The file descriptors this process has open. */
+    public static Set<String> openFds() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            Set<String> out = new HashSet<>();
+            s.forEach(p -> {
+                try {
+                    out.add(p.getFileName() + " -> " + Files.readSymbolicLink(p));
+                } catch (IOException e) {
+                    // the fd of the listing itself, closed meanwhile
+                }
+            });
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Ids of the kernel's BPF objects of one kind (programs, maps, links, BTF). */
+    public static Set<Integer> ids(BpfCmd nextIdCmd) {
+        Set<Integer> ids = new HashSet<>();
+        for (int id = Bpf.getNextId(nextIdCmd, 0); id > 0; id = Bpf.getNextId(nextIdCmd, id)) ids.add(id);
+        return ids;
+    }
+
+    /** A snapshot of what a failed operation must not leave behind. */
+    public record Snapshot(Set<String> fds, Set<Integer> progs, Set<Integer> maps, Set<Integer> links,
+                           Set<Integer> btfs) {
+        public static Snapshot take() {
+            return new Snapshot(openFds(), ids(BpfCmd.PROG_GET_NEXT_ID), ids(BpfCmd.MAP_GET_NEXT_ID),
+                    ids(BpfCmd.LINK_GET_NEXT_ID), ids(BpfCmd.BTF_GET_NEXT_ID));
+        }
+
+        /** Fails if anything exists now that did not before. */
+        public void assertNothingLeftBehind(String what) {
+            Snapshot now = take();
+            StringBuilder sb = new StringBuilder();
+            diff(sb, "file descriptors", fds, now.fds);
+            diff(sb, "programs", progs, now.progs);
+            diff(sb, "maps", maps, now.maps);
+            diff(sb, "links", links, now.links);
+            diff(sb, "BTF objects", btfs, now.btfs);
+            if (!sb.isEmpty()) fail(what + " left behind: " + sb);
+        }
+
+        private static <T> void diff(StringBuilder sb, String kind, Set<T> before, Set<T> after) {
+            Set<T> extra = new HashSet<>(after);
+            extra.removeAll(before);
+            if (!extra.isEmpty()) sb.append(kind).append(' ').append(extra).append("; ");
+        }
+    }
+
+    /** A checked-in fixture object (core/src/test/resources/fixtures/NAME.o). */
+    public static Path fixture(String name) {
+        Path p = Path.of(System.getProperty("user.dir")).resolve("src/test/resources/fixtures").resolve(name);
+        if (!Files.exists(p)) {
+            Path alt = Path.of(System.getProperty("user.dir")).resolve("../core/src/test/resources/fixtures").resolve(name);
+            if (Files.exists(alt)) return alt.normalize();
+        }
+        return p;
+    }
+}

@@ -1,0 +1,72 @@
+package org.bpf4j.tools;
+
+import java.io.PrintStream;
+import org.bpf4j.BpfException;
+
+/** The {@code bpf4j} command line. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage: bpf4j COMMAND [ARGS...]
+
+            Tools:
+              syscount [-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-L] [-m] [-l]
+                                   summarize system call counts and latencies
+            Object files:
+              prog load OBJECT [--program NAME]... [--btf FILE]
+                                   load the programs of a BPF object (without attaching them),
+                                   report each, unload: like bpftool prog loadall
+            Other:
+              help                 this text
+              version              bpf4j's version
+
+            Run `bpf4j COMMAND --help` for a command's options. Most commands need root (or
+            CAP_BPF and CAP_PERFMON).
+            """;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        String cmd = args[0];
+        try {
+            return switch (cmd) {
+                case "syscount" -> Syscount.run(args, out, err);
+                case "prog" -> ProgCommand.run(args, out, err);
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                case "__train" -> Train.run(out);
+                case "version", "--version" -> {
+                    out.println("bpf4j " + version());
+                    yield 0;
+                }
+                default -> {
+                    err.println("bpf4j: unknown command '" + cmd + "'");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("bpf4j " + cmd + ": " + e.getMessage());
+            err.println("Try `bpf4j " + cmd + " --help' for more information.");
+            return 2;
+        } catch (BpfException e) {
+            err.println("bpf4j " + cmd + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}
