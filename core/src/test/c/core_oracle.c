@@ -366,6 +366,7 @@ static struct relo *find_relo(const char *prog, int idx)
 /* ------------------------------------------------------------------ log parsing */
 
 static int dump_log;
+static char *raw_log;	/* the log as libbpf printed it; parse_log() cuts log_buf into lines */
 
 static void parse_log(void)
 {
@@ -450,9 +451,10 @@ static void check_consistency(void)
 		/* libbpf only stops relocating at an error; anything else means it never got that far
 		 * (e.g. it could not read the host's vmlinux BTF that tp_btf programs need) */
 		if (r->state == R_UNPROCESSED && !any_error) {
-			dump_log = 1;
+			if (!dump_log)
+				fputs(raw_log ? raw_log : "", stderr);
 			die("prog '%s' relo #%d: libbpf never processed it, and no relocation failed "
-			    "(see libbpf's log above; rerun with --log)", r->prog, r->idx);
+			    "(libbpf's log is above)", r->prog, r->idx);
 		}
 		if (r->state != R_UNPROCESSED && r->state != R_ERROR && !r->spec_seen)
 			die("prog '%s' relo #%d: result without libbpf's spec line", r->prog, r->idx);
@@ -514,6 +516,7 @@ int main(int argc, char **argv)
 	bpf_object__close(obj);
 	libbpf_set_print(NULL);
 
+	raw_log = strdup(log_buf ? log_buf : "");
 	parse_log();
 	check_consistency();
 

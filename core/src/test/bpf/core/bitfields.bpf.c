@@ -8,6 +8,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* a signed 9-bit bitfield on 6.1 that became a plain s16 (hop_limit) and a u8 (mcast_hops) in 6.5 */
+struct ipv6_pinfo {
+	__s16 hop_limit: 9;
+	__s16 mcast_hops: 9;
+} __attribute__((preserve_access_index));
+
 SEC("tp/sched/sched_switch")
 int bitfields_task(void *ctx)
 {
@@ -40,6 +46,15 @@ int bitfields_skb(struct bpf_raw_tracepoint_args *ctx)
 		v += BPF_CORE_READ_BITFIELD_PROBED(skb, vlan_present);
 	v += BPF_CORE_READ_BITFIELD_PROBED(&skb->headers, pkt_type);
 	return v;
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int bitfields_signed(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct ipv6_pinfo *np = (void *)ctx->args[0];
+
+	return (int)BPF_CORE_READ_BITFIELD_PROBED(np, hop_limit) +
+	       (int)BPF_CORE_READ_BITFIELD_PROBED(np, mcast_hops);
 }
 
 /* direct loads: relocations land on LDX instructions and on the size switch */
