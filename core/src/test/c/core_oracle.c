@@ -375,7 +375,7 @@ static void parse_log(void)
 	for (; line && *line; line = nl ? nl + 1 : NULL) {
 		char prog[256], rest[4096];
 		unsigned long long from, to;
-		int idx, insn, n, err;
+		int idx, insn, n;
 		struct relo *r;
 
 		nl = strchr(line, '\n');
@@ -410,7 +410,7 @@ static void parse_log(void)
 			r->state = R_POISON;
 			if (r->poison_insn < 0 || insn < r->poison_insn)
 				r->poison_insn = insn;
-		} else if (sscanf(rest, "failed to relocate: %d", &err) == 1 ||
+		} else if (!strncmp(rest, "failed to relocate", 18) ||
 			   !strncmp(rest, "failed to patch insn", 20) ||
 			   !strncmp(rest, "failed to record relocation", 27)) {
 			r->state = R_ERROR;

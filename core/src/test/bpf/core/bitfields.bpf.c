@@ -8,7 +8,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* a signed 9-bit bitfield on 6.1 that became a plain s16 (hop_limit) and a u8 (mcast_hops) in 6.5 */
+/* signed 9-bit bitfields on 6.1; a plain s16 (hop_limit) and a u8 (mcast_hops) on 6.18 */
 struct ipv6_pinfo {
 	__s16 hop_limit: 9;
 	__s16 mcast_hops: 9;
