@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Field offset ambiguity: Debian's 6.1 kernels have two structs named irq_info with a
- * compatible integer member irq at different offsets (kernel/irq + the Xen event channel's);
+ * compatible integer member irq at different offsets (the 8250 serial driver's and Xen's);
  * libbpf 1.1 logs "field offset ambiguity: A != B", "failed to relocate: -22" and gives up on the
  * whole object. On 6.18 the second irq_info has an array named irq, which is not compatible, so
  * the relocation resolves. The relocations after the failing one are never processed. */
