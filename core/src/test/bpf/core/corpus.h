@@ -87,7 +87,7 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct mm_struct *mm;
 	char comm[16];
-	int numa_scan_seq;			/* CONFIG_NUMA_BALANCING: not on 6.1 cloud */
+	int numa_scan_seq;			/* CONFIG_NUMA_BALANCING: not on 6.1-rt */
 	int softirq_disable_cnt;		/* 6.1-rt only */
 	struct css_set *cgroups;
 	int bpf4j_no_such_field;		/* on no kernel */
