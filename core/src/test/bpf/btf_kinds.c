@@ -96,12 +96,33 @@ struct everything {
 	noargs_fn nf;
 };
 
+/* CO-RE flavours: the essential name is cut at the LAST "X___Y" separator only */
+struct flav { int a; };
+struct flav___v1 { int a; };
+struct flav___v1___v2 { int a; };
+struct flav____four { int a; };   /* four underscores: not a separator */
+struct flav___ { int a; };        /* nothing after the underscores: not a separator */
+struct ___flav { int a; };        /* nothing before them: not a separator */
+typedef struct flav___v1 flav___t;
+struct flavours {
+	struct flav a;
+	struct flav___v1 b;
+	struct flav___v1___v2 c;
+	struct flav____four d;
+	struct flav___ e;
+	struct ___flav f;
+	flav___t g;
+	struct __attribute__((packed)) { char x; int y; } packed;
+	struct { char x; long y; } __attribute__((aligned(16))) aligned;
+};
+
 /* .data */
 struct everything data_var = { .neg = NEG_C };
 int data_int __tag("var_tag") = 42;
 /* .bss */
 struct everything bss_var;
 long bss_array[5][2];
+struct flavours flavours_var;
 /* .rodata */
 const volatile int rodata_int = 7;
 const volatile char rodata_str[] = "hello";
@@ -139,6 +160,7 @@ int kinds_prog(void *ctx)
 		return 0;
 	e->ints.i = global_helper(rodata_int, bss_array[1][1]) + LINUX_KERNEL_VERSION;
 	static_counter++;
+	flavours_var.c.a = 1;
 	return data_var.ints.c + rodata_str[0] + bpf_fake_kfunc(static_counter);
 }
 

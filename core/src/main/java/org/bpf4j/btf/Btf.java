@@ -1,11 +1,13 @@
 package org.bpf4j.btf;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -50,6 +52,8 @@ public final class Btf {
     private static final int MAX_RESOLVE_DEPTH = 32;
 
     private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
+    /** Files here are produced (and were validated) by the running kernel. */
+    private static final Path SYSFS_BTF = Path.of("/sys/kernel/btf");
 
     private final String origin;
     private final byte[] raw;
@@ -67,7 +71,6 @@ public final class Btf {
     private final int strLimit;
 
     private volatile NameIndex nameIndex;
-    private volatile NameIndex essentialIndex;
 
     private Btf(String origin, byte[] raw, Btf base, int firstId, int typeCount, int[] offsets, int strStart,
                 int strLen, int strBase) {
@@ -93,7 +96,7 @@ public final class Btf {
      * @throws ObjectFileException if the blob is malformed
      */
     public static Btf parse(byte[] raw, String origin) {
-        return parse(raw, null, origin, null);
+        return parse(raw, null, origin, null, false);
     }
 
     /**
@@ -102,7 +105,7 @@ public final class Btf {
      * @see #parse(byte[], String)
      */
     public static Btf parse(byte[] raw, String origin, String section) {
-        return parse(raw, null, origin, section);
+        return parse(raw, null, origin, section, false);
     }
 
     /**
@@ -113,7 +116,7 @@ public final class Btf {
      */
     public static Btf parseSplit(byte[] raw, Btf base, String origin) {
         if (base == null) throw new IllegalArgumentException("base BTF is null");
-        return parse(raw, base, origin, null);
+        return parse(raw, base, origin, null, false);
     }
 
     /**
@@ -147,10 +150,12 @@ public final class Btf {
         if (n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F') {
             byte[] btf = ElfFile.readSection(path, ".BTF");
             if (btf == null) throw new ObjectFileException(origin, null, "ELF file has no .BTF section");
-            return parse(btf, base, origin, ".BTF");
+            return parse(btf, base, origin, ".BTF", false);
         }
         if (n >= 2 && (magic[0] & 0xff) == 0x9f && (magic[1] & 0xff) == 0xeb) {
-            return parse(readFile(path), base, origin, null);
+            // the kernel validated what it exposes under /sys/kernel/btf; the base needs no split base
+            boolean trusted = base == null && path.toAbsolutePath().normalize().startsWith(SYSFS_BTF);
+            return parse(readFile(path), base, origin, null, trusted);
         }
         if (n >= 2 && (magic[0] & 0xff) == 0xeb && (magic[1] & 0xff) == 0x9f) {
             throw new ObjectFileException(origin, null, "big-endian BTF is not supported");
@@ -178,7 +183,7 @@ public final class Btf {
                         throw new FeatureNotSupportedException("kernel BTF", VMLINUX + " missing; the kernel needs "
                                 + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead");
                     }
-                    kernel = k = parse(readFile(p), null, VMLINUX, null);
+                    kernel = k = parse(readFile(p), null, VMLINUX, null, true);
                 }
             }
         }
@@ -206,18 +211,39 @@ public final class Btf {
                     throw new FeatureNotSupportedException("kernel module BTF", p + " missing; the module '"
                             + module + "' is not loaded or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES=y");
                 }
-                m = parse(readFile(p), vmlinux, p.toString(), null);
+                m = parse(readFile(p), vmlinux, p.toString(), null, true);
                 MODULES.put(module, m);
             }
             return m;
         }
     }
 
-    private static byte[] readFile(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            throw new ObjectFileException(p.toString(), null, "file not found", e);
+    /**
+     * Reads a whole file. Not Files.readAllBytes: sysfs returns at most a page per read(2), and
+     * FileInputStream with reads of at most 8 KiB (no native buffer allocation per call) has the
+     * shortest path per read in a fresh JVM.
+     */
+    static byte[] readFile(Path p) {
+        File f = p.toFile();
+        try (FileInputStream in = new FileInputStream(f)) {
+            long length = f.length();
+            if (length > Integer.MAX_VALUE - 16) throw new IOException("file too large (" + length + " bytes)");
+            byte[] buf = new byte[(int) length];
+            int n = 0;
+            while (true) {
+                while (n < buf.length) {
+                    int r = in.read(buf, n, Math.min(8192, buf.length - n));
+                    if (r < 0) return Arrays.copyOf(buf, n);
+                    n += r;
+                }
+                int b = in.read(); // at the size reported: probe for more (files that report no size)
+                if (b < 0) return buf;
+                if (buf.length >= Integer.MAX_VALUE - 16) throw new IOException("file too large");
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(8192, buf.length * 2L)));
+                buf[n++] = (byte) b;
+            }
+        } catch (FileNotFoundException e) {
+            throw new ObjectFileException(p.toString(), null, "cannot open file: " + e.getMessage(), e);
         } catch (IOException | OutOfMemoryError e) {
             throw new ObjectFileException(p.toString(), null, "cannot read file: " + describe(e), e);
         }
@@ -232,7 +258,7 @@ public final class Btf {
         return new ObjectFileException(origin, section, "malformed BTF: " + problem);
     }
 
-    private static Btf parse(byte[] raw, Btf base, String origin, String section) {
+    private static Btf parse(byte[] raw, Btf base, String origin, String section, boolean trusted) {
         if (raw.length < HEADER_SIZE) {
             throw malformed(origin, section, "truncated header (" + raw.length + " bytes, need " + HEADER_SIZE + ")");
         }
@@ -284,16 +310,18 @@ public final class Btf {
         int start = (int) (hdrLen + typeOff);
         int end = (int) (start + typeLen);
         int[] offsets = new int[(int) (typeLen / TYPE_HEADER)];
+        // One pass over the records. Written for the bytecode interpreter (a fresh JVM parses the
+        // 5 MB kernel BTF before the JIT has compiled anything): no calls, little-endian words
+        // decoded inline, and the reference checks folded into a running maximum plus an OR of
+        // all values (whose sign bit catches ids and offsets >= 2^31), checked once at the end.
+        final byte[] r = raw;
         int count = 0;
-        int maxRef = 0;
+        int maxRef = 0, maxName = 0, or = 0;
         int p = start;
         while (p < end) {
-            int id = firstId + count;
-            if (end - p < TYPE_HEADER) throw truncatedType(origin, section, id, p - start);
-            int nameOff = u32(raw, p);
-            int info = u32(raw, p + 4);
-            int kind = (info >>> 24) & 0x1f;
-            int vlen = info & 0xffff;
+            if (end - p < TYPE_HEADER) throw truncatedType(origin, section, firstId + count, p - start);
+            int kind = r[p + 7] & 0x1f;
+            int vlen = (r[p + 4] & 0xff) | (r[p + 5] & 0xff) << 8;
             int size;
             switch (kind) {
                 case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> size = TYPE_HEADER; // PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT TYPE_TAG
@@ -301,125 +329,143 @@ public final class Btf {
                 case 3 -> size = TYPE_HEADER + 12;                         // ARRAY
                 case 4, 5, 15, 19 -> size = TYPE_HEADER + 12 * vlen;       // STRUCT UNION DATASEC ENUM64
                 case 6, 13 -> size = TYPE_HEADER + 8 * vlen;               // ENUM FUNC_PROTO
-                default -> throw malformed(origin, section, "type [" + id + "]: unknown kind " + kind);
+                default -> throw malformed(origin, section, "type [" + (firstId + count) + "]: unknown kind " + kind);
             }
-            if (end - p < size) throw truncatedType(origin, section, id, p - start);
-            if (nameOff < 0 || nameOff >= strLimit) throw badString(origin, section, id, "name", nameOff, strLimit);
-            int t;
-            switch (kind) {
-                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> { // these refer to a type (FUNC_PROTO: the return type)
-                    t = u32(raw, p + 8);
-                    if (t < 0) throw badRef(origin, section, id, t);
-                    if (t > maxRef) maxRef = t;
-                    if (kind == 13) {
-                        for (int i = 0, q = p + TYPE_HEADER; i < vlen; i++, q += 8) {
-                            int no = u32(raw, q);
-                            if (no < 0 || no >= strLimit) throw badString(origin, section, id, "parameter name", no, strLimit);
-                            t = u32(raw, q + 4);
-                            if (t < 0) throw badRef(origin, section, id, t);
-                            if (t > maxRef) maxRef = t;
+            if (end - p < size) throw truncatedType(origin, section, firstId + count, p - start);
+            if (!trusted) {
+                int v = (r[p] & 0xff) | (r[p + 1] & 0xff) << 8 | (r[p + 2] & 0xff) << 16 | r[p + 3] << 24;
+                or |= v;
+                if (v > maxName) maxName = v;
+                switch (kind) {
+                    case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> { // refer to a type (FUNC_PROTO: the return type)
+                        v = (r[p + 8] & 0xff) | (r[p + 9] & 0xff) << 8 | (r[p + 10] & 0xff) << 16 | r[p + 11] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
+                        if (kind == 13) { // parameters: name, type
+                            for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 8) {
+                                v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                                or |= v;
+                                if (v > maxName) maxName = v;
+                                v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
+                                or |= v;
+                                if (v > maxRef) maxRef = v;
+                            }
                         }
                     }
-                }
-                case 3 -> {
-                    t = u32(raw, p + 12);
-                    int ti = u32(raw, p + 16);
-                    if (t < 0) throw badRef(origin, section, id, t);
-                    if (ti < 0) throw badRef(origin, section, id, ti);
-                    if (t > maxRef) maxRef = t;
-                    if (ti > maxRef) maxRef = ti;
-                }
-                case 4, 5 -> {
-                    for (int i = 0, q = p + TYPE_HEADER; i < vlen; i++, q += 12) {
-                        int no = u32(raw, q);
-                        if (no < 0 || no >= strLimit) throw badString(origin, section, id, "member name", no, strLimit);
-                        t = u32(raw, q + 4);
-                        if (t < 0) throw badRef(origin, section, id, t);
-                        if (t > maxRef) maxRef = t;
+                    case 3 -> { // ARRAY: element type, index type
+                        v = (r[p + 12] & 0xff) | (r[p + 13] & 0xff) << 8 | (r[p + 14] & 0xff) << 16 | r[p + 15] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
+                        v = (r[p + 16] & 0xff) | (r[p + 17] & 0xff) << 8 | (r[p + 18] & 0xff) << 16 | r[p + 19] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
                     }
-                }
-                case 6, 19 -> {
-                    int step = kind == 6 ? 8 : 12;
-                    for (int i = 0, q = p + TYPE_HEADER; i < vlen; i++, q += step) {
-                        int no = u32(raw, q);
-                        if (no < 0 || no >= strLimit) throw badString(origin, section, id, "enumerator name", no, strLimit);
+                    case 4, 5 -> { // members: name, type, offset
+                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxName) maxName = v;
+                            v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
+                            or |= v;
+                            if (v > maxRef) maxRef = v;
+                        }
                     }
-                }
-                case 15 -> {
-                    for (int i = 0, q = p + TYPE_HEADER; i < vlen; i++, q += 12) {
-                        t = u32(raw, q);
-                        if (t < 0) throw badRef(origin, section, id, t);
-                        if (t > maxRef) maxRef = t;
+                    case 6, 19 -> { // enumerators: name, value(s)
+                        for (int q = p + TYPE_HEADER, e = p + size, step = kind == 6 ? 8 : 12; q < e; q += step) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxName) maxName = v;
+                        }
                     }
-                }
-                default -> { // INT, FWD, FLOAT: no references
+                    case 15 -> { // variables: type, offset, size
+                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxRef) maxRef = v;
+                        }
+                    }
+                    default -> { // INT, FWD, FLOAT: no references
+                    }
                 }
             }
             offsets[count++] = p;
             p += size;
         }
         int typeCount = firstId + count;
-        if (typeCount > (1 << 20) + 1) {
+        if (count > (1 << 20)) {
             throw malformed(origin, section, "too many types (" + count + ")");
         }
         Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, strStart, sLen, strBase);
-        if (maxRef >= typeCount) btf.reportBadReference(section);
-        // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it)
-        for (int i = 0; i < count; i++) {
-            int o = offsets[i];
-            if ((raw[o + 7] & 0x1f) == 12) {
-                int proto = u32(raw, o + 8);
-                if (btf.kindCode(proto) != 13) {
-                    throw malformed(origin, section, "type [" + (firstId + i) + "]: FUNC refers to type [" + proto
-                            + "] which is " + btf.kind(proto) + ", not FUNC_PROTO");
+        if (!trusted) {
+            if (or < 0 || maxName >= strLimit || maxRef >= typeCount) btf.reportBadReference(section);
+            // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it)
+            for (int i = 0; i < count; i++) {
+                int o = offsets[i];
+                if ((r[o + 7] & 0x1f) == 12) {
+                    int proto = u32(r, o + 8);
+                    if (btf.kindCode(proto) != 13) {
+                        throw malformed(origin, section, "type [" + (firstId + i) + "]: FUNC refers to type [" + proto
+                                + "] which is " + btf.kind(proto) + ", not FUNC_PROTO");
+                    }
                 }
             }
         }
         return btf;
     }
 
-    /** Finds the first type that refers to an id >= typeCount and throws naming it. */
+    /** Finds the first type with a name offset or type reference out of range and throws naming it. */
     private void reportBadReference(String section) {
         for (int id = firstId; id < typeCount; id++) {
             int o = off(id);
-            int kind = (raw[o + 7] & 0x1f);
+            int kind = raw[o + 7] & 0x1f;
             int vlen = u16(raw, o + 4);
-            int bad = -1;
+            checkName(section, id, "name", u32(raw, o));
             switch (kind) {
-                case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> bad = u32(raw, o + 8);
-                case 13 -> {
-                    bad = u32(raw, o + 8);
-                    for (int i = 0; i < vlen && bad < typeCount; i++) bad = u32(raw, o + 16 + 8 * i);
-                }
-                case 3 -> bad = Math.max(u32(raw, o + 12), u32(raw, o + 16));
-                case 4, 5, 15 -> {
-                    int delta = kind == 15 ? 0 : 4;
-                    for (int i = 0; i < vlen && bad < typeCount; i++) bad = u32(raw, o + 12 + 12 * i + delta);
+                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> checkRef(section, id, u32(raw, o + 8));
+                case 3 -> {
+                    checkRef(section, id, u32(raw, o + 12));
+                    checkRef(section, id, u32(raw, o + 16));
                 }
                 default -> {
                 }
             }
-            if (bad >= typeCount) {
-                throw malformed(origin, section, "type [" + id + "] refers to type id " + bad
-                        + ", out of range (" + typeCount + " types)");
+            for (int i = 0; i < vlen; i++) {
+                switch (kind) {
+                    case 4, 5 -> {
+                        checkName(section, id, "member name", u32(raw, o + 12 + 12 * i));
+                        checkRef(section, id, u32(raw, o + 16 + 12 * i));
+                    }
+                    case 13 -> {
+                        checkName(section, id, "parameter name", u32(raw, o + 12 + 8 * i));
+                        checkRef(section, id, u32(raw, o + 16 + 8 * i));
+                    }
+                    case 6 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 8 * i));
+                    case 19 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 12 * i));
+                    case 15 -> checkRef(section, id, u32(raw, o + 12 + 12 * i));
+                    default -> {
+                    }
+                }
             }
         }
-        throw malformed(origin, section, "a type refers to a type id out of range (" + typeCount + " types)");
+        throw malformed(origin, section, "a name offset or type id is out of range"); // not reached
+    }
+
+    private void checkName(String section, int id, String what, int off) {
+        if (off < 0 || off >= strLimit) {
+            throw malformed(origin, section, "type [" + id + "]: " + what + " string offset "
+                    + Integer.toUnsignedString(off) + " out of range (" + strLimit + " bytes of strings)");
+        }
+    }
+
+    private void checkRef(String section, int id, int ref) {
+        if (ref < 0 || ref >= typeCount) {
+            throw malformed(origin, section, "type [" + id + "] refers to type id " + Integer.toUnsignedString(ref)
+                    + ", out of range (" + typeCount + " types)");
+        }
     }
 
     private static ObjectFileException truncatedType(String origin, String section, int id, int at) {
         return malformed(origin, section, "type [" + id + "] at offset " + at + " is truncated");
-    }
-
-    private static ObjectFileException badString(String origin, String section, int id, String what, int off,
-                                                 int limit) {
-        return malformed(origin, section, "type [" + id + "]: " + what + " string offset "
-                + Integer.toUnsignedString(off) + " out of range (" + limit + " bytes of strings)");
-    }
-
-    private static ObjectFileException badRef(String origin, String section, int id, int ref) {
-        return malformed(origin, section, "type [" + id + "] refers to type id " + Integer.toUnsignedString(ref)
-                + ", out of range");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -774,6 +820,12 @@ public final class Btf {
 
     // ------------------------------------------------------------------------------------------
     // Lookups
+    //
+    // One index serves all lookups, built on first use in one pass over the named local types:
+    // open addressing (linear probing) over a hash of each name's bytes, holding type ids
+    // inserted in ascending order, so that the ids of one name are probed in ascending order. The
+    // same pass lists the few types whose name has a CO-RE flavour ("foo___bar"), so that lookups
+    // by essential name are an exact-name lookup plus a scan of that short list.
 
     /**
      * The lowest type id with exactly this name and kind (searching the base first for split BTF),
@@ -784,16 +836,16 @@ public final class Btf {
             int r = base.find(name, kind);
             if (r >= 0) return r;
         }
-        if (name.isEmpty()) return -1;
-        byte[] q = name.getBytes(StandardCharsets.UTF_8);
-        int h = hash(q, 0, q.length);
+        if (name.isEmpty() || firstId == typeCount) return -1;
+        byte[] q = query(name);
+        int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
         int[] hashes = ix.hashes;
         int mask = slots.length - 1;
         int code = kind.code();
         for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
-            if (hashes[s] == h && (raw[offsets[id - firstId] + 7] & 0x1f) == code && nameMatches(id, q, true)) {
+            if (hashes[s] == h && (raw[offsets[id - firstId] + 7] & 0x1f) == code && nameMatches(id, q, q.length - 1, true)) {
                 return id;
             }
         }
@@ -802,27 +854,73 @@ public final class Btf {
 
     /** All type ids with exactly this name, of any kind, ascending (the base's first for split BTF). */
     public int[] findAll(String name) {
-        int[] fromBase = base == null ? EMPTY : base.findAll(name);
-        if (name.isEmpty()) return fromBase;
-        byte[] q = name.getBytes(StandardCharsets.UTF_8);
-        return collect(nameIndex(), q, null, false, fromBase);
+        int[] out = base == null ? EMPTY : base.findAll(name);
+        if (name.isEmpty() || firstId == typeCount) return out;
+        byte[] q = query(name);
+        int h = (int) hashName(q, 0);
+        NameIndex ix = nameIndex();
+        int[] slots = ix.slots;
+        int[] hashes = ix.hashes;
+        int mask = slots.length - 1;
+        int n = out.length;
+        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
+            if (hashes[s] == h && nameMatches(id, q, q.length - 1, true)) {
+                if (n == out.length) out = Arrays.copyOf(out, Math.max(4, n * 2));
+                out[n++] = id;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /**
      * All type ids, ascending, whose essential name equals {@code essentialName} and whose kind is
      * {@code kind} (any kind if null). The essential name is libbpf's
-     * ({@code bpf_core_essential_name_len}): the name up to its last "X___Y" flavour separator,
-     * where X and Y are not '_'; so "task_struct___v1" and "task_struct" both have the essential
-     * name "task_struct", and "a___b___c" has "a___b". Anonymous types are never returned.
+     * ({@code bpf_core_essential_name_len}): the name up to its LAST "X___Y" flavour separator
+     * (X and Y not '_'), so "task_struct___v1" and "task_struct" both have the essential name
+     * "task_struct", and "a___b___c" has "a___b". Anonymous types are never returned.
      */
     public int[] findByEssentialName(String essentialName, BtfKind kind) {
         int[] fromBase = base == null ? EMPTY : base.findByEssentialName(essentialName, kind);
-        if (essentialName.isEmpty()) return fromBase;
-        byte[] q = essentialName.getBytes(StandardCharsets.UTF_8);
-        return collect(essentialIndex(), q, kind, true, fromBase);
+        if (essentialName.isEmpty() || firstId == typeCount) return fromBase;
+        byte[] q = query(essentialName);
+        int qlen = q.length - 1;
+        int h = (int) hashName(q, 0);
+        NameIndex ix = nameIndex();
+        int code = kind == null ? -1 : kind.code();
+        // 1. types named exactly q, unless their own essential name is shorter (q has a flavour)
+        int[] exact = new int[4];
+        int n = 0;
+        int[] slots = ix.slots;
+        int[] hashes = ix.hashes;
+        int mask = slots.length - 1;
+        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
+            if (hashes[s] == h && (code < 0 || (raw[offsets[id - firstId] + 7] & 0x1f) == code)
+                    && nameMatches(id, q, qlen, true) && essentialNameLength(q, 0) == qlen) {
+                if (n == exact.length) exact = Arrays.copyOf(exact, n * 2);
+                exact[n++] = id;
+            }
+        }
+        // 2. flavoured types whose essential name is q
+        int[] flavoured = ix.flavoured;
+        int[] flavourHashes = ix.flavourHashes;
+        int[] fl = EMPTY;
+        int m = 0;
+        for (int i = 0; i < flavoured.length; i++) {
+            int id = flavoured[i];
+            if (flavourHashes[i] == h && (code < 0 || (raw[offsets[id - firstId] + 7] & 0x1f) == code)
+                    && nameMatches(id, q, qlen, false) && essentialLengthOf(id) == qlen) {
+                if (m == fl.length) fl = Arrays.copyOf(fl, Math.max(4, m * 2));
+                fl[m++] = id;
+            }
+        }
+        // merge (both ascending) after the base's ids
+        int[] out = Arrays.copyOf(fromBase, fromBase.length + n + m);
+        int i = 0, j = 0, k = fromBase.length;
+        while (i < n || j < m) out[k++] = j >= m || (i < n && exact[i] < fl[j]) ? exact[i++] : fl[j++];
+        return out;
     }
 
-    /** libbpf's bpf_core_essential_name_len for a Java string. */
+    /** libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator. */
     public static int essentialNameLength(String name) {
         int n = name.length();
         for (int i = n - 5; i >= 0; i--) {
@@ -834,88 +932,97 @@ public final class Btf {
         return n;
     }
 
+    /** The essential-name length of a NUL-terminated name starting at b[s]. */
+    private static int essentialNameLength(byte[] b, int s) {
+        return (int) (hashName(b, s) >>> 32);
+    }
+
     private static final int[] EMPTY = new int[0];
 
-    private int[] collect(NameIndex ix, byte[] q, BtfKind kind, boolean essential, int[] prefix) {
-        int h = hash(q, 0, q.length);
-        int[] slots = ix.slots;
-        int[] hashes = ix.hashes;
-        int mask = slots.length - 1;
-        int[] out = prefix;
-        int n = prefix.length;
-        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
-            if (hashes[s] != h) continue;
-            if (kind != null && (raw[offsets[id - firstId] + 7] & 0x1f) != kind.code()) continue;
-            if (essential ? essentialLength(id) != q.length || !nameMatches(id, q, false) : !nameMatches(id, q, true)) {
-                continue;
-            }
-            if (n == out.length) out = Arrays.copyOf(out, Math.max(4, n * 2));
-            out[n++] = id;
-        }
-        if (n == out.length) return out;
-        out = Arrays.copyOf(out, n);
-        // the probe sequence visits equal keys in insertion (= id) order, but keep the contract explicit
-        for (int i = prefix.length + 1; i < n; i++) {
-            if (out[i] < out[i - 1]) {
-                Arrays.sort(out, prefix.length, n);
-                break;
-            }
-        }
-        return out;
+    /** The query's UTF-8 bytes followed by a NUL, the form {@link #hashName} and nameMatches take. */
+    private static byte[] query(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
     }
 
     /**
-     * True if local type id's name equals q (exact), or if its first q.length bytes equal q
-     * (prefix; the caller has checked the essential length).
+     * Hashes the NUL-terminated name at b[s] (FNV-1a with a final mix) and finds its essential
+     * length in the same pass: returns the essential length in the high 32 bits and the hash of
+     * the whole name in the low 32 bits.
+     * A flavour separator is a run of exactly three '_' with a non-'_' before it and a non-'_',
+     * non-NUL byte after it; the essential length is where the last such run starts.
      */
-    private boolean nameMatches(int id, byte[] q, boolean exact) {
-        int nameOff = u32(raw, offsets[id - firstId]);
-        if (nameOff < strBase) { // split BTF naming a type with one of the base's strings
-            byte[] n = base.string(nameOff).getBytes(StandardCharsets.UTF_8);
-            if (n.length < q.length || (exact && n.length != q.length)) return false;
-            for (int i = 0; i < q.length; i++) {
-                if (n[i] != q[i]) return false;
+    private static long hashName(byte[] b, int s) {
+        int h = 0x811c9dc5;
+        int i = s;
+        int run = 0;
+        int essential = -1;
+        int c;
+        while ((c = b[i]) != 0) {
+            if (c == '_') {
+                run++;
+            } else {
+                if (run == 3 && i - 4 >= s) essential = i - 3 - s;
+                run = 0;
             }
-            return true;
+            h = (h ^ (c & 0xff)) * 0x01000193;
+            i++;
         }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        int len = i - s;
+        return (long) (essential < 0 ? len : essential) << 32 | (h & 0xffffffffL);
+    }
+
+    /** The hash hashName gives to the first len bytes of b[s..] (for essential prefixes). */
+    private static int hashPrefix(byte[] b, int s, int len) {
+        int h = 0x811c9dc5;
+        for (int i = s, e = s + len; i < e; i++) h = (h ^ (b[i] & 0xff)) * 0x01000193;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        return h;
+    }
+
+    /**
+     * True if local type id's name equals q[0..len) (exact), or starts with it (prefix). Names in the
+     * base's strings (split BTF) are compared through the base.
+     */
+    private boolean nameMatches(int id, byte[] q, int len, boolean exact) {
+        int nameOff = u32(raw, offsets[id - firstId]);
         byte[] r = raw;
-        int p = strStart + (nameOff - strBase);
-        int len = q.length;
+        int p;
+        if (nameOff < strBase) {
+            r = query(base.string(nameOff));
+            p = 0;
+        } else {
+            p = strStart + (nameOff - strBase);
+        }
         for (int i = 0; i < len; i++) {
-            if (r[p + i] != q[i]) return false; // also stops at the name's NUL if it is shorter
+            if (r[p + i] != q[i]) return false; // stops at the name's NUL if it is shorter
         }
         return !exact || r[p + len] == 0;
     }
 
-    /** Essential-name length of local type id (its name must be non-empty). */
-    private int essentialLength(int id) {
+    /** Essential-name length of local type id. */
+    private int essentialLengthOf(int id) {
         int nameOff = u32(raw, offsets[id - firstId]);
-        if (nameOff < strBase) {
-            byte[] n = base.string(nameOff).getBytes(StandardCharsets.UTF_8);
-            return essentialLength(n, 0, n.length);
-        }
-        int p = strStart + (nameOff - strBase);
-        int e = p;
-        while (raw[e] != 0) e++;
-        return essentialLength(raw, p, e);
-    }
-
-    private static int essentialLength(byte[] r, int start, int end) {
-        for (int i = end - 5; i >= start; i--) {
-            if (r[i] != '_' && r[i + 1] == '_' && r[i + 2] == '_' && r[i + 3] == '_' && r[i + 4] != '_') {
-                return i + 1 - start;
-            }
-        }
-        return end - start;
+        if (nameOff < strBase) return essentialNameLength(base.string(nameOff));
+        return essentialNameLength(raw, strStart + (nameOff - strBase));
     }
 
     private static final class NameIndex {
         final int[] slots;
         final int[] hashes;
+        final int[] flavoured;
+        final int[] flavourHashes;
 
-        NameIndex(int[] slots, int[] hashes) {
+        NameIndex(int[] slots, int[] hashes, int[] flavoured, int[] flavourHashes) {
             this.slots = slots;
             this.hashes = hashes;
+            this.flavoured = flavoured;
+            this.flavourHashes = flavourHashes;
         }
     }
 
@@ -924,28 +1031,13 @@ public final class Btf {
         if (ix == null) {
             synchronized (this) {
                 ix = nameIndex;
-                if (ix == null) nameIndex = ix = buildIndex(false);
+                if (ix == null) nameIndex = ix = buildIndex();
             }
         }
         return ix;
     }
 
-    private NameIndex essentialIndex() {
-        NameIndex ix = essentialIndex;
-        if (ix == null) {
-            synchronized (this) {
-                ix = essentialIndex;
-                if (ix == null) essentialIndex = ix = buildIndex(true);
-            }
-        }
-        return ix;
-    }
-
-    /**
-     * Open addressing over the hash of each named local type's name (or essential name), inserted in
-     * id order so that equal names are probed in ascending id order.
-     */
-    private NameIndex buildIndex(boolean essential) {
+    private NameIndex buildIndex() {
         byte[] r = raw;
         int n = typeCount - firstId;
         int named = 0;
@@ -957,36 +1049,37 @@ public final class Btf {
         int mask = cap - 1;
         int[] slots = new int[cap];
         int[] hashes = new int[cap];
+        int[] flavoured = EMPTY;
+        int[] flavourHashes = EMPTY;
+        int nf = 0;
         for (int i = 0; i < n; i++) {
             int nameOff = u32(r, offsets[i]);
-            if (nameOff == 0) continue;
-            int h;
-            if (nameOff < strBase) {
-                // name stored in the base's strings (split BTF referring to a base string)
-                byte[] q = base.string(nameOff).getBytes(StandardCharsets.UTF_8);
-                h = hash(q, 0, essential ? essentialLength(q, 0, q.length) : q.length);
+            if (nameOff <= 0 || nameOff >= strLimit) continue; // anonymous (or garbage in unchecked trusted BTF)
+            byte[] b = r;
+            int s;
+            if (nameOff < strBase) { // split BTF naming a type with one of the base's strings
+                b = query(base.string(nameOff));
+                s = 0;
             } else {
-                int s = strStart + (nameOff - strBase);
-                int e = s;
-                while (r[e] != 0) e++;
-                h = hash(r, s, essential ? s + essentialLength(r, s, e) : e);
+                s = strStart + (nameOff - strBase);
             }
+            long hl = hashName(b, s);
+            int h = (int) hl;
             int slot = h & mask;
             while (slots[slot] != 0) slot = (slot + 1) & mask;
             slots[slot] = firstId + i;
             hashes[slot] = h;
+            int essential = (int) (hl >>> 32);
+            if (b[s + essential] != 0) { // has a flavour
+                if (nf == flavoured.length) {
+                    flavoured = Arrays.copyOf(flavoured, Math.max(8, nf * 2));
+                    flavourHashes = Arrays.copyOf(flavourHashes, flavoured.length);
+                }
+                flavoured[nf] = firstId + i;
+                flavourHashes[nf++] = hashPrefix(b, s, essential);
+            }
         }
-        return new NameIndex(slots, hashes);
-    }
-
-    /** FNV-1a over bytes [from, to) with a final avalanche; "to" is exclusive. */
-    private static int hash(byte[] b, int from, int to) {
-        int h = 0x811c9dc5;
-        for (int i = from; i < to; i++) h = (h ^ (b[i] & 0xff)) * 0x01000193;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        return h;
+        return new NameIndex(slots, hashes, Arrays.copyOf(flavoured, nf), Arrays.copyOf(flavourHashes, nf));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1085,6 +1178,10 @@ public final class Btf {
                 int max = 1;
                 for (int i = 0; i < vlen; i++) {
                     int a = alignOf(memberType(id, i), depth + 1);
+                    if (a <= 0) {
+                        throw new BpfException(origin + ": BTF type " + describe(id) + ": member " + i
+                                + " has no alignment");
+                    }
                     if (a > max) max = a;
                     if (memberBitfieldSize(id, i) == 0 && Integer.remainderUnsigned(memberBitOffset(id, i), 8 * a) != 0) {
                         return 1;
