@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -72,8 +71,14 @@ public final class Btf {
 
     private volatile NameIndex nameIndex;
 
-    private Btf(String origin, byte[] raw, Btf base, int firstId, int typeCount, int[] offsets, int strStart,
-                int strLen, int strBase) {
+    /** Absolute offset and length of the type section in {@link #raw}. */
+    private final int typesStart;
+    private final int typesLength;
+
+    private Btf(String origin, byte[] raw, Btf base, int firstId, int typeCount, int[] offsets, int typesStart,
+                int typesLength, int strStart, int strLen, int strBase) {
+        this.typesStart = typesStart;
+        this.typesLength = typesLength;
         this.origin = origin;
         this.raw = raw;
         this.base = base;
@@ -395,7 +400,7 @@ public final class Btf {
         if (count > (1 << 20)) {
             throw malformed(origin, section, "too many types (" + count + ")");
         }
-        Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, strStart, sLen, strBase);
+        Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, start, end - start, strStart, sLen, strBase);
         if (!trusted) {
             if (or < 0 || maxName >= strLimit || maxRef >= typeCount) btf.reportBadReference(section);
             // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it)
@@ -1224,6 +1229,26 @@ public final class Btf {
     }
 
     /** Absolute offset of a local type's record in {@link #rawArray()}; for the package's formatter and builder. */
+    int typeSectionStart() {
+        return typesStart;
+    }
+
+    int typeSectionLength() {
+        return typesLength;
+    }
+
+    /** The size in bytes of a type record of this kind and vlen, or -1 for an unknown kind. */
+    static int recordSize(int kind, int vlen) {
+        return switch (kind) {
+            case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> TYPE_HEADER;
+            case 1, 14, 17 -> TYPE_HEADER + 4;
+            case 3 -> TYPE_HEADER + 12;
+            case 4, 5, 15, 19 -> TYPE_HEADER + 12 * vlen;
+            case 6, 13 -> TYPE_HEADER + 8 * vlen;
+            default -> -1;
+        };
+    }
+
     int recordOffset(int id) {
         return off(id);
     }
@@ -1236,12 +1261,5 @@ public final class Btf {
     /** Absolute offset of the string section in {@link #rawArray()}. */
     int stringSectionStart() {
         return strStart;
-    }
-
-    /** The list of local types' record offsets as a list, for tests. */
-    List<Integer> recordOffsets() {
-        List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < typeCount - firstId; i++) l.add(offsets[i]);
-        return l;
     }
 }
