@@ -182,17 +182,19 @@ public final class Btf {
         if (k == null) {
             synchronized (Btf.class) {
                 k = kernel;
-                if (k == null) {
-                    Path p = Path.of(VMLINUX);
-                    if (!Files.exists(p)) {
-                        throw new FeatureNotSupportedException("kernel BTF", VMLINUX + " missing; the kernel needs "
-                                + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead");
-                    }
-                    kernel = k = parse(readFile(p), null, VMLINUX, null, true);
-                }
+                if (k == null) kernel = k = loadKernel(Path.of(VMLINUX));
             }
         }
         return k;
+    }
+
+    /** Reads and parses (trusted) the kernel's BTF at {@code p}. */
+    static Btf loadKernel(Path p) {
+        if (!Files.exists(p)) {
+            throw new FeatureNotSupportedException("kernel BTF", p + " missing; the kernel needs "
+                    + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead");
+        }
+        return parse(readFile(p), null, p.toString(), null, true);
     }
 
     /**

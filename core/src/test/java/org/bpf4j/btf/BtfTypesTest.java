@@ -301,6 +301,22 @@ class BtfTypesTest {
     }
 
     @Test
+    void missingKernelBtfIsAMissingFeature() {
+        org.bpf4j.FeatureNotSupportedException e = assertThrows(org.bpf4j.FeatureNotSupportedException.class,
+                () -> Btf.loadKernel(java.nio.file.Path.of("/nonexistent/vmlinux")));
+        assertEquals("kernel BTF", e.feature());
+        assertEquals("kernel BTF is not supported by this kernel: /nonexistent/vmlinux missing; the kernel needs "
+                + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Btf.kernelModule("../etc"));
+        assertThrows(IllegalArgumentException.class, () -> Btf.kernelModule("vmlinux"));
+        if (java.nio.file.Files.isReadable(BtfTestSupport.VMLINUX)) {
+            org.bpf4j.FeatureNotSupportedException m = assertThrows(org.bpf4j.FeatureNotSupportedException.class,
+                    () -> Btf.kernelModule("no_such_module_xyz"));
+            assertTrue(m.getMessage().contains("/sys/kernel/btf/no_such_module_xyz missing"), m.getMessage());
+        }
+    }
+
+    @Test
     void kindCodes() {
         for (BtfKind k : BtfKind.values()) assertSame(k, BtfKind.of(k.code()));
         assertEquals(19, BtfKind.ENUM64.code());
