@@ -1,0 +1,1267 @@
+package org.bpf4j.btf;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bpf4j.BpfException;
+import org.bpf4j.FeatureNotSupportedException;
+import org.bpf4j.ObjectFileException;
+import org.bpf4j.elf.ElfFile;
+
+/**
+ * BTF type information: a raw BTF blob (as in a .BTF section or /sys/kernel/btf/vmlinux) kept as
+ * bytes, with an index of where each type record starts. Nothing per type is allocated when parsing;
+ * the accessors decode the bytes on demand ("flyweight"), {@link #type(int)} materializes a record
+ * when convenient, and name lookups use compact hash tables built on first use.
+ *
+ * <p>Parsing checks everything later accesses rely on: the header, the section bounds, every type
+ * record's kind and length, every name offset and every referenced type id, and that FUNC types
+ * point at FUNC_PROTO types. A malformed blob is rejected with one {@link ObjectFileException}
+ * naming the origin. Instances are immutable and safe to share between threads.
+ *
+ * <p>Split BTF (kernel modules) continues a base BTF: its type ids start at
+ * {@code base.typeCount()} and its string offsets at the end of the base's strings. All accessors
+ * of a split BTF accept the base's ids and string offsets too.
+ *
+ * <p>Type ids are ints (BTF allows at most 2^20 types); ids and offsets are validated, other
+ * arguments are not: calling a kind-specific accessor (such as {@link #memberType}) on a type of
+ * another kind returns meaningless values.
+ */
+public final class Btf {
+    /** The BTF magic number (little-endian bytes 9f eb). */
+    public static final int MAGIC = 0xeb9f;
+    /** The only BTF version. */
+    public static final int VERSION = 1;
+
+    static final int HEADER_SIZE = 24;
+    static final int TYPE_HEADER = 12;
+    /** libbpf's MAX_RESOLVE_DEPTH. */
+    private static final int MAX_RESOLVE_DEPTH = 32;
+
+    private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
+    /** Files here are produced (and were validated) by the running kernel. */
+    private static final Path SYSFS_BTF = Path.of("/sys/kernel/btf");
+
+    private final String origin;
+    private final byte[] raw;
+    private final Btf base;
+    private final int firstId;
+    private final int typeCount;
+    /** Absolute offset in {@link #raw} of each local type record: offsets[id - firstId]. */
+    private final int[] offsets;
+    /** Absolute offset in {@link #raw} of the string section. */
+    private final int strStart;
+    private final int strLen;
+    /** The string offset of this BTF's first string: 0, or the base's {@link #strLimit} when split. */
+    private final int strBase;
+    /** One past the highest valid string offset, counting the base's strings. */
+    private final int strLimit;
+
+    private volatile NameIndex nameIndex;
+
+    /** Absolute offset and length of the type section in {@link #raw}. */
+    private final int typesStart;
+    private final int typesLength;
+
+    private Btf(String origin, byte[] raw, Btf base, int firstId, int typeCount, int[] offsets, int typesStart,
+                int typesLength, int strStart, int strLen, int strBase) {
+        this.typesStart = typesStart;
+        this.typesLength = typesLength;
+        this.origin = origin;
+        this.raw = raw;
+        this.base = base;
+        this.firstId = firstId;
+        this.typeCount = typeCount;
+        this.offsets = offsets;
+        this.strStart = strStart;
+        this.strLen = strLen;
+        this.strBase = strBase;
+        this.strLimit = strBase + strLen;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Parsing and discovery
+
+    /**
+     * Parses a raw BTF blob (magic 0xEB9F, little-endian). The array is kept, not copied.
+     *
+     * @param origin the file name for messages
+     * @throws ObjectFileException if the blob is malformed
+     */
+    public static Btf parse(byte[] raw, String origin) {
+        return parse(raw, null, origin, null, false);
+    }
+
+    /**
+     * Parses a raw BTF blob that came from an ELF section, so that errors name the section too.
+     *
+     * @see #parse(byte[], String)
+     */
+    public static Btf parse(byte[] raw, String origin, String section) {
+        return parse(raw, null, origin, section, false);
+    }
+
+    /**
+     * Parses split BTF (such as a kernel module's) on top of {@code base}: its type ids continue after
+     * the base's, its string offsets after the base's strings.
+     *
+     * @throws ObjectFileException if the blob is malformed
+     */
+    public static Btf parseSplit(byte[] raw, Btf base, String origin) {
+        if (base == null) throw new IllegalArgumentException("base BTF is null");
+        return parse(raw, base, origin, null, false);
+    }
+
+    /**
+     * Reads BTF from a file: raw BTF (such as /sys/kernel/btf/vmlinux or a .btf file), or the .BTF
+     * section of an ELF file (a BPF object, a vmlinux image). Only that section is read from an ELF.
+     *
+     * @throws ObjectFileException naming the path if it cannot be read, is neither, or is malformed
+     */
+    public static Btf read(Path path) {
+        return read(path, null);
+    }
+
+    /**
+     * Reads split BTF from a file (raw, or the .BTF section of an ELF such as a kernel module .ko) on
+     * top of {@code base}.
+     */
+    public static Btf readSplit(Path path, Btf base) {
+        if (base == null) throw new IllegalArgumentException("base BTF is null");
+        return read(path, base);
+    }
+
+    private static Btf read(Path path, Btf base) {
+        String origin = path.toString();
+        byte[] magic = new byte[4];
+        int n;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            n = ch.read(ByteBuffer.wrap(magic), 0);
+        } catch (IOException e) {
+            throw new ObjectFileException(origin, null, "cannot read file: " + describe(e), e);
+        }
+        if (n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F') {
+            byte[] btf = ElfFile.readSection(path, ".BTF");
+            if (btf == null) throw new ObjectFileException(origin, null, "ELF file has no .BTF section");
+            return parse(btf, base, origin, ".BTF", false);
+        }
+        if (n >= 2 && (magic[0] & 0xff) == 0x9f && (magic[1] & 0xff) == 0xeb) {
+            // the kernel validated what it exposes under /sys/kernel/btf; the base needs no split base
+            boolean trusted = base == null && path.toAbsolutePath().normalize().startsWith(SYSFS_BTF);
+            return parse(readFile(path), base, origin, null, trusted);
+        }
+        if (n >= 2 && (magic[0] & 0xff) == 0xeb && (magic[1] & 0xff) == 0x9f) {
+            throw new ObjectFileException(origin, null, "big-endian BTF is not supported");
+        }
+        throw new ObjectFileException(origin, null, "neither raw BTF (magic 0xeb9f) nor an ELF file");
+    }
+
+    private static volatile Btf kernel;
+    private static final Map<String, Btf> MODULES = new HashMap<>();
+
+    /**
+     * The running kernel's BTF from /sys/kernel/btf/vmlinux, read and parsed once per process on
+     * first use (thread-safe) and shared.
+     *
+     * @throws FeatureNotSupportedException if the kernel exposes no BTF
+     */
+    public static Btf kernel() {
+        Btf k = kernel;
+        if (k == null) {
+            synchronized (Btf.class) {
+                k = kernel;
+                if (k == null) kernel = k = loadKernel(Path.of(VMLINUX));
+            }
+        }
+        return k;
+    }
+
+    /** Reads and parses (trusted) the kernel's BTF at {@code p}. */
+    static Btf loadKernel(Path p) {
+        if (!Files.exists(p)) {
+            throw new FeatureNotSupportedException("kernel BTF", p + " missing; the kernel needs "
+                    + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead");
+        }
+        return parse(readFile(p), null, p.toString(), null, true);
+    }
+
+    /**
+     * The BTF of a loaded kernel module, /sys/kernel/btf/&lt;module&gt;, as split BTF over
+     * {@link #kernel()}; parsed once per module and cached.
+     *
+     * @throws FeatureNotSupportedException if the module has no BTF there (not loaded, or the kernel
+     *                                      lacks CONFIG_DEBUG_INFO_BTF_MODULES)
+     */
+    public static Btf kernelModule(String module) {
+        if (module.isEmpty() || module.indexOf('/') >= 0 || module.equals(".") || module.equals("..")
+                || module.equals("vmlinux")) {
+            throw new IllegalArgumentException("bad kernel module name '" + module + "'");
+        }
+        Btf vmlinux = kernel();
+        synchronized (MODULES) {
+            Btf m = MODULES.get(module);
+            if (m == null) {
+                Path p = Path.of("/sys/kernel/btf", module);
+                if (!Files.exists(p)) {
+                    throw new FeatureNotSupportedException("kernel module BTF", p + " missing; the module '"
+                            + module + "' is not loaded or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES=y");
+                }
+                m = parse(readFile(p), vmlinux, p.toString(), null, true);
+                MODULES.put(module, m);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Reads a whole file. Not Files.readAllBytes: sysfs returns at most a page per read(2), and
+     * FileInputStream with reads of at most 8 KiB (no native buffer allocation per call) has the
+     * shortest path per read in a fresh JVM.
+     */
+    static byte[] readFile(Path p) {
+        File f = p.toFile();
+        try (FileInputStream in = new FileInputStream(f)) {
+            long length = f.length();
+            if (length > Integer.MAX_VALUE - 16) throw new IOException("file too large (" + length + " bytes)");
+            byte[] buf = new byte[(int) length];
+            int n = 0;
+            while (true) {
+                while (n < buf.length) {
+                    int r = in.read(buf, n, Math.min(8192, buf.length - n));
+                    if (r < 0) return Arrays.copyOf(buf, n);
+                    n += r;
+                }
+                int b = in.read(); // at the size reported: probe for more (files that report no size)
+                if (b < 0) return buf;
+                if (buf.length >= Integer.MAX_VALUE - 16) throw new IOException("file too large");
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(8192, buf.length * 2L)));
+                buf[n++] = (byte) b;
+            }
+        } catch (FileNotFoundException e) {
+            throw new ObjectFileException(p.toString(), null, "cannot open file: " + e.getMessage(), e);
+        } catch (IOException | OutOfMemoryError e) {
+            throw new ObjectFileException(p.toString(), null, "cannot read file: " + describe(e), e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static ObjectFileException malformed(String origin, String section, String problem) {
+        return new ObjectFileException(origin, section, "malformed BTF: " + problem);
+    }
+
+    private static Btf parse(byte[] raw, Btf base, String origin, String section, boolean trusted) {
+        if (raw.length < HEADER_SIZE) {
+            throw malformed(origin, section, "truncated header (" + raw.length + " bytes, need " + HEADER_SIZE + ")");
+        }
+        int magic = (raw[0] & 0xff) | (raw[1] & 0xff) << 8;
+        if (magic != MAGIC) {
+            if (magic == 0x9feb) throw new ObjectFileException(origin, section, "big-endian BTF is not supported");
+            throw malformed(origin, section, "bad magic 0x" + Integer.toHexString(magic) + " (expected 0xeb9f)");
+        }
+        if (raw[2] != VERSION) {
+            throw malformed(origin, section, "unsupported version " + (raw[2] & 0xff) + " (expected 1)");
+        }
+        long hdrLen = u32l(raw, 4);
+        long typeOff = u32l(raw, 8);
+        long typeLen = u32l(raw, 12);
+        long strOff = u32l(raw, 16);
+        long strLen = u32l(raw, 20);
+        if (hdrLen < HEADER_SIZE || hdrLen > raw.length) {
+            throw malformed(origin, section, "bad header length " + hdrLen + " (blob has " + raw.length + " bytes)");
+        }
+        if (hdrLen + strOff + strLen > raw.length) {
+            throw malformed(origin, section, "truncated: string section at " + strOff + " + " + strLen
+                    + " ends beyond the blob (" + (raw.length - hdrLen) + " bytes after the header)");
+        }
+        if (typeOff + typeLen > strOff) {
+            throw malformed(origin, section, "type section at " + typeOff + " + " + typeLen
+                    + " overlaps the string section at " + strOff);
+        }
+        if ((typeOff & 3) != 0) {
+            throw malformed(origin, section, "type section offset " + typeOff + " is not 4-byte aligned");
+        }
+        int strStart = (int) (hdrLen + strOff);
+        int sLen = (int) strLen;
+        if (base == null || sLen != 0) {
+            if (sLen == 0 || raw[strStart + sLen - 1] != 0) {
+                throw malformed(origin, section, "string section is empty or not NUL-terminated");
+            }
+            if (base == null && raw[strStart] != 0) {
+                throw malformed(origin, section, "string section does not start with the empty string"
+                        + " (split BTF parsed without its base?)");
+            }
+        }
+        int strBase = base == null ? 0 : base.strLimit;
+        if ((long) strBase + sLen > 0x7fffffffL) {
+            throw malformed(origin, section, "string section too large");
+        }
+        int strLimit = strBase + sLen;
+        int firstId = base == null ? 1 : base.typeCount;
+
+        int start = (int) (hdrLen + typeOff);
+        int end = (int) (start + typeLen);
+        int[] offsets = new int[(int) (typeLen / TYPE_HEADER)];
+        // One pass over the records. Written for the bytecode interpreter (a fresh JVM parses the
+        // 5 MB kernel BTF before the JIT has compiled anything): no calls, little-endian words
+        // decoded inline, and the reference checks folded into a running maximum plus an OR of
+        // all values (whose sign bit catches ids and offsets >= 2^31), checked once at the end.
+        final byte[] r = raw;
+        int count = 0;
+        int maxRef = 0, maxName = 0, or = 0;
+        int p = start;
+        while (p < end) {
+            if (end - p < TYPE_HEADER) throw truncatedType(origin, section, firstId + count, p - start);
+            int kind = r[p + 7] & 0x1f;
+            int vlen = (r[p + 4] & 0xff) | (r[p + 5] & 0xff) << 8;
+            int size;
+            switch (kind) {
+                case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> size = TYPE_HEADER; // PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT TYPE_TAG
+                case 1, 14, 17 -> size = TYPE_HEADER + 4;                  // INT VAR DECL_TAG
+                case 3 -> size = TYPE_HEADER + 12;                         // ARRAY
+                case 4, 5, 15, 19 -> size = TYPE_HEADER + 12 * vlen;       // STRUCT UNION DATASEC ENUM64
+                case 6, 13 -> size = TYPE_HEADER + 8 * vlen;               // ENUM FUNC_PROTO
+                default -> throw malformed(origin, section, "type [" + (firstId + count) + "]: unknown kind " + kind);
+            }
+            if (end - p < size) throw truncatedType(origin, section, firstId + count, p - start);
+            if (!trusted) {
+                int v = (r[p] & 0xff) | (r[p + 1] & 0xff) << 8 | (r[p + 2] & 0xff) << 16 | r[p + 3] << 24;
+                or |= v;
+                if (v > maxName) maxName = v;
+                switch (kind) {
+                    case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> { // refer to a type (FUNC_PROTO: the return type)
+                        v = (r[p + 8] & 0xff) | (r[p + 9] & 0xff) << 8 | (r[p + 10] & 0xff) << 16 | r[p + 11] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
+                        if (kind == 13) { // parameters: name, type
+                            for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 8) {
+                                v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                                or |= v;
+                                if (v > maxName) maxName = v;
+                                v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
+                                or |= v;
+                                if (v > maxRef) maxRef = v;
+                            }
+                        }
+                    }
+                    case 3 -> { // ARRAY: element type, index type
+                        v = (r[p + 12] & 0xff) | (r[p + 13] & 0xff) << 8 | (r[p + 14] & 0xff) << 16 | r[p + 15] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
+                        v = (r[p + 16] & 0xff) | (r[p + 17] & 0xff) << 8 | (r[p + 18] & 0xff) << 16 | r[p + 19] << 24;
+                        or |= v;
+                        if (v > maxRef) maxRef = v;
+                    }
+                    case 4, 5 -> { // members: name, type, offset
+                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxName) maxName = v;
+                            v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
+                            or |= v;
+                            if (v > maxRef) maxRef = v;
+                        }
+                    }
+                    case 6, 19 -> { // enumerators: name, value(s)
+                        for (int q = p + TYPE_HEADER, e = p + size, step = kind == 6 ? 8 : 12; q < e; q += step) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxName) maxName = v;
+                        }
+                    }
+                    case 15 -> { // variables: type, offset, size
+                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
+                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
+                            or |= v;
+                            if (v > maxRef) maxRef = v;
+                        }
+                    }
+                    default -> { // INT, FWD, FLOAT: no references
+                    }
+                }
+            }
+            offsets[count++] = p;
+            p += size;
+        }
+        int typeCount = firstId + count;
+        if (count > (1 << 20)) {
+            throw malformed(origin, section, "too many types (" + count + ")");
+        }
+        Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, start, end - start, strStart, sLen, strBase);
+        if (!trusted) {
+            if (or < 0 || maxName >= strLimit || maxRef >= typeCount) btf.reportBadReference(section);
+            // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it)
+            for (int i = 0; i < count; i++) {
+                int o = offsets[i];
+                if ((r[o + 7] & 0x1f) == 12) {
+                    int proto = u32(r, o + 8);
+                    if (btf.kindCode(proto) != 13) {
+                        throw malformed(origin, section, "type [" + (firstId + i) + "]: FUNC refers to type [" + proto
+                                + "] which is " + btf.kind(proto) + ", not FUNC_PROTO");
+                    }
+                }
+            }
+        }
+        return btf;
+    }
+
+    /** Finds the first type with a name offset or type reference out of range and throws naming it. */
+    private void reportBadReference(String section) {
+        for (int id = firstId; id < typeCount; id++) {
+            int o = off(id);
+            int kind = raw[o + 7] & 0x1f;
+            int vlen = u16(raw, o + 4);
+            checkName(section, id, "name", u32(raw, o));
+            switch (kind) {
+                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> checkRef(section, id, u32(raw, o + 8));
+                case 3 -> {
+                    checkRef(section, id, u32(raw, o + 12));
+                    checkRef(section, id, u32(raw, o + 16));
+                }
+                default -> {
+                }
+            }
+            for (int i = 0; i < vlen; i++) {
+                switch (kind) {
+                    case 4, 5 -> {
+                        checkName(section, id, "member name", u32(raw, o + 12 + 12 * i));
+                        checkRef(section, id, u32(raw, o + 16 + 12 * i));
+                    }
+                    case 13 -> {
+                        checkName(section, id, "parameter name", u32(raw, o + 12 + 8 * i));
+                        checkRef(section, id, u32(raw, o + 16 + 8 * i));
+                    }
+                    case 6 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 8 * i));
+                    case 19 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 12 * i));
+                    case 15 -> checkRef(section, id, u32(raw, o + 12 + 12 * i));
+                    default -> {
+                    }
+                }
+            }
+        }
+        throw malformed(origin, section, "a name offset or type id is out of range"); // not reached
+    }
+
+    private void checkName(String section, int id, String what, int off) {
+        if (off < 0 || off >= strLimit) {
+            throw malformed(origin, section, "type [" + id + "]: " + what + " string offset "
+                    + Integer.toUnsignedString(off) + " out of range (" + strLimit + " bytes of strings)");
+        }
+    }
+
+    private void checkRef(String section, int id, int ref) {
+        if (ref < 0 || ref >= typeCount) {
+            throw malformed(origin, section, "type [" + id + "] refers to type id " + Integer.toUnsignedString(ref)
+                    + ", out of range (" + typeCount + " types)");
+        }
+    }
+
+    private static ObjectFileException truncatedType(String origin, String section, int id, int at) {
+        return malformed(origin, section, "type [" + id + "] at offset " + at + " is truncated");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Whole-BTF properties
+
+    /** The file name given when parsing, for messages. */
+    public String origin() {
+        return origin;
+    }
+
+    /** The base BTF of a split BTF, or null. */
+    public Btf base() {
+        return base;
+    }
+
+    /** The first type id this BTF defines: 1 for a base BTF, {@code base().typeCount()} for split BTF. */
+    public int firstId() {
+        return firstId;
+    }
+
+    /** One past the highest type id (id 0 is void), counting the base's types. */
+    public int typeCount() {
+        return typeCount;
+    }
+
+    /** A copy of the raw blob as parsed. */
+    public byte[] raw() {
+        return raw.clone();
+    }
+
+    /** The length of this BTF's own string section in bytes. */
+    public int stringsLength() {
+        return strLen;
+    }
+
+    /** The string offset of this BTF's first string: 0, or for split BTF the end of the base's strings. */
+    public int stringsStart() {
+        return strBase;
+    }
+
+    /**
+     * The NUL-terminated string at this offset of the string section (the base's, below
+     * {@link #stringsStart()} for split BTF).
+     *
+     * @throws IllegalArgumentException if the offset is out of range
+     */
+    public String string(int offset) {
+        if (offset < strBase) {
+            if (offset >= 0 && base != null) return base.string(offset);
+            throw badStringOffset(offset);
+        }
+        if (offset >= strLimit) throw badStringOffset(offset);
+        int s = strStart + (offset - strBase);
+        int e = s;
+        while (raw[e] != 0) e++;
+        return e == s ? "" : new String(raw, s, e - s, StandardCharsets.UTF_8);
+    }
+
+    private IllegalArgumentException badStringOffset(int offset) {
+        return new IllegalArgumentException(origin + ": BTF string offset " + Integer.toUnsignedString(offset)
+                + " out of range (" + strLimit + ")");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Flyweight accessors
+
+    /** Offset of a local type's record; the caller has checked id >= firstId. */
+    private int off(int id) {
+        if (id >= typeCount) throw badId(id);
+        return offsets[id - firstId];
+    }
+
+    private IllegalArgumentException badId(int id) {
+        return new IllegalArgumentException(origin + ": BTF type id " + id + " out of range [0, " + typeCount + ")");
+    }
+
+    /** For id below firstId on a base BTF: only 0 (void) is valid. */
+    private void checkVoid(int id) {
+        if (id != 0) throw badId(id);
+    }
+
+    /** The kind of a type; {@link BtfKind#UNKN} for id 0 (void). */
+    public BtfKind kind(int id) {
+        return BtfKind.of(kindCode(id));
+    }
+
+    /** The numeric kind ({@code BTF_KIND_*}) of a type; 0 for void. */
+    public int kindCode(int id) {
+        if (id < firstId) {
+            if (base != null) return base.kindCode(id);
+            checkVoid(id);
+            return 0;
+        }
+        return raw[off(id) + 7] & 0x1f;
+    }
+
+    /** The raw {@code info} word: vlen (bits 0-15), kind (24-28), kind flag (31). */
+    public int info(int id) {
+        if (id < firstId) {
+            if (base != null) return base.info(id);
+            checkVoid(id);
+            return 0;
+        }
+        return u32(raw, off(id) + 4);
+    }
+
+    /** The {@code name_off} of a type (0 if anonymous). */
+    public int nameOffset(int id) {
+        if (id < firstId) {
+            if (base != null) return base.nameOffset(id);
+            checkVoid(id);
+            return 0;
+        }
+        return u32(raw, off(id));
+    }
+
+    /** The name of a type, "" if anonymous. */
+    public String name(int id) {
+        if (id < firstId) {
+            if (base != null) return base.name(id);
+            checkVoid(id);
+            return "";
+        }
+        int no = u32(raw, off(id));
+        return no == 0 ? "" : string(no);
+    }
+
+    /** The vlen field: member, enumerator, parameter or variable count; linkage for FUNC. */
+    public int vlen(int id) {
+        return info(id) & 0xffff;
+    }
+
+    /** The kind flag: bitfield encoding for STRUCT/UNION, union for FWD, signed for ENUM/ENUM64. */
+    public boolean kindFlag(int id) {
+        return info(id) < 0;
+    }
+
+    /** The size/type word: size for INT, ENUM, STRUCT, UNION, DATASEC, FLOAT; a type id for the rest. */
+    public int sizeOrType(int id) {
+        if (id < firstId) {
+            if (base != null) return base.sizeOrType(id);
+            checkVoid(id);
+            return 0;
+        }
+        return u32(raw, off(id) + 8);
+    }
+
+    /** The n-th 32-bit word after a type's 12-byte common header (raw access to kind-specific data). */
+    public int word(int id, int n) {
+        if (id < firstId) {
+            if (base != null) return base.word(id, n);
+            throw badId(id);
+        }
+        return u32(raw, off(id) + TYPE_HEADER + 4 * n);
+    }
+
+    /** INT: the encoding bits ({@link BtfType.Int#SIGNED}, CHAR, BOOL). */
+    public int intEncoding(int id) {
+        return (word(id, 0) >>> 24) & 0x0f;
+    }
+
+    /** INT: the bit offset (BTF_INT_OFFSET). */
+    public int intBitOffset(int id) {
+        return (word(id, 0) >>> 16) & 0xff;
+    }
+
+    /** INT: the number of bits (BTF_INT_BITS). */
+    public int intBits(int id) {
+        return word(id, 0) & 0xff;
+    }
+
+    /** ARRAY: the element type. */
+    public int arrayType(int id) {
+        return word(id, 0);
+    }
+
+    /** ARRAY: the index type. */
+    public int arrayIndexType(int id) {
+        return word(id, 1);
+    }
+
+    /** ARRAY: the element count (unsigned). */
+    public int arrayNelems(int id) {
+        return word(id, 2);
+    }
+
+    /** STRUCT/UNION: the name offset of member i. */
+    public int memberNameOffset(int id, int i) {
+        return word(id, 3 * i);
+    }
+
+    /** STRUCT/UNION: the name of member i, "" if anonymous. */
+    public String memberName(int id, int i) {
+        int no = word(id, 3 * i);
+        return no == 0 ? "" : string(no);
+    }
+
+    /** STRUCT/UNION: the type of member i. */
+    public int memberType(int id, int i) {
+        return word(id, 3 * i + 1);
+    }
+
+    /** STRUCT/UNION: the bit offset of member i (normalized for the kind flag). */
+    public int memberBitOffset(int id, int i) {
+        int v = word(id, 3 * i + 2);
+        return kindFlag(id) ? v & 0xffffff : v;
+    }
+
+    /** STRUCT/UNION: the bitfield size of member i, 0 if not a bitfield (or no kind flag). */
+    public int memberBitfieldSize(int id, int i) {
+        return kindFlag(id) ? word(id, 3 * i + 2) >>> 24 : 0;
+    }
+
+    /** ENUM/ENUM64: the name offset of enumerator i. */
+    public int enumNameOffset(int id, int i) {
+        return word(id, kindCode(id) == 19 ? 3 * i : 2 * i);
+    }
+
+    /** ENUM/ENUM64: the name of enumerator i. */
+    public String enumName(int id, int i) {
+        return string(enumNameOffset(id, i));
+    }
+
+    /**
+     * ENUM/ENUM64: the value of enumerator i; 32-bit values are sign-extended if the kind flag
+     * (signed) is set, zero-extended otherwise.
+     */
+    public long enumValue(int id, int i) {
+        if (kindCode(id) == 19) {
+            return Integer.toUnsignedLong(word(id, 3 * i + 1)) | (long) word(id, 3 * i + 2) << 32;
+        }
+        int v = word(id, 2 * i + 1);
+        return kindFlag(id) ? v : Integer.toUnsignedLong(v);
+    }
+
+    /** FUNC_PROTO: the name offset of parameter i. */
+    public int paramNameOffset(int id, int i) {
+        return word(id, 2 * i);
+    }
+
+    /** FUNC_PROTO: the name of parameter i, "" if none. */
+    public String paramName(int id, int i) {
+        int no = word(id, 2 * i);
+        return no == 0 ? "" : string(no);
+    }
+
+    /** FUNC_PROTO: the type of parameter i (0 for a trailing "..."). */
+    public int paramType(int id, int i) {
+        return word(id, 2 * i + 1);
+    }
+
+    /** VAR: the linkage (0 static, 1 global, 2 extern). */
+    public int varLinkage(int id) {
+        return word(id, 0);
+    }
+
+    /** FUNC: the linkage (0 static, 1 global, 2 extern), stored as vlen. */
+    public int funcLinkage(int id) {
+        return vlen(id);
+    }
+
+    /** DECL_TAG: the component index, -1 for the type itself. */
+    public int declTagComponentIdx(int id) {
+        return word(id, 0);
+    }
+
+    /** DATASEC: the type of variable i. */
+    public int datasecVarType(int id, int i) {
+        return word(id, 3 * i);
+    }
+
+    /** DATASEC: the offset of variable i. */
+    public int datasecVarOffset(int id, int i) {
+        return word(id, 3 * i + 1);
+    }
+
+    /** DATASEC: the size of variable i. */
+    public int datasecVarSize(int id, int i) {
+        return word(id, 3 * i + 2);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Materialized types
+
+    /** The type as a record; {@link BtfType.Void} for id 0. */
+    public BtfType type(int id) {
+        int kind = kindCode(id);
+        if (id == 0) return BtfType.Void.INSTANCE;
+        String name = name(id);
+        int sot = sizeOrType(id);
+        int vlen = vlen(id);
+        boolean kflag = kindFlag(id);
+        switch (kind) {
+            case 1:
+                return new BtfType.Int(id, name, sot, intEncoding(id), intBitOffset(id), intBits(id));
+            case 2:
+                return new BtfType.Ptr(id, sot);
+            case 3:
+                return new BtfType.Array(id, arrayType(id), arrayIndexType(id), arrayNelems(id));
+            case 4:
+            case 5: {
+                BtfType.Member[] ms = new BtfType.Member[vlen];
+                for (int i = 0; i < vlen; i++) {
+                    ms[i] = new BtfType.Member(memberName(id, i), memberType(id, i), memberBitOffset(id, i),
+                            memberBitfieldSize(id, i));
+                }
+                List<BtfType.Member> members = List.of(ms);
+                return kind == 4 ? new BtfType.Struct(id, name, sot, members) : new BtfType.Union(id, name, sot, members);
+            }
+            case 6:
+            case 19: {
+                BtfType.EnumValue[] vs = new BtfType.EnumValue[vlen];
+                for (int i = 0; i < vlen; i++) vs[i] = new BtfType.EnumValue(enumName(id, i), enumValue(id, i));
+                return new BtfType.Enum(id, name, sot, kflag, kind == 19, List.of(vs));
+            }
+            case 7:
+                return new BtfType.Fwd(id, name, kflag);
+            case 8:
+                return new BtfType.Typedef(id, name, sot);
+            case 9:
+                return new BtfType.Volatile(id, sot);
+            case 10:
+                return new BtfType.Const(id, sot);
+            case 11:
+                return new BtfType.Restrict(id, sot);
+            case 12:
+                return new BtfType.Func(id, name, sot, vlen);
+            case 13: {
+                BtfType.Param[] ps = new BtfType.Param[vlen];
+                for (int i = 0; i < vlen; i++) ps[i] = new BtfType.Param(paramName(id, i), paramType(id, i));
+                return new BtfType.FuncProto(id, sot, List.of(ps));
+            }
+            case 14:
+                return new BtfType.Var(id, name, sot, varLinkage(id));
+            case 15: {
+                BtfType.VarSecinfo[] vs = new BtfType.VarSecinfo[vlen];
+                for (int i = 0; i < vlen; i++) {
+                    vs[i] = new BtfType.VarSecinfo(datasecVarType(id, i), datasecVarOffset(id, i), datasecVarSize(id, i));
+                }
+                return new BtfType.Datasec(id, name, sot, List.of(vs));
+            }
+            case 16:
+                return new BtfType.Float(id, name, sot);
+            case 17:
+                return new BtfType.DeclTag(id, name, sot, declTagComponentIdx(id));
+            case 18:
+                return new BtfType.TypeTag(id, name, sot);
+            default:
+                throw new IllegalStateException("kind " + kind);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Lookups
+    //
+    // One index serves all lookups, built on first use in one pass over the named local types:
+    // open addressing (linear probing) over a hash of each name's bytes, holding type ids
+    // inserted in ascending order, so that the ids of one name are probed in ascending order. The
+    // same pass lists the few types whose name has a CO-RE flavour ("foo___bar"), so that lookups
+    // by essential name are an exact-name lookup plus a scan of that short list.
+
+    /**
+     * The lowest type id with exactly this name and kind (searching the base first for split BTF),
+     * or -1.
+     */
+    public int find(String name, BtfKind kind) {
+        if (base != null) {
+            int r = base.find(name, kind);
+            if (r >= 0) return r;
+        }
+        if (name.isEmpty() || firstId == typeCount) return -1;
+        byte[] q = query(name);
+        int h = (int) hashName(q, 0);
+        NameIndex ix = nameIndex();
+        int[] slots = ix.slots;
+        int[] hashes = ix.hashes;
+        int mask = slots.length - 1;
+        int code = kind.code();
+        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
+            if (hashes[s] == h && (raw[offsets[id - firstId] + 7] & 0x1f) == code && nameMatches(id, q, q.length - 1, true)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** All type ids with exactly this name, of any kind, ascending (the base's first for split BTF). */
+    public int[] findAll(String name) {
+        int[] out = base == null ? EMPTY : base.findAll(name);
+        if (name.isEmpty() || firstId == typeCount) return out;
+        byte[] q = query(name);
+        int h = (int) hashName(q, 0);
+        NameIndex ix = nameIndex();
+        int[] slots = ix.slots;
+        int[] hashes = ix.hashes;
+        int mask = slots.length - 1;
+        int n = out.length;
+        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
+            if (hashes[s] == h && nameMatches(id, q, q.length - 1, true)) {
+                if (n == out.length) out = Arrays.copyOf(out, Math.max(4, n * 2));
+                out[n++] = id;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * All type ids, ascending, whose essential name equals {@code essentialName} and whose kind is
+     * {@code kind} (any kind if null). The essential name is libbpf's
+     * ({@code bpf_core_essential_name_len}): the name up to its LAST "X___Y" flavour separator
+     * (X and Y not '_'), so "task_struct___v1" and "task_struct" both have the essential name
+     * "task_struct", and "a___b___c" has "a___b". Anonymous types are never returned.
+     */
+    public int[] findByEssentialName(String essentialName, BtfKind kind) {
+        int[] fromBase = base == null ? EMPTY : base.findByEssentialName(essentialName, kind);
+        if (essentialName.isEmpty() || firstId == typeCount) return fromBase;
+        byte[] q = query(essentialName);
+        int qlen = q.length - 1;
+        int h = (int) hashName(q, 0);
+        NameIndex ix = nameIndex();
+        int code = kind == null ? -1 : kind.code();
+        // 1. types named exactly q, unless their own essential name is shorter (q has a flavour)
+        int[] exact = new int[4];
+        int n = 0;
+        int[] slots = ix.slots;
+        int[] hashes = ix.hashes;
+        int mask = slots.length - 1;
+        for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
+            if (hashes[s] == h && (code < 0 || (raw[offsets[id - firstId] + 7] & 0x1f) == code)
+                    && nameMatches(id, q, qlen, true) && essentialNameLength(q, 0) == qlen) {
+                if (n == exact.length) exact = Arrays.copyOf(exact, n * 2);
+                exact[n++] = id;
+            }
+        }
+        // 2. flavoured types whose essential name is q
+        int[] flavoured = ix.flavoured;
+        int[] flavourHashes = ix.flavourHashes;
+        int[] fl = EMPTY;
+        int m = 0;
+        for (int i = 0; i < flavoured.length; i++) {
+            int id = flavoured[i];
+            if (flavourHashes[i] == h && (code < 0 || (raw[offsets[id - firstId] + 7] & 0x1f) == code)
+                    && nameMatches(id, q, qlen, false) && essentialLengthOf(id) == qlen) {
+                if (m == fl.length) fl = Arrays.copyOf(fl, Math.max(4, m * 2));
+                fl[m++] = id;
+            }
+        }
+        // merge (both ascending) after the base's ids
+        int[] out = Arrays.copyOf(fromBase, fromBase.length + n + m);
+        int i = 0, j = 0, k = fromBase.length;
+        while (i < n || j < m) out[k++] = j >= m || (i < n && exact[i] < fl[j]) ? exact[i++] : fl[j++];
+        return out;
+    }
+
+    /** libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator. */
+    public static int essentialNameLength(String name) {
+        int n = name.length();
+        for (int i = n - 5; i >= 0; i--) {
+            if (name.charAt(i) != '_' && name.charAt(i + 1) == '_' && name.charAt(i + 2) == '_'
+                    && name.charAt(i + 3) == '_' && name.charAt(i + 4) != '_') {
+                return i + 1;
+            }
+        }
+        return n;
+    }
+
+    /** The essential-name length of a NUL-terminated name starting at b[s]. */
+    private static int essentialNameLength(byte[] b, int s) {
+        return (int) (hashName(b, s) >>> 32);
+    }
+
+    private static final int[] EMPTY = new int[0];
+
+    /** The query's UTF-8 bytes followed by a NUL, the form {@link #hashName} and nameMatches take. */
+    private static byte[] query(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+
+    /**
+     * Hashes the NUL-terminated name at b[s] (FNV-1a with a final mix) and finds its essential
+     * length in the same pass: returns the essential length in the high 32 bits and the hash of
+     * the whole name in the low 32 bits.
+     * A flavour separator is a run of exactly three '_' with a non-'_' before it and a non-'_',
+     * non-NUL byte after it; the essential length is where the last such run starts.
+     */
+    private static long hashName(byte[] b, int s) {
+        int h = 0x811c9dc5;
+        int i = s;
+        int run = 0;
+        int essential = -1;
+        int c;
+        while ((c = b[i]) != 0) {
+            if (c == '_') {
+                run++;
+            } else {
+                if (run == 3 && i - 4 >= s) essential = i - 3 - s;
+                run = 0;
+            }
+            h = (h ^ (c & 0xff)) * 0x01000193;
+            i++;
+        }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        int len = i - s;
+        return (long) (essential < 0 ? len : essential) << 32 | (h & 0xffffffffL);
+    }
+
+    /** The hash hashName gives to the first len bytes of b[s..] (for essential prefixes). */
+    private static int hashPrefix(byte[] b, int s, int len) {
+        int h = 0x811c9dc5;
+        for (int i = s, e = s + len; i < e; i++) h = (h ^ (b[i] & 0xff)) * 0x01000193;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        return h;
+    }
+
+    /**
+     * True if local type id's name equals q[0..len) (exact), or starts with it (prefix). Names in the
+     * base's strings (split BTF) are compared through the base.
+     */
+    private boolean nameMatches(int id, byte[] q, int len, boolean exact) {
+        int nameOff = u32(raw, offsets[id - firstId]);
+        byte[] r = raw;
+        int p;
+        if (nameOff < strBase) {
+            r = query(base.string(nameOff));
+            p = 0;
+        } else {
+            p = strStart + (nameOff - strBase);
+        }
+        for (int i = 0; i < len; i++) {
+            if (r[p + i] != q[i]) return false; // stops at the name's NUL if it is shorter
+        }
+        return !exact || r[p + len] == 0;
+    }
+
+    /** Essential-name length of local type id. */
+    private int essentialLengthOf(int id) {
+        int nameOff = u32(raw, offsets[id - firstId]);
+        if (nameOff < strBase) return essentialNameLength(base.string(nameOff));
+        return essentialNameLength(raw, strStart + (nameOff - strBase));
+    }
+
+    private static final class NameIndex {
+        final int[] slots;
+        final int[] hashes;
+        final int[] flavoured;
+        final int[] flavourHashes;
+
+        NameIndex(int[] slots, int[] hashes, int[] flavoured, int[] flavourHashes) {
+            this.slots = slots;
+            this.hashes = hashes;
+            this.flavoured = flavoured;
+            this.flavourHashes = flavourHashes;
+        }
+    }
+
+    private NameIndex nameIndex() {
+        NameIndex ix = nameIndex;
+        if (ix == null) {
+            synchronized (this) {
+                ix = nameIndex;
+                if (ix == null) nameIndex = ix = buildIndex();
+            }
+        }
+        return ix;
+    }
+
+    private NameIndex buildIndex() {
+        byte[] r = raw;
+        int n = typeCount - firstId;
+        int named = 0;
+        for (int i = 0; i < n; i++) {
+            int o = offsets[i];
+            if ((r[o] | r[o + 1] | r[o + 2] | r[o + 3]) != 0) named++;
+        }
+        int cap = Integer.highestOneBit(Math.max(16, named * 2 - 1)) << 1;
+        int mask = cap - 1;
+        int[] slots = new int[cap];
+        int[] hashes = new int[cap];
+        int[] flavoured = EMPTY;
+        int[] flavourHashes = EMPTY;
+        int nf = 0;
+        for (int i = 0; i < n; i++) {
+            int nameOff = u32(r, offsets[i]);
+            if (nameOff <= 0 || nameOff >= strLimit) continue; // anonymous (or garbage in unchecked trusted BTF)
+            byte[] b = r;
+            int s;
+            if (nameOff < strBase) { // split BTF naming a type with one of the base's strings
+                b = query(base.string(nameOff));
+                s = 0;
+            } else {
+                s = strStart + (nameOff - strBase);
+            }
+            long hl = hashName(b, s);
+            int h = (int) hl;
+            int slot = h & mask;
+            while (slots[slot] != 0) slot = (slot + 1) & mask;
+            slots[slot] = firstId + i;
+            hashes[slot] = h;
+            int essential = (int) (hl >>> 32);
+            if (b[s + essential] != 0) { // has a flavour
+                if (nf == flavoured.length) {
+                    flavoured = Arrays.copyOf(flavoured, Math.max(8, nf * 2));
+                    flavourHashes = Arrays.copyOf(flavourHashes, flavoured.length);
+                }
+                flavoured[nf] = firstId + i;
+                flavourHashes[nf++] = hashPrefix(b, s, essential);
+            }
+        }
+        return new NameIndex(slots, hashes, Arrays.copyOf(flavoured, nf), Arrays.copyOf(flavourHashes, nf));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Type algebra
+
+    /** Follows CONST, VOLATILE, RESTRICT and TYPE_TAG to the first other type (or void). */
+    public int skipModifiers(int id) {
+        for (int depth = 0; ; depth++) {
+            int k = kindCode(id);
+            if (k != 9 && k != 10 && k != 11 && k != 18) return id;
+            if (depth > typeCount) throw loop(id);
+            id = sizeOrType(id);
+        }
+    }
+
+    /** Follows modifiers and TYPEDEF to the first other type (or void). */
+    public int resolve(int id) {
+        for (int depth = 0; ; depth++) {
+            int k = kindCode(id);
+            if (k != 8 && k != 9 && k != 10 && k != 11 && k != 18) return id;
+            if (depth > typeCount) throw loop(id);
+            id = sizeOrType(id);
+        }
+    }
+
+    private BpfException loop(int id) {
+        return new ObjectFileException(origin, null, "malformed BTF: type [" + id + "] is part of a reference loop");
+    }
+
+    /**
+     * The size in bytes of a type, like libbpf's {@code btf__resolve_size}: pointers 8, arrays
+     * element size times element count, INT/FLOAT/ENUM/STRUCT/UNION/DATASEC their size, following
+     * typedefs, modifiers, VAR and DECL_TAG.
+     *
+     * @throws BpfException for void, FWD, FUNC, FUNC_PROTO, or a size above 4 GiB
+     */
+    public long sizeOf(int id) {
+        long nelems = 1;
+        int t = id;
+        for (int depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
+            int k = kindCode(t);
+            switch (k) {
+                case 1, 4, 5, 6, 15, 16, 19 -> {
+                    long size = Integer.toUnsignedLong(sizeOrType(t));
+                    if (nelems != 0 && size > 0xffffffffL / nelems) throw tooBig(id);
+                    return nelems * size;
+                }
+                case 2 -> {
+                    if (nelems != 0 && 8 > 0xffffffffL / nelems) throw tooBig(id);
+                    return nelems * 8;
+                }
+                case 8, 9, 10, 11, 14, 17, 18 -> t = sizeOrType(t);
+                case 3 -> {
+                    long n = Integer.toUnsignedLong(arrayNelems(t));
+                    if (nelems != 0 && n > 0xffffffffL / nelems) throw tooBig(id);
+                    nelems *= n;
+                    t = arrayType(t);
+                }
+                default -> throw new BpfException(origin + ": BTF type " + describe(id) + " has no size"
+                        + (t != id ? " (resolves to " + describe(t) + ")" : ""));
+            }
+        }
+        throw new BpfException(origin + ": BTF type " + describe(id) + ": size resolution deeper than "
+                + MAX_RESOLVE_DEPTH + " levels");
+    }
+
+    private BpfException tooBig(int id) {
+        return new BpfException(origin + ": BTF type " + describe(id) + " is larger than 4 GiB");
+    }
+
+    /**
+     * The alignment in bytes of a type, like libbpf's {@code btf__align_of}: scalars min(8, size),
+     * pointers 8, arrays their element's, structs and unions their largest member's, or 1 if a
+     * member offset or the size shows the type is packed.
+     *
+     * @throws BpfException for kinds without an alignment (void, FWD, FUNC, FUNC_PROTO, VAR, ...)
+     */
+    public int alignOf(int id) {
+        return alignOf(id, 0);
+    }
+
+    private int alignOf(int id, int depth) {
+        if (depth > 256) throw loop(id);
+        int k = kindCode(id);
+        switch (k) {
+            case 1, 6, 16, 19:
+                return Math.min(8, sizeOrType(id));
+            case 2:
+                return 8;
+            case 8, 9, 10, 11, 18:
+                return alignOf(sizeOrType(id), depth + 1);
+            case 3:
+                return alignOf(arrayType(id), depth + 1);
+            case 4, 5: {
+                int vlen = vlen(id);
+                int max = 1;
+                for (int i = 0; i < vlen; i++) {
+                    int a = alignOf(memberType(id, i), depth + 1);
+                    if (a <= 0) {
+                        throw new BpfException(origin + ": BTF type " + describe(id) + ": member " + i
+                                + " has no alignment");
+                    }
+                    if (a > max) max = a;
+                    if (memberBitfieldSize(id, i) == 0 && Integer.remainderUnsigned(memberBitOffset(id, i), 8 * a) != 0) {
+                        return 1;
+                    }
+                }
+                if (Integer.remainderUnsigned(sizeOrType(id), max) != 0) return 1;
+                return max;
+            }
+            default:
+                throw new BpfException(origin + ": BTF type " + describe(id) + " has no alignment");
+        }
+    }
+
+    /** "[id] KIND 'name'" for messages. */
+    public String describe(int id) {
+        if (id == 0) return "[0] void";
+        String n = name(id);
+        return "[" + id + "] " + kind(id) + (n.isEmpty() ? "" : " '" + n + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "Btf[" + origin + ", " + (typeCount - firstId) + " types"
+                + (base != null ? " split over " + base.origin : "") + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Little-endian decoding (plain byte arithmetic: fast in the interpreter, no VarHandle bootstrap)
+
+    static int u32(byte[] d, int p) {
+        return (d[p] & 0xff) | (d[p + 1] & 0xff) << 8 | (d[p + 2] & 0xff) << 16 | d[p + 3] << 24;
+    }
+
+    static int u16(byte[] d, int p) {
+        return (d[p] & 0xff) | (d[p + 1] & 0xff) << 8;
+    }
+
+    private static long u32l(byte[] d, int p) {
+        return u32(d, p) & 0xffffffffL;
+    }
+
+    /** Absolute offset of a local type's record in {@link #rawArray()}; for the package's formatter and builder. */
+    int typeSectionStart() {
+        return typesStart;
+    }
+
+    int typeSectionLength() {
+        return typesLength;
+    }
+
+    /** The size in bytes of a type record of this kind and vlen, or -1 for an unknown kind. */
+    static int recordSize(int kind, int vlen) {
+        return switch (kind) {
+            case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> TYPE_HEADER;
+            case 1, 14, 17 -> TYPE_HEADER + 4;
+            case 3 -> TYPE_HEADER + 12;
+            case 4, 5, 15, 19 -> TYPE_HEADER + 12 * vlen;
+            case 6, 13 -> TYPE_HEADER + 8 * vlen;
+            default -> -1;
+        };
+    }
+
+    int recordOffset(int id) {
+        return off(id);
+    }
+
+    /** The internal array (not copied), for the package's formatter and builder. */
+    byte[] rawArray() {
+        return raw;
+    }
+
+    /** Absolute offset of the string section in {@link #rawArray()}. */
+    int stringSectionStart() {
+        return strStart;
+    }
+}

@@ -1,0 +1,58 @@
+package org.bpf4j.elf;
+
+/**
+ * One ELF64 section header, with its name resolved from the section header string table.
+ *
+ * @param index     the section's index in the section header table (0 is the null section)
+ * @param name      the section's name, "" for none
+ * @param type      {@code sh_type}, such as {@link #SHT_PROGBITS}
+ * @param flags     {@code sh_flags}, such as {@link #SHF_EXECINSTR}
+ * @param addr      {@code sh_addr}
+ * @param offset    {@code sh_offset}: where the contents start in the file
+ * @param size      {@code sh_size}: the contents' length in bytes (in memory only for {@link #SHT_NOBITS})
+ * @param link      {@code sh_link}: for symbol tables the string table, for relocations the symbol table
+ * @param info      {@code sh_info}: for relocations the section they apply to
+ * @param addrAlign {@code sh_addralign}
+ * @param entSize   {@code sh_entsize}: the size of one entry for tables
+ */
+public record Section(int index, String name, int type, long flags, long addr, long offset, long size,
+                      int link, int info, long addrAlign, long entSize) {
+    public static final int SHT_NULL = 0;
+    public static final int SHT_PROGBITS = 1;
+    public static final int SHT_SYMTAB = 2;
+    public static final int SHT_STRTAB = 3;
+    public static final int SHT_RELA = 4;
+    public static final int SHT_HASH = 5;
+    public static final int SHT_DYNAMIC = 6;
+    public static final int SHT_NOTE = 7;
+    public static final int SHT_NOBITS = 8;
+    public static final int SHT_REL = 9;
+    public static final int SHT_DYNSYM = 11;
+    public static final int SHT_SYMTAB_SHNDX = 18;
+
+    public static final long SHF_WRITE = 1;
+    public static final long SHF_ALLOC = 2;
+    public static final long SHF_EXECINSTR = 4;
+
+    /** True for {@link #SHT_REL} and {@link #SHT_RELA}. */
+    public boolean isRelocation() {
+        return type == SHT_REL || type == SHT_RELA;
+    }
+
+    /** True if the section holds no bytes in the file ({@link #SHT_NOBITS}, such as .bss). */
+    public boolean isNoBits() {
+        return type == SHT_NOBITS;
+    }
+
+    public boolean isExecutable() {
+        return (flags & SHF_EXECINSTR) != 0;
+    }
+
+    public boolean isWritable() {
+        return (flags & SHF_WRITE) != 0;
+    }
+
+    public boolean isAlloc() {
+        return (flags & SHF_ALLOC) != 0;
+    }
+}
