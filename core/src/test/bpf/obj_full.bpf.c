@@ -101,7 +101,7 @@ int on_getppid(void *ctx)
 	add_one(&data_counter);
 	add_one(&custom_counter);
 
-	key = twice(21); /* 42 */
+	key = twice(loop_count) + 32; /* 42 when loop_count is 5 */
 	c = bpf_map_lookup_elem(&counts, &key);
 	if (c)
 		__sync_fetch_and_add(c, 1);

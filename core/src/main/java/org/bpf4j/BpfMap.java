@@ -40,6 +40,7 @@ public final class BpfMap implements AutoCloseable {
     private final MapSpec spec;
     private volatile MemorySegment mmapped;
     private volatile Boolean batchSupported;
+    private volatile boolean frozen;
 
     BpfMap(String name, Fd fd, int type, int keySize, int valueSize, int maxEntries, int flags, MapSpec spec) {
         this.spec = spec;
@@ -333,6 +334,7 @@ public final class BpfMap implements AutoCloseable {
     /** Makes the map read-only for user space ({@code BPF_MAP_FREEZE}). */
     public void freeze() {
         Bpf.mapFreeze(fd.value());
+        frozen = true;
     }
 
     /** Pins the map at {@code path} on a bpf file system. */
@@ -361,7 +363,8 @@ public final class BpfMap implements AutoCloseable {
                         throw new UnsupportedOperationException(what() + " is not memory-mappable");
                     }
                     long size = ((long) valueSize * maxEntries + 4095) & ~4095L;
-                    boolean ro = (flags & 0x10) != 0; // BPF_F_RDONLY (user space)
+                    // frozen maps (and BPF_F_RDONLY ones) can only be mapped read-only
+                    boolean ro = frozen || (flags & 0x08) != 0;
                     m = org.bpf4j.sys.Os.mmap(fd.value(), size, org.bpf4j.sys.Os.PROT_READ
                             | (ro ? 0 : org.bpf4j.sys.Os.PROT_WRITE), 0, what());
                     mmapped = m;
@@ -369,10 +372,6 @@ public final class BpfMap implements AutoCloseable {
             }
         }
         return m;
-    }
-
-    synchronized void mapReadOnly(MemorySegment m) {
-        this.mmapped = m;
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.bpf4j;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import org.bpf4j.btf.Btf;
 import org.bpf4j.btf.BtfBuilder;
@@ -20,17 +17,13 @@ final class BtfFixup {
             ObjectSpec.DatasecFix fix = e.getValue();
             BtfType.Datasec ds = (BtfType.Datasec) btf.type(id);
             if (ds.size() == 0) b.setDatasecSize(id, fix.size());
-            List<BtfType.VarSecinfo> vars = new ArrayList<>();
-            for (int i = 0; i < ds.vars().size(); i++) {
-                BtfType.VarSecinfo v = ds.vars().get(i);
-                int off = ds.size() == 0 && fix.offsets()[i] >= 0 ? fix.offsets()[i] : v.offset();
-                vars.add(new BtfType.VarSecinfo(v.type(), off, v.size()));
+            if (ds.size() == 0) {
+                for (int i = 0; i < ds.vars().size(); i++) {
+                    BtfType.VarSecinfo v = ds.vars().get(i);
+                    if (fix.offsets()[i] >= 0) b.setVarSecinfo(id, i, fix.offsets()[i], v.size());
+                }
             }
-            vars.sort(Comparator.comparingInt(BtfType.VarSecinfo::offset));
-            for (int i = 0; i < vars.size(); i++) {
-                BtfType.VarSecinfo v = vars.get(i);
-                b.setVarSecinfo(id, i, v.type(), v.offset(), v.size());
-            }
+            b.sortDatasecVars(id);
         }
         return b.build();
     }

@@ -202,6 +202,11 @@ final class Loader {
                             relocate(t, start, code, mapList);
                         }
                         insns.setImm(base + i, start - (base + i) - 1);
+                        if (own.isLdImm64(i)) {
+                            // a callback's address: libbpf marks it for the verifier as BPF_PSEUDO_FUNC
+                            insns.setSrc(base + i, Opcode.PSEUDO_FUNC);
+                            insns.setImm(base + i + 1, 0);
+                        }
                     }
                     if (own.isLdImm64(i)) i++;
                 }
@@ -563,6 +568,7 @@ final class Loader {
         }
         if (best == null) return null;
         String file = best.fileName() == null ? "?" : best.fileName();
+        if (file.startsWith("./")) file = file.substring(2);
         return file + ":" + best.lineNumber() + ": " + (best.line() == null ? "" : best.line().strip());
     }
 }

@@ -58,7 +58,7 @@ class LoaderTest {
             assertThrows(IllegalStateException.class, () -> obj.rodata().set("target_tgid", 1), ".rodata is frozen");
 
             Map<Integer, Long> counts = obj.map("counts").view(Codecs.U32, Codecs.U64).toMap();
-            assertEquals(Map.of(42, (long) n), counts, "static subprogram twice(21) keys the count");
+            assertEquals(Map.of(42, (long) n), counts, "static subprogram twice(loop_count) + 32 keys the count");
 
             byte[] stats = obj.map("stats").lookup(new byte[4]);
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(stats).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -105,8 +105,10 @@ class LoaderTest {
             assertEquals(98L * 98, all.get(98));
             assertEquals(99, counts.clear());
             assertTrue(counts.toMap().isEmpty());
-            for (int i = 0; i < 300; i++) counts.put(i, 1L);
-            assertEquals(300, counts.drain().size(), "lookup-and-delete batch drains everything");
+            for (int i = 0; i < 256; i++) counts.put(i, 1L);
+            SyscallException full = assertThrows(SyscallException.class, () -> counts.put(256, 1L));
+            assertEquals(org.bpf4j.sys.Errno.E2BIG, full.errno(), "max_entries 256");
+            assertEquals(256, counts.drain().size(), "lookup-and-delete batch drains everything");
             assertTrue(counts.keys().isEmpty());
             // BPF_NOEXIST / BPF_EXIST
             counts.put(1, 1L, 1);

@@ -72,7 +72,7 @@ class ObjectSpecTest {
     @Test
     void globalDataSectionsAreArrayMapsWithVariables() {
         ObjectSpec spec = full();
-        assertEquals(List.of("counts", "stats", "percpu", "rb", "events", ".rodata", ".data", ".bss", ".data.custom"),
+        assertEquals(List.of("counts", "stats", "percpu", "rb", "events", ".rodata", ".data", ".data.custom", ".bss"),
                 List.copyOf(spec.maps().keySet()));
         MapSpec rodata = spec.map(".rodata");
         assertEquals(MapSpec.Kind.RODATA, rodata.kind());

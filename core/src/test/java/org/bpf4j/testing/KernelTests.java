@@ -84,9 +84,21 @@ public final class KernelTests {
                     ids(BpfCmd.LINK_GET_NEXT_ID), ids(BpfCmd.BTF_GET_NEXT_ID));
         }
 
-        /** Fails if anything exists now that did not before. */
+        /**
+         * Fails if anything exists now that did not before. File descriptors must be gone at
+         * once; the kernel frees BPF objects of a failed load from a work queue, so their ids get
+         * a moment to disappear.
+         */
         public void assertNothingLeftBehind(String what) {
             Snapshot now = take();
+            for (int i = 0; i < 100 && !now.sameObjects(this); i++) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                now = take();
+            }
             StringBuilder sb = new StringBuilder();
             diff(sb, "file descriptors", fds, now.fds);
             diff(sb, "programs", progs, now.progs);
@@ -94,6 +106,11 @@ public final class KernelTests {
             diff(sb, "links", links, now.links);
             diff(sb, "BTF objects", btfs, now.btfs);
             if (!sb.isEmpty()) fail(what + " left behind: " + sb);
+        }
+
+        private boolean sameObjects(Snapshot before) {
+            return before.progs.containsAll(progs) && before.maps.containsAll(maps) && before.links.containsAll(links)
+                    && before.btfs.containsAll(btfs);
         }
 
         private static <T> void diff(StringBuilder sb, String kind, Set<T> before, Set<T> after) {
