@@ -245,7 +245,7 @@ final class Loader {
                 MemorySegment.copy(raw, 0, data, JAVA_BYTE, 0, raw.length);
                 long r = Bpf.btfLoadRaw(data, null, 0);
                 if (r >= 0) return own(new Fd((int) r));
-                if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, spec.file());
+                if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, "the BTF of " + spec.file());
                 MemorySegment log = arena.allocate(1 << 20);
                 long r2 = Bpf.btfLoadRaw(data, log, 1);
                 if (r2 >= 0) return own(new Fd((int) r2));

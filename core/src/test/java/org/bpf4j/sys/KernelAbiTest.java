@@ -1,0 +1,183 @@
+package org.bpf4j.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bpf4j.AttachType;
+import org.bpf4j.MapType;
+import org.bpf4j.ProgramType;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.BtfType;
+import org.bpf4j.testing.KernelTests;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-written kernel ABI (bpf_attr offsets, perf_event_attr, enum values) checked against the
+ * running kernel's own BTF, the way cilium/ebpf derives its syscall layer from it.
+ */
+class KernelAbiTest {
+    static Btf btf;
+
+    @BeforeAll
+    static void kernelBtf() {
+        KernelTests.require(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "no readable /sys/kernel/btf/vmlinux");
+        btf = Btf.kernel();
+    }
+
+    /** Byte offset of {@code field} in the member of {@code composite} (an anonymous struct) that holds {@code anchor}. */
+    static int offset(String composite, String anchor, String field) {
+        int id = btf.find(composite, BtfKind.UNION);
+        if (id < 0) id = btf.find(composite, BtfKind.STRUCT);
+        assertTrue(id > 0, composite);
+        for (BtfType.Member m : ((BtfType.Composite) btf.type(id)).members()) {
+            int t = btf.resolve(m.type());
+            if (!(btf.type(t) instanceof BtfType.Composite c)) continue;
+            if (find(c, anchor) == null) continue;
+            Integer off = find(c, field);
+            assertNotNull(off, composite + ": no " + field + " beside " + anchor);
+            return (m.bitOffset() + off) / 8;
+        }
+        throw new AssertionError(composite + ": no member holds " + anchor);
+    }
+
+    /** Bit offset of a named member, looking into anonymous members. */
+    static Integer find(BtfType.Composite c, String name) {
+        for (BtfType.Member m : c.members()) {
+            if (m.name().equals(name)) return m.bitOffset();
+            if (m.name().isEmpty() && btf.type(btf.resolve(m.type())) instanceof BtfType.Composite inner) {
+                Integer off = find(inner, name);
+                if (off != null) return m.bitOffset() + off;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void bpfAttrOffsetsMatchTheKernel() {
+        String u = "bpf_attr";
+        assertEquals(Bpf.MAP_CREATE_MAP_TYPE, offset(u, "key_size", "map_type"));
+        assertEquals(Bpf.MAP_CREATE_MAX_ENTRIES, offset(u, "key_size", "max_entries"));
+        assertEquals(Bpf.MAP_CREATE_MAP_FLAGS, offset(u, "key_size", "map_flags"));
+        assertEquals(Bpf.MAP_CREATE_INNER_MAP_FD, offset(u, "key_size", "inner_map_fd"));
+        assertEquals(Bpf.MAP_CREATE_NUMA_NODE, offset(u, "key_size", "numa_node"));
+        assertEquals(Bpf.MAP_CREATE_MAP_NAME, offset(u, "key_size", "map_name"));
+        assertEquals(Bpf.MAP_CREATE_MAP_IFINDEX, offset(u, "key_size", "map_ifindex"));
+        assertEquals(Bpf.MAP_CREATE_BTF_FD, offset(u, "key_size", "btf_fd"));
+        assertEquals(Bpf.MAP_CREATE_BTF_KEY_TYPE_ID, offset(u, "key_size", "btf_key_type_id"));
+        assertEquals(Bpf.MAP_CREATE_BTF_VALUE_TYPE_ID, offset(u, "key_size", "btf_value_type_id"));
+        assertEquals(Bpf.MAP_CREATE_BTF_VMLINUX_VALUE_TYPE_ID, offset(u, "key_size", "btf_vmlinux_value_type_id"));
+        assertEquals(Bpf.MAP_CREATE_MAP_EXTRA, offset(u, "key_size", "map_extra"));
+
+        assertEquals(Bpf.ELEM_MAP_FD, offset(u, "next_key", "map_fd"));
+        assertEquals(Bpf.ELEM_KEY, offset(u, "next_key", "key"));
+        assertEquals(Bpf.ELEM_VALUE, offset(u, "next_key", "value"));
+        assertEquals(Bpf.ELEM_FLAGS, offset(u, "next_key", "flags"));
+
+        assertEquals(Bpf.BATCH_IN_BATCH, offset(u, "in_batch", "in_batch"));
+        assertEquals(Bpf.BATCH_OUT_BATCH, offset(u, "in_batch", "out_batch"));
+        assertEquals(Bpf.BATCH_KEYS, offset(u, "in_batch", "keys"));
+        assertEquals(Bpf.BATCH_VALUES, offset(u, "in_batch", "values"));
+        assertEquals(Bpf.BATCH_COUNT, offset(u, "in_batch", "count"));
+        assertEquals(Bpf.BATCH_MAP_FD, offset(u, "in_batch", "map_fd"));
+        assertEquals(Bpf.BATCH_ELEM_FLAGS, offset(u, "in_batch", "elem_flags"));
+        assertEquals(Bpf.BATCH_FLAGS, offset(u, "in_batch", "flags"));
+
+        String[][] load = {
+            {"prog_type", "0"}, {"insn_cnt", "4"}, {"insns", "8"}, {"license", "16"}, {"log_level", "24"},
+            {"log_size", "28"}, {"log_buf", "32"}, {"kern_version", "40"}, {"prog_flags", "44"},
+            {"prog_name", "48"}, {"prog_ifindex", "64"}, {"expected_attach_type", "68"}, {"prog_btf_fd", "72"},
+            {"func_info_rec_size", "76"}, {"func_info", "80"}, {"func_info_cnt", "88"},
+            {"line_info_rec_size", "92"}, {"line_info", "96"}, {"line_info_cnt", "104"},
+            {"attach_btf_id", "108"}, {"attach_btf_obj_fd", "112"}, {"core_relo_cnt", "116"},
+            {"fd_array", "120"}, {"core_relos", "128"}, {"core_relo_rec_size", "136"}, {"log_true_size", "140"}};
+        int[] ours = {Bpf.PROG_LOAD_PROG_TYPE, Bpf.PROG_LOAD_INSN_CNT, Bpf.PROG_LOAD_INSNS, Bpf.PROG_LOAD_LICENSE,
+            Bpf.PROG_LOAD_LOG_LEVEL, Bpf.PROG_LOAD_LOG_SIZE, Bpf.PROG_LOAD_LOG_BUF, Bpf.PROG_LOAD_KERN_VERSION,
+            Bpf.PROG_LOAD_PROG_FLAGS, Bpf.PROG_LOAD_PROG_NAME, Bpf.PROG_LOAD_PROG_IFINDEX,
+            Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, Bpf.PROG_LOAD_PROG_BTF_FD, Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE,
+            Bpf.PROG_LOAD_FUNC_INFO, Bpf.PROG_LOAD_FUNC_INFO_CNT, Bpf.PROG_LOAD_LINE_INFO_REC_SIZE,
+            Bpf.PROG_LOAD_LINE_INFO, Bpf.PROG_LOAD_LINE_INFO_CNT, Bpf.PROG_LOAD_ATTACH_BTF_ID,
+            Bpf.PROG_LOAD_ATTACH_BTF_OBJ_FD, Bpf.PROG_LOAD_CORE_RELO_CNT, Bpf.PROG_LOAD_FD_ARRAY,
+            Bpf.PROG_LOAD_CORE_RELOS, Bpf.PROG_LOAD_CORE_RELO_REC_SIZE, Bpf.PROG_LOAD_LOG_TRUE_SIZE};
+        for (int i = 0; i < load.length; i++) {
+            assertEquals(Integer.parseInt(load[i][1]), ours[i], load[i][0]);
+            assertEquals(ours[i], offset(u, "insn_cnt", load[i][0]), "BPF_PROG_LOAD " + load[i][0]);
+        }
+
+        assertEquals(Bpf.OBJ_PATHNAME, offset(u, "pathname", "pathname"));
+        assertEquals(Bpf.OBJ_BPF_FD, offset(u, "pathname", "bpf_fd"));
+        assertEquals(Bpf.OBJ_FILE_FLAGS, offset(u, "pathname", "file_flags"));
+        assertEquals(Bpf.ATTACH_TARGET_FD, offset(u, "attach_bpf_fd", "target_fd"));
+        assertEquals(Bpf.ATTACH_BPF_FD, offset(u, "attach_bpf_fd", "attach_bpf_fd"));
+        assertEquals(Bpf.ATTACH_TYPE, offset(u, "attach_bpf_fd", "attach_type"));
+        assertEquals(Bpf.ATTACH_FLAGS, offset(u, "attach_bpf_fd", "attach_flags"));
+        assertEquals(Bpf.ATTACH_REPLACE_BPF_FD, offset(u, "attach_bpf_fd", "replace_bpf_fd"));
+        assertEquals(Bpf.TEST_RETVAL, offset(u, "data_size_in", "retval"));
+        assertEquals(Bpf.TEST_DATA_IN, offset(u, "data_size_in", "data_in"));
+        assertEquals(Bpf.TEST_REPEAT, offset(u, "data_size_in", "repeat"));
+        assertEquals(Bpf.TEST_CTX_IN, offset(u, "data_size_in", "ctx_in"));
+        assertEquals(Bpf.TEST_FLAGS, offset(u, "data_size_in", "flags"));
+        assertEquals(Bpf.TEST_CPU, offset(u, "data_size_in", "cpu"));
+        assertEquals(Bpf.ID_NEXT_ID, offset(u, "next_id", "next_id"));
+        assertEquals(Bpf.ID_OPEN_FLAGS, offset(u, "next_id", "open_flags"));
+        assertEquals(Bpf.INFO_INFO_LEN, offset(u, "info_len", "info_len"));
+        assertEquals(Bpf.INFO_INFO, offset(u, "info_len", "info"));
+        assertEquals(Bpf.RAW_TP_NAME, offset(u, "name", "name"));
+        assertEquals(Bpf.RAW_TP_PROG_FD, offset(u, "name", "prog_fd"));
+        assertEquals(Bpf.BTF_LOAD_BTF_SIZE, offset(u, "btf_log_buf", "btf_size"));
+        assertEquals(Bpf.BTF_LOAD_LOG_BUF, offset(u, "btf_log_buf", "btf_log_buf"));
+        assertEquals(Bpf.BTF_LOAD_LOG_SIZE, offset(u, "btf_log_buf", "btf_log_size"));
+        assertEquals(Bpf.BTF_LOAD_LOG_LEVEL, offset(u, "btf_log_buf", "btf_log_level"));
+        assertEquals(Bpf.LINK_CREATE_PROG_FD, offset(u, "target_btf_id", "prog_fd"));
+        assertEquals(Bpf.LINK_CREATE_TARGET_FD, offset(u, "target_btf_id", "target_fd"));
+        assertEquals(Bpf.LINK_CREATE_ATTACH_TYPE, offset(u, "target_btf_id", "attach_type"));
+        assertEquals(Bpf.LINK_CREATE_FLAGS, offset(u, "target_btf_id", "flags"));
+        assertEquals(Bpf.LINK_CREATE_UNION, offset(u, "target_btf_id", "target_btf_id"));
+    }
+
+    @Test
+    void perfEventAttrOffsetsMatchTheKernel() {
+        String s = "perf_event_attr";
+        int id = btf.find(s, BtfKind.STRUCT);
+        BtfType.Struct st = (BtfType.Struct) btf.type(id);
+        assertEquals(PerfEvent.ATTR_CONFIG, find(st, "config") / 8);
+        assertEquals(PerfEvent.ATTR_SAMPLE_PERIOD, find(st, "sample_period") / 8);
+        assertEquals(PerfEvent.ATTR_SAMPLE_TYPE, find(st, "sample_type") / 8);
+        assertEquals(PerfEvent.ATTR_READ_FORMAT, find(st, "read_format") / 8);
+        assertEquals(PerfEvent.ATTR_FLAGS * 8, find(st, "disabled"));
+        assertEquals(PerfEvent.ATTR_FLAGS * 8 + 10, find(st, "freq"));
+        assertEquals(PerfEvent.ATTR_FLAGS * 8 + 14, find(st, "watermark"));
+        assertEquals(PerfEvent.ATTR_WAKEUP, find(st, "wakeup_events") / 8);
+        assertEquals(PerfEvent.ATTR_CONFIG1, find(st, "config1") / 8);
+        assertEquals(PerfEvent.ATTR_CONFIG2, find(st, "config2") / 8);
+        assertTrue(PerfEvent.ATTR_BYTES <= st.size());
+    }
+
+    static long enumValue(String enumName, String value) {
+        int id = btf.find(enumName, BtfKind.ENUM);
+        assertTrue(id > 0, enumName);
+        BtfType.EnumValue v = ((BtfType.Enum) btf.type(id)).value(value);
+        assertNotNull(v, enumName + "::" + value);
+        return v.value();
+    }
+
+    @Test
+    void enumsMatchTheKernel() {
+        for (MapType t : MapType.values()) {
+            String name = "BPF_MAP_TYPE_" + t.name();
+            assertEquals(t.code(), enumValue("bpf_map_type", name), name);
+        }
+        for (ProgramType t : ProgramType.values()) {
+            assertEquals(t.code(), enumValue("bpf_prog_type", "BPF_PROG_TYPE_" + t.name()), t.name());
+        }
+        for (AttachType t : AttachType.values()) {
+            String name = "BPF_" + t.name();
+            assertEquals(t.code(), enumValue("bpf_attach_type", name), name);
+        }
+        for (BpfCmd c : BpfCmd.values()) assertEquals(c.code(), enumValue("bpf_cmd", c.label()), c.label());
+    }
+}
