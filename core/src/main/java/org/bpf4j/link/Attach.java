@@ -30,9 +30,12 @@ public final class Attach {
         }
     }
 
+    /** Tests set this to exercise the path of kernels before 5.15, which have no perf BPF links. */
+    static volatile boolean forceIoctl;
+
     /** Attaches {@code progFd} to an open perf event: BPF link when possible, ioctl otherwise. */
     public static BpfLink perfEventLink(int progFd, Fd perf, String target) {
-        long r = Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0, null);
+        long r = forceIoctl ? -Errno.EINVAL : Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0, null);
         if (r >= 0) return new FdLink(target, new Fd((int) r), perf);
         if (r != -Errno.EINVAL && r != -Errno.ENOTSUPP && r != -Errno.EOPNOTSUPP) {
             throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
