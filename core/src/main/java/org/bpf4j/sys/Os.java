@@ -102,6 +102,42 @@ public final class Os {
         }
     }
 
+    private static volatile int pageSize;
+
+    /** The system page size ({@code AT_PAGESZ} from {@code /proc/self/auxv}; 4096 if unreadable). */
+    public static int pageSize() {
+        int p = pageSize;
+        if (p == 0) {
+            p = 4096;
+            try {
+                java.nio.ByteBuffer auxv = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+                        java.nio.file.Path.of("/proc/self/auxv"))).order(java.nio.ByteOrder.nativeOrder());
+                while (auxv.remaining() >= 16) {
+                    long type = auxv.getLong(), value = auxv.getLong();
+                    if (type == 6 /* AT_PAGESZ */ && value > 0) {
+                        p = (int) value;
+                        break;
+                    }
+                    if (type == 0) break;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // keep the default
+            }
+            pageSize = p;
+        }
+        return p;
+    }
+
+    /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}: the address, or {@code -errno}. */
+    public static long mmapRaw(int fd, long length, int prot, long offset) {
+        return Native.call(SysNr.MMAP, 0, length, prot, MAP_SHARED, fd, offset);
+    }
+
+    /** {@code munmap(address, length)}; returns 0 or {@code -errno}. */
+    public static long munmapRaw(long address, long length) {
+        return Native.call(SysNr.MUNMAP, address, length);
+    }
+
     /** A NUL-terminated copy of {@code s} in {@code arena}. */
     public static MemorySegment cstr(Arena arena, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
