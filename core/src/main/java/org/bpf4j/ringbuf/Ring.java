@@ -20,7 +20,8 @@ import org.bpf4j.BpfException;
 final class Ring {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final int LEN_MASK = ~(BUSY_BIT | DISCARD_BIT);
+    /** Bits of {@code len + 15} that make a footprint: below the discard bit, multiples of 8. */
+    private static final int FOOTPRINT_MASK = (DISCARD_BIT - 1) & ~7;
 
     final String name;
     private final MemorySegment consumerPage;
@@ -85,17 +86,19 @@ final class Ring {
                 while (c < end) {
                     long off = c & m;
                     int hdr = (int) INT.getAcquire(d, off);
-                    if ((hdr & BUSY_BIT) != 0) {
+                    if (hdr < 0) { // BUSY_BIT: reserved, not committed yet
                         busy = true;
                         break;
                     }
-                    int len = hdr & LEN_MASK;
-                    if (len > size - HDR_SZ) throw corrupt(c, hdr);
+                    // header + length rounded up to 8, the discard bit masked off: the footprint
+                    // (kept short, it is the loop's critical path: next header address <- this one)
+                    long footprint = (hdr + HDR_SZ + 7) & FOOTPRINT_MASK;
+                    if (footprint > size) throw corrupt(c, hdr);
                     // advance first: a throwing handler still consumes its own record
-                    c += (len + HDR_SZ + 7) & ~7L;
+                    c += footprint;
                     if ((hdr & DISCARD_BIT) == 0) {
                         count++;
-                        h.onRecord(d, off + HDR_SZ, len);
+                        h.onRecord(d, off + HDR_SZ, hdr);
                     }
                 }
                 if (c != cons) publish(c);
