@@ -262,6 +262,7 @@ final class PerfbufBench {
             throw die("drain: consumed %d, committed %d, sequence errors %d", got, committed, counter.seqErrors);
         }
         String bench = "perfbuf-" + size + "-drain";
+        if (RingbufBench.VERBOSE) note("%s: rates per round %s", bench, Arrays.toString(Arrays.copyOf(rate, rounds)));
         note("%s: records=%d in rounds of %d (one CPU buffer's capacity); drops while filling: %d, lost: %d; java %s",
                 bench, produced, capacity - 1, readDrops(drops), counter.lost, System.getProperty("java.vm.version"));
         result(bench, "events_per_s", Results.median(Arrays.copyOf(rate, rounds)), "events/s");

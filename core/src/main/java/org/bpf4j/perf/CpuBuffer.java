@@ -1,12 +1,11 @@
 package org.bpf4j.perf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.bpf4j.sys.PerfRing.DATA_HEAD;
 import static org.bpf4j.sys.PerfRing.DATA_TAIL;
-import static org.bpf4j.sys.PerfRing.HDR_SIZE;
-import static org.bpf4j.sys.PerfRing.HDR_TYPE;
 import static org.bpf4j.sys.PerfRing.HEADER_BYTES;
 import static org.bpf4j.sys.PerfRing.LOST_COUNT;
 import static org.bpf4j.sys.PerfRing.RECORD_LOST;
@@ -25,9 +24,20 @@ import org.bpf4j.BpfException;
  * from our tail, copy a record that wraps around the end of the data area into a scratch segment,
  * and publish the new {@code data_tail} with a release store before returning (also when a
  * handler throws).
+ *
+ * <p>The loop reads record headers at absolute addresses through one constant all-of-memory
+ * segment, so that no per-access bounds or liveness check of the mapping is re-evaluated per
+ * record (a handler's release store would otherwise force the JIT to reload them every time).
+ * That is safe because the owning reader unmaps the ring only under the lock that
+ * {@code poll}/{@code consume} hold; handlers get the arena-bound, read-only segment, which fails
+ * cleanly when used after close.
  */
 final class CpuBuffer {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /** All of memory: the loop reads headers at absolute addresses, without per-access checks. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Bytes of records one {@link #scan} call walks at most. */
+    private static final long SCAN_BYTES = 16 * 1024;
 
     final int cpu;
     private final MemorySegment meta;
@@ -38,6 +48,8 @@ final class CpuBuffer {
     private final LostHandler lostHandler;
     private MemorySegment scratch, scratchView;
     private long tail;
+    /** Where the last {@link #scan} stopped. */
+    private long cursor;
     long lost;
 
     /**
@@ -64,9 +76,6 @@ final class CpuBuffer {
 
     /** Hands out the records present, up to one lap of the buffer per call; returns the sample count. */
     int process() {
-        final MemorySegment d = data;
-        final SampleHandler h = samples;
-        final long m = mask;
         long t = tail;
         final long limit = t + size;
         int count = 0;
@@ -74,28 +83,15 @@ final class CpuBuffer {
             while (true) {
                 long head = (long) LONG.getAcquire(meta, (long) DATA_HEAD);
                 if (head - t <= 0) break;
-                while (t < head) {
-                    long off = t & m;
-                    int type = d.get(JAVA_INT, off + HDR_TYPE);
-                    int recSize = d.get(JAVA_SHORT, off + HDR_SIZE) & 0xffff;
-                    if (recSize < HEADER_BYTES || recSize > head - t) throw corrupt(t, type, recSize);
-                    MemorySegment rec = d;
-                    long base = off;
-                    if (off + recSize > size) {
-                        rec = unwrap(off, recSize);
-                        base = 0;
-                    }
-                    // advance first: a throwing handler still consumes its own record
-                    t += recSize;
-                    if (type == RECORD_SAMPLE) {
-                        int len = rec.get(JAVA_INT, base + SAMPLE_RAW_SIZE);
-                        if (len < 0 || SAMPLE_RAW_DATA + (long) len > recSize) throw corrupt(t - recSize, type, recSize);
-                        count++;
-                        h.onSample(cpu, rec, base + SAMPLE_RAW_DATA, len);
-                    } else if (type == RECORD_LOST) {
-                        long n = rec.get(JAVA_LONG, base + LOST_COUNT);
-                        lost += n;
-                        if (lostHandler != null) lostHandler.onLost(cpu, n);
+                while (t - head < 0) {
+                    long end = Math.min(head, t + SCAN_BYTES);
+                    try {
+                        count += scan(t, end);
+                        t = cursor;
+                        // scan stops early at a record it leaves to slow()
+                        if (t - end < 0) count += slow(t);
+                    } finally {
+                        t = cursor;
                     }
                 }
                 publish(t);
@@ -105,6 +101,79 @@ final class CpuBuffer {
             if (t != tail) publish(t);
         }
         return count;
+    }
+
+    /**
+     * The hot loop: hands out the samples that start before {@code end} (which the caller got
+     * from {@code data_head}, so they are complete) and lie wholly before the end of the data
+     * area; stops early at anything else (a record that wraps around, a lost-samples record, a
+     * bad size) for {@link #slow} to handle. Leaves the position reached in {@link #cursor},
+     * which is updated before each handler call, so it is right also when a handler throws.
+     * A method of its own with no call but the handler's, called per {@link #SCAN_BYTES} at
+     * most: the JIT compiles it early and whole (not as an on-stack replacement of a long-running
+     * loop) and keeps its few live values in registers.
+     */
+    private int scan(long t, long end) {
+        final MemorySegment d = data;
+        final long base = d.address(), m = mask;
+        final SampleHandler h = samples;
+        int count = 0;
+        while (t < end) {
+            long off = t & m;
+            // struct perf_event_header, little-endian: u32 type, u16 misc, u16 size; records are
+            // 8-byte aligned (the unaligned layout only saves the alignment check)
+            long hdr = ALL.get(JAVA_LONG_UNALIGNED, base + off);
+            int recSize = (int) (hdr >>> 48);
+            if ((int) hdr != RECORD_SAMPLE || recSize < SAMPLE_RAW_DATA || off + recSize - 1 > m) break;
+            int len = ALL.get(JAVA_INT_UNALIGNED, base + off + SAMPLE_RAW_SIZE);
+            if (Integer.compareUnsigned(len, recSize - SAMPLE_RAW_DATA) > 0) break;
+            // advance first: a throwing handler still consumes its own record
+            t += recSize;
+            cursor = t;
+            count++;
+            h.onSample(cpu, d, off + SAMPLE_RAW_DATA, len);
+        }
+        cursor = t;
+        return count;
+    }
+
+    /**
+     * Handles the record at {@code t} that {@link #scan} stopped at: one that wraps around the end
+     * of the data area (copied out first), a lost-samples record, another type (skipped), or a
+     * bad one (an exception). Leaves the position after it in {@link #cursor}; returns 1 for a
+     * sample, 0 otherwise.
+     */
+    private int slow(long t) {
+        long off = t & mask;
+        long hdr = data.get(JAVA_LONG, off);
+        int recSize = (int) (hdr >>> 48);
+        int type = (int) hdr;
+        if (recSize < HEADER_BYTES) throw corrupt(t, type, recSize);
+        MemorySegment rec = data;
+        long at = off;
+        if (off + recSize > size) {
+            rec = unwrap(off, recSize);
+            at = 0;
+        }
+        cursor = t + recSize;
+        return dispatch(type, rec, at, recSize, t);
+    }
+
+    /** Handles one record at {@code base} of {@code rec}; returns 1 for a sample, 0 otherwise. */
+    private int dispatch(int type, MemorySegment rec, long base, int recSize, long pos) {
+        if (type == RECORD_SAMPLE) {
+            int len = rec.get(JAVA_INT, base + SAMPLE_RAW_SIZE);
+            if (len < 0 || len > recSize - SAMPLE_RAW_DATA) throw corrupt(pos, type, recSize);
+            samples.onSample(cpu, rec, base + SAMPLE_RAW_DATA, len);
+            return 1;
+        }
+        if (type == RECORD_LOST) lost(rec.get(JAVA_LONG, base + LOST_COUNT));
+        return 0;
+    }
+
+    private void lost(long n) {
+        lost += n;
+        if (lostHandler != null) lostHandler.onLost(cpu, n);
     }
 
     /** Copies a record that runs past the end of the data area into the scratch segment. */

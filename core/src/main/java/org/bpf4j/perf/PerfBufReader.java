@@ -13,6 +13,7 @@ import org.bpf4j.BpfMap;
 import org.bpf4j.MapType;
 import org.bpf4j.map.RecordDecoder;
 import org.bpf4j.sys.Cpus;
+import org.bpf4j.sys.EpollSet;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
 import org.bpf4j.sys.Os;
@@ -33,8 +34,9 @@ import org.bpf4j.sys.PerfEvent;
  * }
  * }</pre>
  *
- * <p>A reader is meant for one thread. Closing it removes its events from the map, disables and
- * closes them and unmaps the rings; the map itself stays open.
+ * <p>Poll from one thread (calls are serialized); {@link #close} may come from any thread and ends
+ * a waiting poll at once. Closing removes the reader's events from the map, disables and closes
+ * them and unmaps the rings; the map itself stays open.
  */
 public final class PerfBufReader implements AutoCloseable {
     /** Pages per CPU when not set: 64 (256 KiB with 4 KiB pages), as libbpf-tools use. */
@@ -42,10 +44,11 @@ public final class PerfBufReader implements AutoCloseable {
 
     private final BpfMap map;
     private final Arena arena = Arena.ofShared();
-    private final Fd epoll;
+    private final EpollSet epoll;
+    private final Object lock = new Object();
     private final List<Fd> eventFds = new ArrayList<>();
     private CpuBuffer[] buffers = new CpuBuffer[0];
-    private final MemorySegment events;
+    private volatile boolean closing;
     private boolean closed;
 
     /** Options of a perf buffer reader; {@link #open} creates it. */
@@ -140,8 +143,7 @@ public final class PerfBufReader implements AutoCloseable {
             }
         }
         if (cpus.isEmpty()) throw new IllegalArgumentException("map '" + map.name() + "': no CPU to read");
-        epoll = Os.epollCreate();
-        events = Arena.ofAuto().allocate((long) Os.epollEventSize() * cpus.size(), 8);
+        epoll = new EpollSet();
         long page = Os.pageSize();
         long mmapLen = (b.pages + 1L) * page;
         List<CpuBuffer> bufs = new ArrayList<>();
@@ -162,7 +164,7 @@ public final class PerfBufReader implements AutoCloseable {
                 key.set(JAVA_INT, 0, cpu);
                 value.set(JAVA_INT, 0, fd.value());
                 map.update(key, value, 0);
-                Os.epollAdd(epoll.value(), fd.value(), bufs.size());
+                epoll.add(fd.value(), bufs.size());
                 bufs.add(new CpuBuffer(cpu, ring.asSlice(0, page), ring.asSlice(page, b.pages * page), handler, b.lost));
             }
         } catch (RuntimeException e) {
@@ -194,56 +196,75 @@ public final class PerfBufReader implements AutoCloseable {
      * exception stops the poll and is rethrown (see {@link SampleHandler}).
      */
     public int poll(int timeoutMs) {
-        if (closed) throw new IllegalStateException("perf buffer reader is closed");
-        CpuBuffer[] bs = buffers;
-        int n = 0;
-        boolean any = false;
-        for (CpuBuffer b : bs) {
-            if (b.available() > 0) {
-                any = true;
-                n += b.process();
+        synchronized (lock) {
+            checkOpen();
+            CpuBuffer[] bs = buffers;
+            int n = 0;
+            boolean any = false;
+            for (CpuBuffer b : bs) {
+                if (b.available() > 0) {
+                    any = true;
+                    n += b.process();
+                }
             }
+            if (any || timeoutMs == 0) return n;
+            int ready = epoll.wait(timeoutMs);
+            for (int i = 0; i < ready; i++) {
+                long cookie = epoll.cookie(i);
+                if (cookie != EpollSet.WAKE) n += bs[(int) cookie].process();
+            }
+            return n;
         }
-        if (any || timeoutMs == 0) return n;
-        int ready = Os.epollWait(epoll.value(), events, bs.length, timeoutMs);
-        for (int i = 0; i < ready; i++) n += bs[(int) Os.epollEventData(events, i)].process();
-        return n;
     }
 
     /** Hands out every ready sample of every CPU without waiting; returns how many. */
     public int consume() {
-        if (closed) throw new IllegalStateException("perf buffer reader is closed");
-        int n = 0;
-        for (CpuBuffer b : buffers) n += b.process();
-        return n;
+        synchronized (lock) {
+            checkOpen();
+            int n = 0;
+            for (CpuBuffer b : buffers) n += b.process();
+            return n;
+        }
+    }
+
+    private void checkOpen() {
+        if (closing) throw new IllegalStateException("perf buffer reader is closed");
     }
 
     /** The epoll file descriptor that becomes readable when a buffer wakes the reader. */
     public int epollFd() {
-        return epoll.value();
+        return epoll.fd();
     }
 
-    /** Removes the events from the map, disables and closes them, unmaps the rings. Idempotent. */
+    /**
+     * Removes the events from the map, disables and closes them, unmaps the rings. Idempotent.
+     * Callable from another thread: a poll waiting in {@code epoll_wait} returns at once, and
+     * later polls throw {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        try (Arena tmp = Arena.ofConfined()) {
-            MemorySegment key = tmp.allocate(JAVA_INT);
-            for (CpuBuffer b : buffers) {
-                key.set(JAVA_INT, 0, b.cpu);
-                try {
-                    map.delete(key);
-                } catch (RuntimeException ignored) {
-                    // the map is already closed, or another reader replaced the entry
+        closing = true;
+        if (epoll != null) epoll.wakeup();
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            try (Arena tmp = Arena.ofConfined()) {
+                MemorySegment key = tmp.allocate(JAVA_INT);
+                for (CpuBuffer b : buffers) {
+                    key.set(JAVA_INT, 0, b.cpu);
+                    try {
+                        map.delete(key);
+                    } catch (RuntimeException ignored) {
+                        // the map is already closed, or another reader replaced the entry
+                    }
                 }
             }
+            for (Fd fd : eventFds) {
+                if (fd.isOpen()) Os.ioctlRaw(fd.value(), PerfEvent.IOC_DISABLE, 0);
+            }
+            arena.close();
+            for (Fd fd : eventFds) fd.close();
+            if (epoll != null) epoll.close();
         }
-        for (Fd fd : eventFds) {
-            if (fd.isOpen()) Os.ioctlRaw(fd.value(), PerfEvent.IOC_DISABLE, 0);
-        }
-        arena.close();
-        for (Fd fd : eventFds) fd.close();
-        if (epoll != null) epoll.close();
     }
 }

@@ -10,7 +10,7 @@ import org.bpf4j.MapType;
 import org.bpf4j.map.RecordDecoder;
 import org.bpf4j.sys.BpfRingbuf;
 import org.bpf4j.sys.Errors;
-import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.EpollSet;
 import org.bpf4j.sys.Os;
 
 /**
@@ -30,22 +30,21 @@ import org.bpf4j.sys.Os;
  *
  * <p>{@link #poll} waits up to a timeout for data and returns how many records it handed out;
  * {@link #consume} does not wait. Neither spins: with nothing to read, {@code poll} sleeps in
- * {@code epoll_wait}. A reader is meant for one thread: add rings and poll from it (closing it
- * from another thread makes a concurrent poll fail with {@link IllegalStateException}).
- * Closing the reader unmaps the rings; it does not close the maps.
+ * {@code epoll_wait}. Poll from one thread (calls are serialized); {@link #close} may come from
+ * any thread and ends a waiting poll at once. Closing the reader unmaps the rings; it does not
+ * close the maps.
  */
 public final class RingBufReader implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
-    private final Fd epoll;
+    private final EpollSet epoll;
+    private final Object lock = new Object();
     private volatile Ring[] rings = new Ring[0];
-    /** epoll_event array; GC-managed so that it outlives a close() racing with epoll_wait. */
-    private MemorySegment events;
+    private volatile boolean closing;
     private boolean closed;
 
     /** An empty reader; {@link #add} rings to it. */
     public RingBufReader() {
-        epoll = Os.epollCreate();
-        events = Arena.ofAuto().allocate(Os.epollEventSize() * 4L, 8);
+        epoll = new EpollSet();
     }
 
     /** A reader of one ring buffer. */
@@ -76,7 +75,17 @@ public final class RingBufReader implements AutoCloseable {
      */
     public RingBufReader add(BpfMap map, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        if (closed) throw new IllegalStateException("ring buffer reader is closed");
+        synchronized (lock) {
+            checkOpen();
+            return addLocked(map, handler);
+        }
+    }
+
+    private void checkOpen() {
+        if (closing) throw new IllegalStateException("ring buffer reader is closed");
+    }
+
+    private RingBufReader addLocked(BpfMap map, RecordHandler handler) {
         if (map.mapType() != MapType.RINGBUF) {
             throw new IllegalArgumentException("map '" + map.name() + "' is of type " + MapType.describe(map.type())
                     + ", not RINGBUF");
@@ -95,7 +104,7 @@ public final class RingBufReader implements AutoCloseable {
         }
         Ring[] rs = rings;
         try {
-            Os.epollAdd(epoll.value(), fd, rs.length);
+            epoll.add(fd, rs.length);
         } catch (RuntimeException e) {
             Os.munmapRaw(consAddr, page);
             Os.munmapRaw(prodAddr, prodLen);
@@ -107,9 +116,6 @@ public final class RingBufReader implements AutoCloseable {
         Ring ring = new Ring(map.name(), cons, prod.asSlice(0, page), prod.asSlice(page, 2 * size), size, handler);
         Ring[] grown = Arrays.copyOf(rs, rs.length + 1);
         grown[rs.length] = ring;
-        if (events.byteSize() < (long) Os.epollEventSize() * grown.length) {
-            events = Arena.ofAuto().allocate((long) Os.epollEventSize() * grown.length * 2, 8);
-        }
         rings = grown;
         return this;
     }
@@ -136,40 +142,54 @@ public final class RingBufReader implements AutoCloseable {
      * wait). A handler's exception stops the poll and is rethrown (see {@link RecordHandler}).
      */
     public int poll(int timeoutMs) {
-        if (closed) throw new IllegalStateException("ring buffer reader is closed");
-        Ring[] rs = rings;
-        if (rs.length == 0) throw new IllegalStateException("ring buffer reader has no ring buffer to poll");
-        int n = 0;
-        for (Ring r : rs) {
-            if (r.available() > 0) n += r.process();
+        synchronized (lock) {
+            checkOpen();
+            Ring[] rs = rings;
+            if (rs.length == 0) throw new IllegalStateException("ring buffer reader has no ring buffer to poll");
+            int n = 0;
+            for (Ring r : rs) {
+                if (r.available() > 0) n += r.process();
+            }
+            if (n > 0 || timeoutMs == 0) return n;
+            int ready = epoll.wait(timeoutMs);
+            for (int i = 0; i < ready; i++) {
+                long cookie = epoll.cookie(i);
+                if (cookie != EpollSet.WAKE) n += rs[(int) cookie].process();
+            }
+            return n;
         }
-        if (n > 0 || timeoutMs == 0) return n;
-        MemorySegment ev = events;
-        int ready = Os.epollWait(epoll.value(), ev, rs.length, timeoutMs);
-        for (int i = 0; i < ready; i++) n += rs[(int) Os.epollEventData(ev, i)].process();
-        return n;
     }
 
     /** Hands out every record that is ready in every ring, without waiting; returns how many. */
     public int consume() {
-        if (closed) throw new IllegalStateException("ring buffer reader is closed");
-        int n = 0;
-        for (Ring r : rings) n += r.process();
-        return n;
+        synchronized (lock) {
+            checkOpen();
+            int n = 0;
+            for (Ring r : rings) n += r.process();
+            return n;
+        }
     }
 
     /** The epoll file descriptor that becomes readable when a ring has data, for an outer event loop. */
     public int epollFd() {
-        return epoll.value();
+        return epoll.fd();
     }
 
-    /** Unmaps the rings and closes the epoll instance (the maps stay open). Idempotent. */
+    /**
+     * Unmaps the rings and closes the epoll instance (the maps stay open). Idempotent. Callable
+     * from another thread: a poll waiting in {@code epoll_wait} returns at once, and later polls
+     * throw {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        rings = new Ring[0];
-        epoll.close();
-        arena.close();
+        closing = true;
+        epoll.wakeup();
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            rings = new Ring[0];
+            epoll.close();
+            arena.close();
+        }
     }
 }

@@ -15,6 +15,7 @@ public final class Os {
     public static final int MAP_SHARED = 1;
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 0x80000;
     public static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLLIN = 1;
+    public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
 
     /** {@code ioctl(fd, request, arg)}; returns the result or {@code -errno}. */
     public static long ioctlRaw(int fd, long request, long arg) {
@@ -83,6 +84,27 @@ public final class Os {
         long r = Native.call(SysNr.EPOLL_PWAIT, epfd, events.address(), maxEvents, timeoutMs, 0, 8);
         if (r == -Errno.EINTR) return 0;
         return (int) Errors.check(r, "epoll_wait", null);
+    }
+
+    /** A non-blocking {@code eventfd}: a way to wake a thread blocked in {@link #epollWait}. */
+    public static Fd eventfd() {
+        return new Fd((int) Errors.check(Native.call(SysNr.EVENTFD2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd", null));
+    }
+
+    /** Adds 1 to an eventfd's counter, making it readable. */
+    public static void eventfdSignal(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1);
+            Native.call(SysNr.WRITE, fd, one.address(), 8);
+        }
+    }
+
+    /** Resets an eventfd's counter (reads it; nothing happens if it is 0). */
+    public static void eventfdDrain(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.call(SysNr.READ, fd, arena.allocate(JAVA_LONG).address(), 8);
+        }
     }
 
     /** {@code mount(source, target, fstype, flags, NULL)}; returns 0 or {@code -errno}. */

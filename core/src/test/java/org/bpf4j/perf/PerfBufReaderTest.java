@@ -243,6 +243,27 @@ class PerfBufReaderTest {
     }
 
     @Test
+    void closeFromAnotherThreadEndsAWaitingPoll() throws Exception {
+        try (ReaderFixture f = ReaderFixture.load(4096, 4096)) {
+            PerfBufReader r = PerfBufReader.of(f.map("pb"), (c, d, o, l) -> { });
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread poller = new Thread(() -> {
+                try {
+                    while (true) outcome.set(r.poll(-1));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            poller.start();
+            Thread.sleep(200);
+            r.close();
+            poller.join(5000);
+            assertTrue(!poller.isAlive(), "poll(-1) still waiting after close");
+            assertTrue(outcome.get() instanceof IllegalStateException, String.valueOf(outcome.get()));
+        }
+    }
+
+    @Test
     void rejectsBadOptionsAndMaps() {
         try (ReaderFixture f = ReaderFixture.load(4096, 4096)) {
             PerfBufReader.Builder b = PerfBufReader.builder(f.map("pb"));

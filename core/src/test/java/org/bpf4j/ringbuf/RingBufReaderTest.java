@@ -227,6 +227,29 @@ class RingBufReaderTest {
     }
 
     @Test
+    void closeFromAnotherThreadEndsAWaitingPoll() throws Exception {
+        try (ReaderFixture f = ReaderFixture.load(4096, 4096)) {
+            RingBufReader r = RingBufReader.of(f.map("rb"), (d, o, l) -> { });
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread poller = new Thread(() -> {
+                try {
+                    while (true) outcome.set(r.poll(-1));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            poller.start();
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            r.close();
+            poller.join(5000);
+            assertTrue(!poller.isAlive(), "poll(-1) still waiting after close");
+            assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "close waited for the poll");
+            assertTrue(outcome.get() instanceof IllegalStateException, String.valueOf(outcome.get()));
+        }
+    }
+
+    @Test
     void rejectsMapsOfOtherTypes() {
         try (ReaderFixture f = ReaderFixture.load(4096, 4096)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
