@@ -1,8 +1,8 @@
 /* A subset of the kernel's types for the bpf4j tools' BPF programs, in the form of
  * `bpftool btf dump file /sys/kernel/btf/vmlinux format c`: every struct is
  * preserve_access_index, so each field access is a CO-RE relocation and the compiled
- * objects run on any kernel with BTF. Only the types the tools use are here, so the
- * header stays small enough to commit.
+ * objects run on any kernel with BTF. Only the types the tools use are here, and of big
+ * structs (task_struct) only the members they read, so the header stays small enough to commit.
  */
 #ifndef __VMLINUX_H__
 #define __VMLINUX_H__
@@ -52,6 +52,10 @@ typedef __u32 __be32;
 typedef __u32 __wsum;
 
 typedef __kernel_pid_t pid_t;
+
+typedef unsigned int __kernel_uid32_t;
+
+typedef __kernel_uid32_t uid_t;
 
 typedef _Bool bool;
 
@@ -105,6 +109,24 @@ enum {
 	BPF_NOEXIST = 1,
 	BPF_EXIST = 2,
 	BPF_F_LOCK = 4,
+};
+
+enum {
+	BPF_F_INDEX_MASK = 4294967295ULL,
+	BPF_F_CURRENT_CPU = 4294967295ULL,
+	BPF_F_CTXLEN_MASK = 4503595332403200ULL,
+};
+
+struct task_struct {
+	pid_t pid;
+	pid_t tgid;
+	struct task_struct *real_parent;
+};
+
+struct open_how {
+	__u64 flags;
+	__u64 mode;
+	__u64 resolve;
 };
 
 struct trace_entry {
