@@ -15,12 +15,25 @@ const volatile pid_t targ_pid = 0;
 const volatile uid_t targ_uid = INVALID_UID;
 const volatile bool targ_failed = false;
 
+/* events bpf_perf_event_output could not write, by error (the kernel reports full buffers as
+ * lost samples too; other errors only show here) */
+long output_errors = 0;
+long last_output_error = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, u32);
 	__type(value, struct open_args);
 } start SEC(".maps");
+
+/* room for one event per CPU (too big for the stack of every kernel) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct open_event);
+} heap SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -48,8 +61,8 @@ static __always_inline void enter(const char *fname, int flags, __u32 mode)
 
 static __always_inline int leave(struct trace_event_raw_sys_exit *ctx)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct open_event e = {};
+	u32 tid = (u32)bpf_get_current_pid_tgid(), zero = 0;
+	struct open_event *e;
 	struct open_args *ap;
 	long n;
 	int ret;
@@ -60,18 +73,26 @@ static __always_inline int leave(struct trace_event_raw_sys_exit *ctx)
 	ret = ctx->ret;
 	if (targ_failed && ret >= 0)
 		goto cleanup;
-	e.pid = bpf_get_current_pid_tgid() >> 32;
-	e.uid = (uid_t)bpf_get_current_uid_gid();
-	e.ret = ret;
-	e.flags = ap->flags;
-	if ((ap->flags & O_CREAT) || (ap->flags & O_TMPFILE) == O_TMPFILE)
-		e.mode = ap->mode;
-	bpf_get_current_comm(&e.comm, sizeof(e.comm));
-	n = bpf_probe_read_user_str(&e.fname, sizeof(e.fname), ap->fname);
-	if (n <= 0)
-		n = 1;	/* an empty path */
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &e,
-			      __builtin_offsetof(struct open_event, fname) + (n & 0xff));
+	e = bpf_map_lookup_elem(&heap, &zero);
+	if (!e)
+		goto cleanup;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->uid = (uid_t)bpf_get_current_uid_gid();
+	e->ret = ret;
+	e->flags = ap->flags;
+	e->mode = (ap->flags & O_CREAT) || (ap->flags & O_TMPFILE) == O_TMPFILE ? ap->mode : 0;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	n = bpf_probe_read_user_str(&e->fname, sizeof(e->fname), ap->fname);
+	if (n <= 0) {
+		e->fname[0] = '\0';	/* an empty path */
+		n = 1;
+	}
+	n = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e,
+				  __builtin_offsetof(struct open_event, fname) + (n & 0xff));
+	if (n) {
+		__sync_fetch_and_add(&output_errors, 1);
+		last_output_error = n;
+	}
 cleanup:
 	bpf_map_delete_elem(&start, &tid);
 	return 0;

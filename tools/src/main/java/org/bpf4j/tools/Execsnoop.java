@@ -127,26 +127,27 @@ final class Execsnoop {
         spec.rodata().set("targ_uid", opt.uid());
         spec.rodata().set("max_args", opt.maxArgs());
         spec.rodata().set("filter_cg", opt.cgroup() != null);
-        try (BpfObject obj = spec.load(); Session session = new Session("execsnoop")) {
+        LineBuffer lb = new LineBuffer();
+        long[] start = {0};
+        try (BpfObject obj = spec.load();
+             RingBufReader reader = RingBufReader.of(obj.map("events"),
+                     (data, offset, length) -> format(lb, opt, start[0], data, offset, length));
+             Session session = new Session("execsnoop")) {
             if (opt.cgroup() != null) addCgroup(obj, opt.cgroup());
-            long start = System.nanoTime();
+            start[0] = System.nanoTime();
             obj.attachAll();
-            LineBuffer lb = new LineBuffer();
             if (opt.time()) lb.left("TIME", 9);
             if (opt.timestamp()) lb.left("TIME(s)", 8).ch(' ');
             if (opt.printUid()) lb.left("UID", 6).ch(' ');
             lb.left("PCOMM", 16).ch(' ').left("PID", 6).ch(' ').left("PPID", 6).ch(' ').right("RET", 3).ch(' ')
                     .text("ARGS").ch('\n');
             lb.flushTo(out);
-            try (RingBufReader reader = RingBufReader.of(obj.map("events"),
-                    (data, offset, length) -> format(lb, opt, start, data, offset, length))) {
-                while (session.running()) {
-                    reader.poll(100);
-                    lb.flushTo(out);
-                }
-                reader.consume();
+            while (session.running()) {
+                reader.poll(100);
                 lb.flushTo(out);
             }
+            reader.consume();
+            lb.flushTo(out);
             long lost = obj.bss().getLong("lost_events");
             if (lost != 0) err.println("Lost " + Long.toUnsignedString(lost) + " events: the ring buffer was full");
         }

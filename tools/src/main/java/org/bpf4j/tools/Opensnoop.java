@@ -128,9 +128,14 @@ final class Opensnoop {
                 spec.program("on_" + call + "_exit").autoload(false);
             }
         }
-        try (BpfObject obj = spec.load(); Session session = new Session("opensnoop")) {
+        LineBuffer lb = new LineBuffer();
+        try (BpfObject obj = spec.load();
+             // the per-CPU events must be in the map before the programs run: until then, output fails
+             PerfBufReader reader = PerfBufReader.builder(obj.map("events"))
+                     .onLost((cpu, n) -> err.println("Lost " + n + " events on CPU #" + cpu + "!"))
+                     .open((cpu, data, offset, length) -> format(lb, opt, data, offset, length));
+             Session session = new Session("opensnoop")) {
             obj.attachAll();
-            LineBuffer lb = new LineBuffer();
             if (opt.timestamp()) lb.left("TIME", 8).ch(' ');
             if (opt.printUid()) lb.left("UID", 7).ch(' ');
             lb.left("PID", 6).ch(' ').left("COMM", 16).ch(' ').right("FD", 3).ch(' ').right("ERR", 3).ch(' ');
@@ -138,14 +143,15 @@ final class Opensnoop {
             lb.text("PATH").ch('\n');
             lb.flushTo(out);
             long end = opt.duration() > 0 ? System.nanoTime() + opt.duration() * 1_000_000_000L : 0;
-            try (PerfBufReader reader = PerfBufReader.builder(obj.map("events"))
-                    .onLost((cpu, n) -> err.println("Lost " + n + " events on CPU #" + cpu + "!"))
-                    .open((cpu, data, offset, length) -> format(lb, opt, data, offset, length))) {
-                while (session.running()) {
-                    reader.poll(100);
-                    lb.flushTo(out);
-                    if (end != 0 && System.nanoTime() - end > 0) break;
-                }
+            while (session.running()) {
+                reader.poll(100);
+                lb.flushTo(out);
+                if (end != 0 && System.nanoTime() - end > 0) break;
+            }
+            long errors = obj.bss().getLong("output_errors");
+            if (errors != 0) {
+                err.println(errors + " events could not be written to the perf buffer (last error "
+                        + obj.bss().getLong("last_output_error") + ")");
             }
         }
         return 0;

@@ -24,9 +24,14 @@ final class Train {
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             out.println(spec.resolveCore(Btf.kernel()).size() + " CO-RE relocations");
         }
+        for (String tool : new String[] {"execsnoop", "opensnoop"}) {
+            ObjectSpec.fromResource(Train.class, "bpf/" + tool + ".bpf.o");
+        }
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         Main.run(new String[] {"syscount", "--help"}, sink, sink);
         Main.run(new String[] {"syscount", "-l"}, sink, sink);
+        Main.run(new String[] {"execsnoop", "--help"}, sink, sink);
+        Main.run(new String[] {"opensnoop", "--help"}, sink, sink);
         out.println(Syscount.pad(SyscallNames.name(39), 22, true) + Syscount.pad("1", 8, false));
         return 0;
     }
