@@ -11,22 +11,47 @@ import org.bpf4j.core.CoreResult;
  * @param kind    the relocation kind
  * @param type    the local type's name ("" for anonymous types)
  * @param access  the access string, such as {@code 0:1:2}
- * @param result  the outcome, or null when resolution failed ({@link #error}) or never ran
- * @param error   why resolution failed, or null
- * @param processed false for relocations after a failure (libbpf stops at the first)
+ * @param outcome what became of the instruction
+ * @param value   the value patched in ({@link Outcome#PATCHED}), else 0
+ * @param what    the local access in C terms, such as {@code task_struct.comm[2]} or {@code
+ *                bpf_map_type::BPF_MAP_TYPE_ARENA} (the access string when it cannot be parsed)
+ * @param detail  why the instruction was poisoned or the relocation failed; null when patched
+ * @param result  the engine's result (values, specs), or null when it failed or never ran
  */
 public record CoreRelocation(String program, int insn, CoreReloKind kind, String type, String access,
-                             CoreResult result, String error, boolean processed) {
+                             Outcome outcome, long value, String what, String detail, CoreResult result) {
 
-    /** The value patched in, {@code poison}, {@code error} or {@code unprocessed}. */
-    public String resultText() {
-        if (!processed) return "unprocessed";
-        if (result == null) return "error";
-        if (result.poison()) return "poison";
-        return Long.toUnsignedString(result.newValue());
+    /** What CO-RE did with a relocation's instruction. */
+    public enum Outcome {
+        /** The instruction now holds the target's value. */
+        PATCHED,
+        /**
+         * The target lacks the field, type or enumerator (or a load would read it with the wrong
+         * size): the instruction became an invalid call, which fails the program only if reachable.
+         */
+        POISONED,
+        /** The relocation cannot be resolved at all (ambiguous, malformed): the whole load fails. */
+        FAILED,
+        /** Never looked at: an earlier relocation failed, and libbpf stops at the first failure. */
+        UNPROCESSED
     }
 
-    /** Tab-separated, as {@code bpf4j core relocs} prints it. */
+    /** True if the object would not load as it is: the relocation failed or was not reached. */
+    public boolean failed() {
+        return outcome == Outcome.FAILED || outcome == Outcome.UNPROCESSED;
+    }
+
+    /** The value patched in (unsigned decimal), {@code poison}, {@code error} or {@code unprocessed}. */
+    public String resultText() {
+        return switch (outcome) {
+            case PATCHED -> Long.toUnsignedString(value);
+            case POISONED -> "poison";
+            case FAILED -> "error";
+            case UNPROCESSED -> "unprocessed";
+        };
+    }
+
+    /** Tab-separated, as {@code bpf4j core relocs} prints it: program, insn, kind, type, access, result. */
     public String toLine() {
         return program + "\t" + insn + "\t" + kind.libbpfName() + "\t" + type + "\t" + access + "\t" + resultText();
     }

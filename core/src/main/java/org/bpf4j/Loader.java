@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.bpf4j.asm.Instructions;
 import org.bpf4j.asm.Opcode;
 import org.bpf4j.btf.Btf;
@@ -25,6 +26,7 @@ import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
 import org.bpf4j.core.CoreRelocator;
+import org.bpf4j.core.CoreTargets;
 import org.bpf4j.features.Features;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Cpus;
@@ -71,14 +73,19 @@ final class Loader {
             }
             Set<Function> functions = reachable();
             boolean needsKernelBtf = false;
-            for (Function.CoreSite s : spec.coreSites()) needsKernelBtf |= functions.contains(s.function());
             for (ProgramSpec p : toLoad.values()) {
                 needsKernelBtf |= (p.sectionDef().flags() & SectionDef.ATTACH_BTF) != 0;
             }
-            if (needsKernelBtf) kernelBtf = opt.targetBtf() != null ? opt.targetBtf() : Btf.kernel();
+            // attach targets are in the running kernel's BTF, whatever BTF CO-RE resolves against
+            if (needsKernelBtf) kernelBtf = Btf.kernel();
+            // libbpf relocates every program it loads and every subprogram, called or not
+            Predicate<Function> relocated = CoreApplier.included(spec, toLoad.keySet());
+            CoreTargets targets = null;
+            if (CoreApplier.needsTarget(spec, relocated)) {
+                targets = opt.targetBtf() != null ? CoreTargets.of(opt.targetBtf()) : CoreTargets.runningKernel();
+            }
             // pure work first: a CO-RE failure leaves nothing to clean up
-            Map<Function, Instructions> code = CoreApplier.apply(spec, kernelBtf == null ? List.of() : List.of(kernelBtf),
-                    functions, applied);
+            Map<Function, Instructions> code = CoreApplier.apply(spec, targets, relocated, functions, applied);
             try {
                 Fd btfFd = loadBtf();
                 Map<String, BpfMap> maps = createMaps(btfFd);
@@ -519,10 +526,11 @@ final class Loader {
             String verdict = verdict(log);
             CoreRelocation cause = poisonCause(linked, insn);
             if (cause != null) {
-                verdict = verdict + "\n  instruction " + insn + " was poisoned by CO-RE relocation "
-                        + cause.kind().libbpfName() + " of " + cause.type() + " (access " + cause.access()
-                        + ", function '" + cause.program() + "' instruction " + cause.insn()
-                        + "): the target kernel lacks that field, type or enum value";
+                verdict = verdict + "\n  instruction " + insn + " is a CO-RE relocation the target kernel could not satisfy: "
+                        + cause.kind().libbpfName() + " of " + cause.what() + " (function '" + cause.program()
+                        + "' instruction " + cause.insn() + ", access " + cause.access() + "): " + cause.detail()
+                        + "; guard the access with bpf_core_field_exists()/bpf_core_type_exists() or use a "
+                        + "___flavor of the type";
             }
             if (spec.license() == null && log.contains("GPL")) {
                 verdict = verdict + "\n  the object has no license section: add char LICENSE[] SEC(\"license\") = \"GPL\";";
@@ -534,9 +542,14 @@ final class Loader {
             if (insn < 0 || insn >= linked.insns.count()) return null;
             if (linked.insns.code(insn) != Opcode.CALL_INSN || linked.insns.imm(insn) != CoreRelocator.POISON_IMM) return null;
             for (CoreRelocation c : applied) {
-                if (c.result() == null || !c.result().poison()) continue;
+                if (c.outcome() != CoreRelocation.Outcome.POISONED) continue;
                 for (Map.Entry<Function, Integer> e : linked.starts.entrySet()) {
-                    if (e.getKey().name.equals(c.program()) && e.getValue() + c.insn() == insn) return c;
+                    if (!e.getKey().name.equals(c.program())) continue;
+                    int at = e.getValue() + c.insn();
+                    // a poisoned LD_IMM64 is two invalid calls
+                    if (at == insn || (at + 1 == insn && e.getKey().insns.isLdImm64(c.insn()))) {
+                        return c;
+                    }
                 }
             }
             return null;

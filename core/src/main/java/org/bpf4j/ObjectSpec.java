@@ -19,6 +19,7 @@ import org.bpf4j.btf.BtfExt;
 import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.BtfType;
 import org.bpf4j.btf.CoreRelo;
+import org.bpf4j.core.CoreTargets;
 import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
 import org.bpf4j.elf.ElfFile;
@@ -222,7 +223,17 @@ public final class ObjectSpec {
      * it come back unprocessed.
      */
     public List<CoreRelocation> resolveCore(Btf target) {
-        return CoreApplier.resolve(this, List.of(target), null);
+        return resolveCore(CoreTargets.of(target));
+    }
+
+    /**
+     * Resolves every CO-RE relocation of the object against {@code targets} (a kernel BTF, and
+     * module BTFs searched for types the kernel BTF lacks), as {@link #resolveCore(Btf)}. The
+     * relocations come in libbpf's order of application (.BTF.ext order); relocations of
+     * programs whose {@link ProgramSpec#autoload()} is off are left out, as libbpf skips them.
+     */
+    public List<CoreRelocation> resolveCore(CoreTargets targets) {
+        return CoreApplier.resolve(this, targets, CoreApplier.included(this, null));
     }
 
     /** Every function (programs, then subprograms), for CO-RE. */
