@@ -1,5 +1,6 @@
 package org.bpf4j;
 
+import java.util.Comparator;
 import org.bpf4j.btf.CoreReloKind;
 import org.bpf4j.core.CoreResult;
 
@@ -20,6 +21,13 @@ import org.bpf4j.core.CoreResult;
  */
 public record CoreRelocation(String program, int insn, CoreReloKind kind, String type, String access,
                              Outcome outcome, long value, String what, String detail, CoreResult result) {
+
+    /**
+     * The order {@code bpf4j core relocs} prints (and libbpf's log suggests): by program name,
+     * then instruction. A stable sort keeps .BTF.ext order for equal keys.
+     */
+    public static final Comparator<CoreRelocation> BY_PROGRAM_AND_INSN =
+            Comparator.comparing(CoreRelocation::program).thenComparingInt(CoreRelocation::insn);
 
     /** What CO-RE did with a relocation's instruction. */
     public enum Outcome {
