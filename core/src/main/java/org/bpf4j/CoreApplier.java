@@ -38,8 +38,67 @@ final class CoreApplier {
     static List<CoreRelocation> resolve(ObjectSpec spec, CoreTargets targets, Predicate<Function> included) {
         List<CoreRelocation> out = new ArrayList<>();
         if (spec.coreSites().isEmpty()) return out;
-        run(spec, targets, included, new IdentityHashMap<>(), out, false);
+        Map<Function, Instructions> code = new IdentityHashMap<>();
+        run(spec, targets, included, code, out, false);
+        markDeadCode(spec, included, code, out);
         return out;
+    }
+
+    /**
+     * Flags the poisoned instructions that no included program can reach once every relocation is
+     * applied (guards that came out 0), following BPF-to-BPF calls and callbacks into subprograms.
+     */
+    private static void markDeadCode(ObjectSpec spec, Predicate<Function> included, Map<Function, Instructions> code,
+                                     List<CoreRelocation> out) {
+        boolean anyPoison = false;
+        for (CoreRelocation r : out) anyPoison |= r.outcome() == CoreRelocation.Outcome.POISONED;
+        if (!anyPoison) return;
+        Map<Function, java.util.BitSet> reached = new IdentityHashMap<>();
+        boolean unknownCallee = false;
+        List<Function> work = new ArrayList<>();
+        for (ProgramSpec p : spec.programs().values()) if (included.test(p.function())) work.add(p.function());
+        while (!work.isEmpty()) {
+            Function f = work.remove(work.size() - 1);
+            if (reached.containsKey(f)) continue;
+            Instructions insns = code.getOrDefault(f, f.insns);
+            List<Integer> calls = new ArrayList<>();
+            reached.put(f, org.bpf4j.core.DeadCode.reachable(insns, calls));
+            for (int i : calls) {
+                Function callee = callee(spec, f, insns, i);
+                if (callee != null) work.add(callee);
+                else unknownCallee = true; // a call we cannot follow: any subprogram may be reached
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            CoreRelocation r = out.get(i);
+            if (r.outcome() != CoreRelocation.Outcome.POISONED) continue;
+            Function f = functionNamed(spec, r.program());
+            if (f == null || (unknownCallee && !reached.containsKey(f))) continue;
+            java.util.BitSet bits = reached.get(f);
+            boolean dead = bits == null || !bits.get(r.insn());
+            if (dead) out.set(i, r.withDeadCode(true));
+        }
+    }
+
+    private static Function functionNamed(ObjectSpec spec, String name) {
+        for (Function f : spec.functions()) if (f.name.equals(name)) return f;
+        return null;
+    }
+
+    /** The subprogram that the call or callback reference at {@code i} of {@code f} reaches, or null. */
+    private static Function callee(ObjectSpec spec, Function f, Instructions in, int i) {
+        long textInsn = -1;
+        for (Function.Reloc r : f.relocs) {
+            if (r.insn() == i && (r.type() == Function.Reloc.Type.CALL || r.type() == Function.Reloc.Type.FUNC_ADDR)) {
+                textInsn = r.offset();
+            }
+        }
+        if (textInsn < 0 && f.section.equals(".text") && in.isSubprogCall(i)) {
+            textInsn = f.sectionInsnOffset + i + in.imm(i) + 1;
+        }
+        if (textInsn < 0) return null;
+        for (Function s : spec.subprograms()) if (s.contains((int) textInsn)) return s;
+        return null;
     }
 
     /**
@@ -75,7 +134,7 @@ final class CoreApplier {
             String type = nameOf(btf, site.relo().typeId());
             if (failure != null) {
                 out.add(new CoreRelocation(name, site.insn(), site.relo().kind(), type, site.relo().access(),
-                        CoreRelocation.Outcome.UNPROCESSED, 0, what(btf, site, null), "not reached: " + failure, null));
+                        CoreRelocation.Outcome.UNPROCESSED, 0, what(btf, site, null), "not reached: " + failure, null, false));
                 continue;
             }
             CoreResult r = null;
@@ -86,12 +145,12 @@ final class CoreApplier {
                 long value = poisoned ? 0 : r.newValue();
                 out.add(new CoreRelocation(name, site.insn(), site.relo().kind(), type, site.relo().access(),
                         poisoned ? CoreRelocation.Outcome.POISONED : CoreRelocation.Outcome.PATCHED, value,
-                        r.access(), poisoned ? poisonReason(r) : null, r));
+                        r.access(), poisoned ? poisonReason(r) : null, r, false));
             } catch (CoreException e) {
                 if (throwOnFailure) throw e;
                 failure = e.getMessage();
                 out.add(new CoreRelocation(name, site.insn(), site.relo().kind(), type, site.relo().access(),
-                        CoreRelocation.Outcome.FAILED, 0, what(btf, site, r), e.getMessage(), r));
+                        CoreRelocation.Outcome.FAILED, 0, what(btf, site, r), e.getMessage(), r, false));
             }
         }
     }
@@ -99,15 +158,18 @@ final class CoreApplier {
     /** Why a relocation poisoned its instruction, in words. */
     static String poisonReason(CoreResult r) {
         if (!r.poison()) {
-            return "the target's " + r.targetSpec() + " differs in size and is not an unsigned integer or pointer: "
-                    + "the load or store would access it incorrectly";
+            return "the load or store would have to change from " + r.origSize() + " to " + r.newSize()
+                    + " bytes, which reads a signed or non-integer field incorrectly (target: " + r.targetSpec() + ")";
         }
         String what = r.access();
         int dot = indexOfAccess(what);
         String typeName = dot < 0 ? what : what.substring(0, dot);
-        if (r.candidates() == 0) return "the target has no type named like " + typeName;
-        return "no " + (r.candidates() == 1 ? "" : "candidate ") + typeName + " of the target has " + what
-                + (r.candidates() > 1 ? " (" + r.candidates() + " candidates)" : "");
+        typeName = typeName.substring(0, Btf.essentialNameLength(typeName));
+        if (r.candidates() == 0) return "the target has no type named " + typeName;
+        String rest = dot < 0 ? "" : what.substring(what.charAt(dot) == '.' ? dot + 1 : what.charAt(dot) == ':' ? dot + 2 : dot);
+        if (rest.isEmpty()) return "the target's " + typeName + " does not match the local type";
+        if (r.candidates() == 1) return "the target's " + typeName + " has no " + rest;
+        return "none of the target's " + r.candidates() + " " + typeName + " types has " + rest;
     }
 
     private static int indexOfAccess(String s) {
@@ -120,6 +182,8 @@ final class CoreApplier {
 
     private static String what(Btf btf, Function.CoreSite site, CoreResult r) {
         if (r != null) return r.access();
+        String c = CoreRelocator.describeAccess(btf, site.relo());
+        if (c != null) return c;
         String n = nameOf(btf, site.relo().typeId());
         return (n.isEmpty() ? "<anon>" : n) + " (access " + site.relo().access() + ")";
     }

@@ -18,9 +18,14 @@ import org.bpf4j.core.CoreResult;
  *                bpf_map_type::BPF_MAP_TYPE_ARENA} (the access string when it cannot be parsed)
  * @param detail  why the instruction was poisoned or the relocation failed; null when patched
  * @param result  the engine's result (values, specs), or null when it failed or never ran
+ * @param deadCode for a poisoned instruction: true if no program can reach it once the other
+ *                 relocations are applied (it sits behind a {@code bpf_core_*_exists} guard that
+ *                 came out 0), so the verifier never sees it; false otherwise, and when not
+ *                 analyzed (see {@link org.bpf4j.core.DeadCode})
  */
 public record CoreRelocation(String program, int insn, CoreReloKind kind, String type, String access,
-                             Outcome outcome, long value, String what, String detail, CoreResult result) {
+                             Outcome outcome, long value, String what, String detail, CoreResult result,
+                             boolean deadCode) {
 
     /**
      * The order {@code bpf4j core relocs} prints (and libbpf's log suggests): by program name,
@@ -47,6 +52,18 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
     /** True if the object would not load as it is: the relocation failed or was not reached. */
     public boolean failed() {
         return outcome == Outcome.FAILED || outcome == Outcome.UNPROCESSED;
+    }
+
+    /**
+     * True if this relocation makes the load fail: it failed, or it poisoned an instruction that a
+     * program can reach (the verifier rejects the program there).
+     */
+    public boolean breaksLoad() {
+        return failed() || (outcome == Outcome.POISONED && !deadCode);
+    }
+
+    CoreRelocation withDeadCode(boolean dead) {
+        return new CoreRelocation(program, insn, kind, type, access, outcome, value, what, detail, result, dead);
     }
 
     /** The value patched in (unsigned decimal), {@code poison}, {@code error} or {@code unprocessed}. */

@@ -51,7 +51,7 @@ class CoreLoadTest {
         assertTrue(e.verdict().startsWith("invalid func unknown#195896080\n"), e.verdict());
         assertTrue(e.verdict().contains("instruction 1 is a CO-RE relocation the target kernel could not satisfy: "
                 + "byte_off of task_struct.memcg_oom_order (function 'reads_old_field' instruction 1, access 0:2): "
-                + "no task_struct of the target has task_struct.memcg_oom_order"), e.verdict());
+                + "the target's task_struct has no memcg_oom_order"), e.verdict());
         assertTrue(e.getMessage().contains("portability.bpf.c:"), "source line: " + e.getMessage());
     }
 
@@ -86,8 +86,8 @@ class CoreLoadTest {
                 e.verdict());
         VerifierException en = rejected("reads_new_enumerator", opt);
         assertTrue(en.verdict().contains("enumval_value of bpf_map_type::BPF_MAP_TYPE_ARENA (function "
-                + "'reads_new_enumerator' instruction 0, access 1): no bpf_map_type of the target has "
-                + "bpf_map_type::BPF_MAP_TYPE_ARENA"), en.verdict());
+                + "'reads_new_enumerator' instruction 0, access 1): the target's bpf_map_type has no "
+                + "BPF_MAP_TYPE_ARENA"), en.verdict());
         // the guarded one reads the 6.1 member at 6.1's offset: loads (the verifier does not check offsets
         // of bpf_probe_read_kernel sources)
         try (BpfObject obj = spec().load(opt.withPrograms(Set.of("guarded_new_enumerator", "reads_old_field")))) {

@@ -773,6 +773,18 @@ public final class CoreRelocator {
         insns.set(insn, Opcode.CALL_INSN, 0, 0, 0, POISON_IMM);
     }
 
+    /**
+     * The local access of a relocation in C terms ({@code task_struct.comm[2]}), or null if its
+     * access string does not parse against the local BTF.
+     */
+    public static String describeAccess(Btf local, CoreRelo relo) {
+        try {
+            return parseSpec(local, relo).cForm();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The candidates currently cached for a local type (after pruning), for tests: "[id] kind name" each. */
     List<String> candidates(int localId) {
         Cands c = cands.get(localId);

@@ -17,6 +17,12 @@ public final class Main {
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
                                    report each, unload: like bpftool prog loadall
+              core relocs OBJECT [--btf FILE] [-v]
+                                   the object's CO-RE relocations as they resolve against a
+                                   kernel's BTF (default: the running kernel's)
+              core check OBJECT [--btf FILE]...
+                                   portability check: would the object load on these kernels,
+                                   and which relocations do not resolve
             Other:
               help                 this text
               version              bpf4j's version
@@ -41,6 +47,7 @@ public final class Main {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
+                case "core" -> CoreCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
