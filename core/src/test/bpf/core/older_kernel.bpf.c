@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What a portability check must catch, and what it must let through: unguarded reads of a
- * task_struct member that only 6.18 has (rseq_len) and of one that only the 6.1 kernels have
- * (memcg_oom_order), in a program and in a subprogram; the same old member read behind
- * bpf_core_field_exists (dead code where it is missing); an enumerator only 6.18 has, unguarded
- * and guarded. Self-contained (no corpus.h), declared as a vmlinux.h would declare them. */
+/* An object for the 6.1 kernels (a portability check must fail it here and pass it on 6.1):
+ * unguarded reads of what 6.18 lacks (task_struct.memcg_oom_order), in a program and in a
+ * subprogram, and guarded uses of what 6.1 lacks (task_struct.rseq_len, BPF_MAP_TYPE_ARENA:
+ * dead code where missing). Self-contained (no corpus.h), declared as a vmlinux.h would. */
 typedef unsigned char __u8;
 typedef unsigned short __u16;
 typedef int __s32;
@@ -32,14 +31,6 @@ enum bpf_map_type {
 };
 
 SEC("tp/syscalls/sys_enter_getppid")
-int reads_new_field(void *ctx)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-
-	return BPF_CORE_READ(t, pid) + BPF_CORE_READ(t, rseq_len);
-}
-
-SEC("tp/syscalls/sys_enter_getppid")
 int reads_old_field(void *ctx)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
@@ -61,20 +52,13 @@ int reads_old_field_in_subprog(void *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_getppid")
-int guarded_old_field(void *ctx)
+int guarded_new_field(void *ctx)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
-	int v = BPF_CORE_READ(t, pid);
 
-	if (bpf_core_field_exists(t->memcg_oom_order))
-		v += BPF_CORE_READ(t, memcg_oom_order);
-	return v;
-}
-
-SEC("tp/syscalls/sys_enter_getppid")
-int reads_new_enumerator(void *ctx)
-{
-	return bpf_core_enum_value(enum bpf_map_type, BPF_MAP_TYPE_ARENA);
+	if (bpf_core_field_exists(t->rseq_len))
+		return BPF_CORE_READ(t, rseq_len);
+	return 0;
 }
 
 SEC("tp/syscalls/sys_enter_getppid")
