@@ -69,11 +69,9 @@ final class CoreCommand {
             }
         }
         if (a.positional().size() != 1) throw new Args.UsageException("expected one OBJECT file");
+        if (sub.equals("relocs") && btfs.size() > 1) throw new Args.UsageException("relocs takes one --btf");
         ObjectSpec spec = ObjectSpec.read(Path.of(a.positional().get(0)));
-        if (sub.equals("relocs")) {
-            if (btfs.size() > 1) throw new Args.UsageException("relocs takes one --btf");
-            return relocs(spec, btfs.isEmpty() ? null : btfs.get(0), verbose, out);
-        }
+        if (sub.equals("relocs")) return relocs(spec, btfs.isEmpty() ? null : btfs.get(0), verbose, out);
         return check(spec, btfs, out);
     }
 
