@@ -1,0 +1,277 @@
+/*
+ * ringbuf baseline: libbpf ring_buffer__poll consuming records produced by
+ * bench/bpf/ringbuf_producer.bpf.c (a SEC("syscall") program run with BPF_PROG_TEST_RUN).
+ *
+ * usage: ringbuf_bench OBJ [--size 8|256] [--records N] [--ring BYTES] [--batch N]
+ *                          [--window PERCENT] [--wakeup batch|adaptive] [--burst | --drain]
+ *
+ * The main thread produces, a second thread consumes. In the default paced mode the producer
+ * keeps at most WINDOW percent of the ring's record capacity in flight (produced but not yet
+ * consumed), so a reader that keeps up sees no drop; with --burst it produces without waiting.
+ * --wakeup batch (default): every record is submitted with BPF_RB_NO_WAKEUP except the last of
+ * each producer run, which is submitted with BPF_RB_FORCE_WAKEUP; --wakeup adaptive: flags 0
+ * for every record (the kernel wakes the reader whenever it has caught up).
+ * --drain: no concurrency; the producer fills the ring completely, then the reader alone empties
+ * it with ring_buffer__consume (timed), repeated until RECORDS records were read: the reader's
+ * own throughput, whatever the producer's speed.
+ * See bench/README.md, "Protocol: ringbuf".
+ */
+#include "bench_common.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+struct rb_ctx {
+	uint64_t count;
+	uint64_t seq;
+	uint32_t size;
+	uint32_t flags;
+	uint32_t last_flags;
+	uint32_t pad;
+};
+
+static struct ring_buffer *rb;
+static uint32_t rec_size;
+static _Atomic uint64_t consumed;	/* records seen by the consumer, published per record */
+static _Atomic int producer_done;
+static _Atomic uint64_t expected;	/* valid once producer_done: produced - drops */
+static uint64_t next_seq, seq_errors, t_last;
+
+static int on_sample(void *ctx, void *data, size_t len)
+{
+	uint64_t v = *(uint64_t *)data;
+
+	(void)ctx;
+	if (len != rec_size || v < next_seq)
+		seq_errors++;
+	next_seq = v + 1;
+	atomic_store_explicit(&consumed, atomic_load_explicit(&consumed, memory_order_relaxed) + 1,
+			      memory_order_release);
+	return 0;
+}
+
+static uint64_t consumer_cpu_ns;
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void *consumer(void *arg)
+{
+	uint64_t cpu0 = thread_cpu_ns();
+
+	(void)arg;
+	for (;;) {
+		int n = ring_buffer__poll(rb, 100);
+
+		if (n < 0 && n != -EINTR)
+			die("ring_buffer__poll: %s", strerror(-n));
+		if (n > 0)
+			t_last = now_ns();
+		if (atomic_load(&producer_done) &&
+		    atomic_load(&consumed) >= atomic_load(&expected))
+			break;
+	}
+	consumer_cpu_ns = thread_cpu_ns() - cpu0;
+	return NULL;
+}
+
+static void run_producer(int prog_fd, uint64_t count, uint64_t seq, uint32_t size,
+			 uint32_t flags, uint32_t last_flags, uint64_t *committed)
+{
+	struct rb_ctx ctx = {
+		.count = count, .seq = seq, .size = size, .flags = flags, .last_flags = last_flags,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	if ((int32_t)opts.retval < 0)
+		die("producer returned %d", (int32_t)opts.retval);
+	*committed += opts.retval;
+}
+
+/* Fill the whole ring, then time the reader emptying it; repeat. */
+static int drain_bench(struct bpf_object *obj, struct bpf_program *prog, struct bpf_map *drops_map,
+		       long size, long records, uint64_t capacity)
+{
+	int prog_fd = bpf_program__fd(prog);
+	uint64_t produced = 0, committed = 0, busy_ns = 0, cpu_ns = 0;
+	char bench[64];
+
+	while (produced < (uint64_t)records) {
+		uint64_t fill = capacity - 1;	/* a full ring holds one record less */
+
+		while (fill) {
+			uint64_t n = fill < (1 << 23) ? fill : (1 << 23);
+
+			run_producer(prog_fd, n, produced, size, BPF_RB_NO_WAKEUP, BPF_RB_NO_WAKEUP,
+				     &committed);
+			produced += n;
+			fill -= n;
+		}
+		uint64_t t0 = now_ns(), c0 = thread_cpu_ns();
+		while (atomic_load(&consumed) < committed) {
+			int n = ring_buffer__consume(rb);
+
+			if (n < 0)
+				die("ring_buffer__consume: %s", strerror(-n));
+		}
+		busy_ns += now_ns() - t0;
+		cpu_ns += thread_cpu_ns() - c0;
+	}
+
+	uint32_t zero = 0;
+	uint64_t drops = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(drops_map), &zero, &drops))
+		die("lookup drops: %s", strerror(errno));
+	uint64_t got = atomic_load(&consumed);
+	if (got != committed || seq_errors)
+		die("drain: consumed %llu, committed %llu, sequence errors %llu",
+		    (unsigned long long)got, (unsigned long long)committed,
+		    (unsigned long long)seq_errors);
+	snprintf(bench, sizeof(bench), "ringbuf-%ld-drain", size);
+	note("%s: records=%llu in rounds of %llu (a full ring); drops while filling: %llu",
+	     bench, (unsigned long long)produced, (unsigned long long)capacity - 1,
+	     (unsigned long long)drops);
+	result(bench, "libbpf", "events_per_s", got / (busy_ns / 1e9), "events/s");
+	result(bench, "libbpf", "consumer_cpu_per_event", (double)cpu_ns / got, "ns");
+	result(bench, "libbpf", "consumed", got, "events");
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long size = 8, records = 20000000, ring = 16 << 20, batch = 0, window = 50;
+	int burst = 0, adaptive = 0, drain = 0;
+	const char *obj_path;
+
+	if (argc < 2)
+		die("usage: ringbuf_bench OBJ [--size 8|256] [--records N] [--ring BYTES] [--batch N] [--window PERCENT] [--burst]");
+	obj_path = argv[1];
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--burst")) { burst = 1; continue; }
+		if (!strcmp(argv[i], "--drain")) { drain = 1; continue; }
+		if (i + 1 >= argc)
+			die("missing value for %s", argv[i]);
+		if (!strcmp(argv[i], "--size")) size = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--records")) records = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--ring")) ring = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--batch")) batch = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--window")) window = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--wakeup")) {
+			i++;
+			if (!strcmp(argv[i], "adaptive")) adaptive = 1;
+			else if (strcmp(argv[i], "batch")) die("--wakeup batch|adaptive");
+		}
+		else die("unknown option %s", argv[i]);
+	}
+	if (size != 8 && size != 256)
+		die("--size must be 8 or 256");
+	rec_size = size;
+
+	/* A record takes an 8-byte header plus its data rounded up to 8 bytes. */
+	uint64_t footprint = (size + 8 + 7) & ~7ull;
+	uint64_t capacity = ring / footprint;
+	uint64_t limit = capacity * window / 100;
+
+	if (!batch)
+		batch = limit / 4;
+	if (batch < 1 || batch > (1 << 23))
+		die("batch %ld out of range 1..1<<23", batch);
+	if (!burst && (uint64_t)batch > limit)
+		die("batch %ld larger than the in-flight limit %llu", batch, (unsigned long long)limit);
+
+	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
+	if (!obj)
+		die("open %s: %s", obj_path, strerror(errno));
+	struct bpf_map *rb_map = bpf_object__find_map_by_name(obj, "rb");
+	struct bpf_map *drops_map = bpf_object__find_map_by_name(obj, "drops");
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "produce");
+	if (!rb_map || !drops_map || !prog)
+		die("%s: map rb, map drops or program produce missing", obj_path);
+	if (bpf_map__set_max_entries(rb_map, ring))
+		die("set ring size %ld", ring);
+	int err = bpf_object__load(obj);
+	if (err)
+		die("load %s: %s", obj_path, strerror(-err));
+
+	rb = ring_buffer__new(bpf_map__fd(rb_map), on_sample, NULL, NULL);
+	if (!rb)
+		die("ring_buffer__new: %s", strerror(errno));
+	if (drain)
+		return drain_bench(obj, prog, drops_map, size, records, capacity);
+
+	pthread_t th;
+	if (pthread_create(&th, NULL, consumer, NULL))
+		die("pthread_create");
+
+	int prog_fd = bpf_program__fd(prog);
+	uint32_t flags = adaptive ? 0 : BPF_RB_NO_WAKEUP;
+	uint32_t last_flags = adaptive ? 0 : BPF_RB_FORCE_WAKEUP;
+	uint64_t produced = 0, committed = 0, waits = 0;
+	struct timespec pause = { 0, 50000 };
+
+	uint64_t t0 = now_ns();
+	while (produced < (uint64_t)records) {
+		uint64_t left = records - produced;
+		uint64_t n = left < (uint64_t)batch ? left : (uint64_t)batch;
+
+		if (!burst) {
+			while (committed - atomic_load_explicit(&consumed, memory_order_acquire) + n > limit) {
+				waits++;
+				nanosleep(&pause, NULL);
+			}
+		}
+		run_producer(prog_fd, n, produced, size, flags, last_flags, &committed);
+		produced += n;
+	}
+	uint64_t t_produced = now_ns();
+
+	uint32_t zero = 0;
+	uint64_t drops = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(drops_map), &zero, &drops))
+		die("lookup drops: %s", strerror(errno));
+	if (committed + drops != produced)
+		die("producer accounting: committed %llu + drops %llu != %llu",
+		    (unsigned long long)committed, (unsigned long long)drops,
+		    (unsigned long long)produced);
+	atomic_store(&expected, committed);
+	atomic_store(&producer_done, 1);
+	pthread_join(th, NULL);
+
+	uint64_t got = atomic_load(&consumed);
+	double secs = (t_last - t0) / 1e9;
+	char bench[64];
+
+	snprintf(bench, sizeof(bench), "ringbuf-%ld%s%s", size, adaptive ? "-adaptive" : "",
+		 burst ? "-burst" : "");
+	note("%s: records=%ld ring=%ld batch=%ld window=%ld%% (in-flight limit %llu records) wakeup=%s producer_waits=%llu producer_time_ms=%.1f",
+	     bench, records, ring, batch, window, (unsigned long long)limit,
+	     adaptive ? "adaptive" : "batch",
+	     (unsigned long long)waits, (t_produced - t0) / 1e6);
+	if (got != committed)
+		die("consumed %llu != committed %llu", (unsigned long long)got,
+		    (unsigned long long)committed);
+	if (seq_errors)
+		die("%llu records out of order or of the wrong size", (unsigned long long)seq_errors);
+	result(bench, "libbpf", "events_per_s", got / secs, "events/s");
+	result(bench, "libbpf", "consumed", got, "events");
+	result(bench, "libbpf", "drops", drops, "events");
+	result(bench, "libbpf", "elapsed", (t_last - t0) / 1e6, "ms");
+	result(bench, "libbpf", "consumer_cpu_per_event", (double)consumer_cpu_ns / got, "ns");
+
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+	return 0;
+}
