@@ -3,9 +3,9 @@
  * bench/bpf/perfbuf_producer.bpf.c (a raw_tp program run with BPF_PROG_TEST_RUN).
  *
  * usage: perfbuf_bench OBJ [--size 8|256] [--records N] [--pages PER_CPU] [--batch N]
- *                          [--window PERCENT] [--burst | --drain]
+ *                          [--window PERCENT] [--repeat N] [--burst | --drain]
  *
- * Same design as ringbuf_bench.c. The perf buffer is libbpf's default (perf_buffer__new: one
+ * Same design as ringbuf_bench.c (paced runs repeated REPEAT times, default 3, medians). The perf buffer is libbpf's default (perf_buffer__new: one
  * PERF_COUNT_SW_BPF_OUTPUT event per CPU, sample_period 1, wakeup_events 1, PAGES pages of data
  * per CPU). In paced mode at most WINDOW percent of ONE CPU buffer's record capacity is in flight
  * (all the records of a run go to the CPU the run executes on). --drain: the same thread fills
@@ -156,14 +156,74 @@ static void drain_bench(int prog_fd, struct bpf_map *drops_map, long size, long 
 	result(bench, "libbpf", "consumed", got, "events");
 }
 
+struct paced_result {
+	double events_per_s, elapsed_ms, producer_ms, cpu_per_event;
+	uint64_t consumed, drops, waits;
+};
+
+/* One producer/reader run: records from sequence number 0, a fresh reader thread. */
+static struct paced_result paced_run(int prog_fd, struct bpf_map *drops_map, uint32_t size,
+				     uint64_t records, uint64_t batch, uint64_t limit, int burst)
+{
+	struct paced_result res = { 0 };
+	uint64_t produced = 0, committed = 0, drops0 = read_drops(drops_map);
+	struct timespec pause = { 0, 50000 };
+	pthread_t th;
+
+	atomic_store(&consumed, 0);
+	atomic_store(&producer_done, 0);
+	atomic_store(&expected, 0);
+	memset(next_seq, 0, sizeof(next_seq));
+	t_last = 0;
+	if (pthread_create(&th, NULL, consumer, NULL))
+		die("pthread_create");
+
+	uint64_t t0 = now_ns();
+	while (produced < records) {
+		uint64_t left = records - produced;
+		uint64_t n = left < batch ? left : batch;
+
+		if (!burst) {
+			while (committed - atomic_load_explicit(&consumed, memory_order_acquire) + n >
+			       limit) {
+				res.waits++;
+				nanosleep(&pause, NULL);
+			}
+		}
+		run_producer(prog_fd, n, produced, size, 0, &committed);
+		produced += n;
+	}
+	uint64_t t_produced = now_ns();
+	res.drops = read_drops(drops_map) - drops0;
+	if (committed + res.drops != produced)
+		die("producer accounting: committed %llu + drops %llu != %llu",
+		    (unsigned long long)committed, (unsigned long long)res.drops,
+		    (unsigned long long)produced);
+	atomic_store(&expected, committed);
+	atomic_store(&producer_done, 1);
+	pthread_join(th, NULL);
+
+	res.consumed = atomic_load(&consumed);
+	if (res.consumed != committed)
+		die("consumed %llu != committed %llu", (unsigned long long)res.consumed,
+		    (unsigned long long)committed);
+	if (seq_errors)
+		die("%llu records out of order or of the wrong size", (unsigned long long)seq_errors);
+	res.elapsed_ms = (t_last - t0) / 1e6;
+	res.producer_ms = (t_produced - t0) / 1e6;
+	res.events_per_s = res.consumed / ((t_last - t0) / 1e9);
+	res.cpu_per_event = (double)consumer_cpu_ns / res.consumed;
+	return res;
+}
+
 int main(int argc, char **argv)
 {
 	long size = 8, records = 20000000, pages = 4096, batch = 0, window = 50;
-	int burst = 0, drain = 0;
+	int burst = 0, drain = 0, repeat = 3;
 	const char *obj_path;
 
 	if (argc < 2)
-		die("usage: perfbuf_bench OBJ [--size 8|256] [--records N] [--pages PER_CPU] [--batch N] [--window PERCENT] [--burst | --drain]");
+		die("usage: perfbuf_bench OBJ [--size 8|256] [--records N] [--pages PER_CPU] [--batch N] [--window PERCENT] [--repeat N] [--burst | --drain]");
 	obj_path = argv[1];
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--burst")) { burst = 1; continue; }
@@ -175,10 +235,13 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--pages")) pages = arg_long(argv[++i]);
 		else if (!strcmp(argv[i], "--batch")) batch = arg_long(argv[++i]);
 		else if (!strcmp(argv[i], "--window")) window = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--repeat")) repeat = arg_long(argv[++i]);
 		else die("unknown option %s", argv[i]);
 	}
 	if (size != 8 && size != 256)
 		die("--size must be 8 or 256");
+	if (repeat < 1)
+		die("--repeat must be at least 1");
 	rec_size = size;
 
 	/* perf_event_header (8) + u32 size + data, rounded up to 8 bytes */
@@ -214,56 +277,34 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	pthread_t th;
-	if (pthread_create(&th, NULL, consumer, NULL))
-		die("pthread_create");
-	uint64_t produced = 0, committed = 0, waits = 0;
-	struct timespec pause = { 0, 50000 };
-
-	uint64_t t0 = now_ns();
-	while (produced < (uint64_t)records) {
-		uint64_t left = records - produced;
-		uint64_t n = left < (uint64_t)batch ? left : (uint64_t)batch;
-
-		if (!burst) {
-			while (committed - atomic_load_explicit(&consumed, memory_order_acquire) + n > limit) {
-				waits++;
-				nanosleep(&pause, NULL);
-			}
-		}
-		run_producer(prog_fd, n, produced, size, 0, &committed);
-		produced += n;
-	}
-	uint64_t t_produced = now_ns();
-	uint64_t drops = read_drops(drops_map);
-
-	if (committed + drops != produced)
-		die("producer accounting: committed %llu + drops %llu != %llu",
-		    (unsigned long long)committed, (unsigned long long)drops,
-		    (unsigned long long)produced);
-	atomic_store(&expected, committed);
-	atomic_store(&producer_done, 1);
-	pthread_join(th, NULL);
-
-	uint64_t got = atomic_load(&consumed);
 	char bench[64];
-
 	snprintf(bench, sizeof(bench), "perfbuf-%ld%s", size, burst ? "-burst" : "");
-	note("%s: records=%ld pages_per_cpu=%ld batch=%ld window=%ld%% (in-flight limit %llu records) producer_waits=%llu producer_time_ms=%.1f",
-	     bench, records, pages, batch, window, (unsigned long long)limit,
-	     (unsigned long long)waits, (t_produced - t0) / 1e6);
-	if (got != committed)
-		die("consumed %llu != committed %llu", (unsigned long long)got,
-		    (unsigned long long)committed);
-	if (seq_errors)
-		die("%llu records out of order or of the wrong size", (unsigned long long)seq_errors);
-	double secs = (t_last - t0) / 1e9;
-	result(bench, "libbpf", "events_per_s", got / secs, "events/s");
+	double *rate = calloc(repeat, sizeof(*rate)), *cpu = calloc(repeat, sizeof(*cpu));
+	double *elapsed = calloc(repeat, sizeof(*elapsed));
+	uint64_t drops = 0, got = 0;
+
+	for (int r = 0; r < repeat; r++) {
+		struct paced_result res = paced_run(prog_fd, drops_map, size, records, batch, limit,
+						    burst);
+
+		note("%s run %d: %llu records in %.1f ms (%.0f/s), drops %llu, producer busy %.1f ms, producer waits %llu",
+		     bench, r + 1, (unsigned long long)res.consumed, res.elapsed_ms,
+		     res.events_per_s, (unsigned long long)res.drops, res.producer_ms,
+		     (unsigned long long)res.waits);
+		rate[r] = res.events_per_s;
+		cpu[r] = res.cpu_per_event;
+		elapsed[r] = res.elapsed_ms;
+		drops += res.drops;
+		got += res.consumed;
+	}
+	note("%s: records=%ld x %d runs, pages_per_cpu=%ld, batch=%ld, window=%ld%% (in-flight limit %llu records); values are medians over the runs, drops, lost and consumed are totals",
+	     bench, records, repeat, pages, batch, window, (unsigned long long)limit);
+	result(bench, "libbpf", "events_per_s", stats_of(rate, repeat).median, "events/s");
 	result(bench, "libbpf", "consumed", got, "events");
 	result(bench, "libbpf", "drops", drops, "events");
 	result(bench, "libbpf", "lost", lost, "events");
-	result(bench, "libbpf", "elapsed", (t_last - t0) / 1e6, "ms");
-	result(bench, "libbpf", "consumer_cpu_per_event", (double)consumer_cpu_ns / got, "ns");
+	result(bench, "libbpf", "elapsed", stats_of(elapsed, repeat).median, "ms");
+	result(bench, "libbpf", "consumer_cpu_per_event", stats_of(cpu, repeat).median, "ns");
 	perf_buffer__free(pb);
 	bpf_object__close(obj);
 	return 0;

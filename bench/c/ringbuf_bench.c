@@ -3,9 +3,11 @@
  * bench/bpf/ringbuf_producer.bpf.c (a SEC("syscall") program run with BPF_PROG_TEST_RUN).
  *
  * usage: ringbuf_bench OBJ [--size 8|256] [--records N] [--ring BYTES] [--batch N]
- *                          [--window PERCENT] [--wakeup batch|adaptive] [--burst | --drain]
+ *                          [--window PERCENT] [--wakeup batch|adaptive] [--repeat N]
+ *                          [--burst | --drain]
  *
- * The main thread produces, a second thread consumes. In the default paced mode the producer
+ * The main thread produces, a second thread consumes; the run is made REPEAT times (default 3,
+ * a new reader thread each time, sequence numbers from 0) and the medians are reported. In the default paced mode the producer
  * keeps at most WINDOW percent of the ring's record capacity in flight (produced but not yet
  * consumed), so a reader that keeps up sees no drop; with --burst it produces without waiting.
  * --wakeup batch (default): every record is submitted with BPF_RB_NO_WAKEUP except the last of
@@ -158,14 +160,91 @@ static int drain_bench(struct bpf_object *obj, struct bpf_program *prog, struct 
 	return 0;
 }
 
+struct paced_params {
+	int prog_fd, drops_fd;
+	uint32_t size, flags, last_flags;
+	uint64_t records, batch, limit;
+	int burst;
+};
+
+struct paced_result {
+	double events_per_s, elapsed_ms, producer_ms, cpu_per_event;
+	uint64_t consumed, drops, waits;
+};
+
+static uint64_t read_drops(int fd)
+{
+	uint32_t zero = 0;
+	uint64_t drops = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, &drops))
+		die("lookup drops: %s", strerror(errno));
+	return drops;
+}
+
+/* One producer/reader run: records from sequence number 0, a fresh reader thread. */
+static struct paced_result paced_run(const struct paced_params *pp)
+{
+	struct paced_result res = { 0 };
+	uint64_t produced = 0, committed = 0, drops0 = read_drops(pp->drops_fd);
+	struct timespec pause = { 0, 50000 };
+	pthread_t th;
+
+	atomic_store(&consumed, 0);
+	atomic_store(&producer_done, 0);
+	atomic_store(&expected, 0);
+	next_seq = 0;
+	t_last = 0;
+	if (pthread_create(&th, NULL, consumer, NULL))
+		die("pthread_create");
+
+	uint64_t t0 = now_ns();
+	while (produced < pp->records) {
+		uint64_t left = pp->records - produced;
+		uint64_t n = left < pp->batch ? left : pp->batch;
+
+		if (!pp->burst) {
+			while (committed - atomic_load_explicit(&consumed, memory_order_acquire) + n >
+			       pp->limit) {
+				res.waits++;
+				nanosleep(&pause, NULL);
+			}
+		}
+		run_producer(pp->prog_fd, n, produced, pp->size, pp->flags, pp->last_flags,
+			     &committed);
+		produced += n;
+	}
+	uint64_t t_produced = now_ns();
+	res.drops = read_drops(pp->drops_fd) - drops0;
+	if (committed + res.drops != produced)
+		die("producer accounting: committed %llu + drops %llu != %llu",
+		    (unsigned long long)committed, (unsigned long long)res.drops,
+		    (unsigned long long)produced);
+	atomic_store(&expected, committed);
+	atomic_store(&producer_done, 1);
+	pthread_join(th, NULL);
+
+	res.consumed = atomic_load(&consumed);
+	if (res.consumed != committed)
+		die("consumed %llu != committed %llu", (unsigned long long)res.consumed,
+		    (unsigned long long)committed);
+	if (seq_errors)
+		die("%llu records out of order or of the wrong size", (unsigned long long)seq_errors);
+	res.elapsed_ms = (t_last - t0) / 1e6;
+	res.producer_ms = (t_produced - t0) / 1e6;
+	res.events_per_s = res.consumed / ((t_last - t0) / 1e9);
+	res.cpu_per_event = (double)consumer_cpu_ns / res.consumed;
+	return res;
+}
+
 int main(int argc, char **argv)
 {
 	long size = 8, records = 20000000, ring = 16 << 20, batch = 0, window = 50;
-	int burst = 0, adaptive = 0, drain = 0;
+	int burst = 0, adaptive = 0, drain = 0, repeat = 3;
 	const char *obj_path;
 
 	if (argc < 2)
-		die("usage: ringbuf_bench OBJ [--size 8|256] [--records N] [--ring BYTES] [--batch N] [--window PERCENT] [--burst]");
+		die("usage: ringbuf_bench OBJ [--size 8|256] [--records N] [--ring BYTES] [--batch N] [--window PERCENT] [--wakeup batch|adaptive] [--repeat N] [--burst | --drain]");
 	obj_path = argv[1];
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--burst")) { burst = 1; continue; }
@@ -177,6 +256,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--ring")) ring = arg_long(argv[++i]);
 		else if (!strcmp(argv[i], "--batch")) batch = arg_long(argv[++i]);
 		else if (!strcmp(argv[i], "--window")) window = arg_long(argv[++i]);
+		else if (!strcmp(argv[i], "--repeat")) repeat = arg_long(argv[++i]);
 		else if (!strcmp(argv[i], "--wakeup")) {
 			i++;
 			if (!strcmp(argv[i], "adaptive")) adaptive = 1;
@@ -186,6 +266,8 @@ int main(int argc, char **argv)
 	}
 	if (size != 8 && size != 256)
 		die("--size must be 8 or 256");
+	if (repeat < 1)
+		die("--repeat must be at least 1");
 	rec_size = size;
 
 	/* A record takes an 8-byte header plus its data rounded up to 8 bytes. */
@@ -220,65 +302,40 @@ int main(int argc, char **argv)
 	if (drain)
 		return drain_bench(obj, prog, drops_map, size, records, capacity);
 
-	pthread_t th;
-	if (pthread_create(&th, NULL, consumer, NULL))
-		die("pthread_create");
-
-	int prog_fd = bpf_program__fd(prog);
-	uint32_t flags = adaptive ? 0 : BPF_RB_NO_WAKEUP;
-	uint32_t last_flags = adaptive ? 0 : BPF_RB_FORCE_WAKEUP;
-	uint64_t produced = 0, committed = 0, waits = 0;
-	struct timespec pause = { 0, 50000 };
-
-	uint64_t t0 = now_ns();
-	while (produced < (uint64_t)records) {
-		uint64_t left = records - produced;
-		uint64_t n = left < (uint64_t)batch ? left : (uint64_t)batch;
-
-		if (!burst) {
-			while (committed - atomic_load_explicit(&consumed, memory_order_acquire) + n > limit) {
-				waits++;
-				nanosleep(&pause, NULL);
-			}
-		}
-		run_producer(prog_fd, n, produced, size, flags, last_flags, &committed);
-		produced += n;
-	}
-	uint64_t t_produced = now_ns();
-
-	uint32_t zero = 0;
-	uint64_t drops = 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(drops_map), &zero, &drops))
-		die("lookup drops: %s", strerror(errno));
-	if (committed + drops != produced)
-		die("producer accounting: committed %llu + drops %llu != %llu",
-		    (unsigned long long)committed, (unsigned long long)drops,
-		    (unsigned long long)produced);
-	atomic_store(&expected, committed);
-	atomic_store(&producer_done, 1);
-	pthread_join(th, NULL);
-
-	uint64_t got = atomic_load(&consumed);
-	double secs = (t_last - t0) / 1e9;
 	char bench[64];
-
 	snprintf(bench, sizeof(bench), "ringbuf-%ld%s%s", size, adaptive ? "-adaptive" : "",
 		 burst ? "-burst" : "");
-	note("%s: records=%ld ring=%ld batch=%ld window=%ld%% (in-flight limit %llu records) wakeup=%s producer_waits=%llu producer_time_ms=%.1f",
-	     bench, records, ring, batch, window, (unsigned long long)limit,
-	     adaptive ? "adaptive" : "batch",
-	     (unsigned long long)waits, (t_produced - t0) / 1e6);
-	if (got != committed)
-		die("consumed %llu != committed %llu", (unsigned long long)got,
-		    (unsigned long long)committed);
-	if (seq_errors)
-		die("%llu records out of order or of the wrong size", (unsigned long long)seq_errors);
-	result(bench, "libbpf", "events_per_s", got / secs, "events/s");
+	struct paced_params pp = {
+		.prog_fd = bpf_program__fd(prog), .drops_fd = bpf_map__fd(drops_map),
+		.size = size, .records = records, .batch = batch, .limit = limit, .burst = burst,
+		.flags = adaptive ? 0 : BPF_RB_NO_WAKEUP,
+		.last_flags = adaptive ? 0 : BPF_RB_FORCE_WAKEUP,
+	};
+	double *rate = calloc(repeat, sizeof(*rate)), *cpu = calloc(repeat, sizeof(*cpu));
+	double *elapsed = calloc(repeat, sizeof(*elapsed));
+	uint64_t drops = 0, got = 0;
+
+	for (int r = 0; r < repeat; r++) {
+		struct paced_result res = paced_run(&pp);
+
+		note("%s run %d: %llu records in %.1f ms (%.0f/s), drops %llu, producer busy %.1f ms, producer waits %llu",
+		     bench, r + 1, (unsigned long long)res.consumed, res.elapsed_ms,
+		     res.events_per_s, (unsigned long long)res.drops, res.producer_ms,
+		     (unsigned long long)res.waits);
+		rate[r] = res.events_per_s;
+		cpu[r] = res.cpu_per_event;
+		elapsed[r] = res.elapsed_ms;
+		drops += res.drops;
+		got += res.consumed;
+	}
+	note("%s: records=%ld x %d runs, ring=%ld, batch=%ld, window=%ld%% (in-flight limit %llu records), wakeup=%s; values are medians over the runs, drops and consumed are totals",
+	     bench, records, repeat, ring, batch, window, (unsigned long long)limit,
+	     adaptive ? "adaptive" : "batch");
+	result(bench, "libbpf", "events_per_s", stats_of(rate, repeat).median, "events/s");
 	result(bench, "libbpf", "consumed", got, "events");
 	result(bench, "libbpf", "drops", drops, "events");
-	result(bench, "libbpf", "elapsed", (t_last - t0) / 1e6, "ms");
-	result(bench, "libbpf", "consumer_cpu_per_event", (double)consumer_cpu_ns / got, "ns");
-
+	result(bench, "libbpf", "elapsed", stats_of(elapsed, repeat).median, "ms");
+	result(bench, "libbpf", "consumer_cpu_per_event", stats_of(cpu, repeat).median, "ns");
 	ring_buffer__free(rb);
 	bpf_object__close(obj);
 	return 0;
