@@ -15,6 +15,7 @@ import java.util.Arrays;
  * <ul>
  * <li>{@code kernel}: {@link Btf#kernel()} (read /sys/kernel/btf/vmlinux, parse with structural checks
  *     only, since the kernel validated its own BTF), then the first {@code find} (builds the name index);
+ * <li>{@code split}: like kernel, timing the read and the parse separately;
  * <li>{@code full}: read FILE and {@link Btf#parse(byte[], String)} with full validation, then the first find;
  * <li>{@code warm}: after a warm-up, 50 rounds of each: read+parse as kernel() does, parse with full
  *     validation, the first find on a fresh Btf (index build), and a find with a built index; prints
@@ -35,6 +36,17 @@ public final class BtfParseTiming {
                 long c = System.nanoTime();
                 System.out.printf("fresh JVM: Btf.kernel() %.2f ms (%d types), first find %.2f ms -> [%d];"
                         + " main() to done %.2f ms%n", ms(b - a), btf.typeCount(), ms(c - b), id, ms(c - t0));
+            }
+            case "split" -> {
+                long a = System.nanoTime();
+                byte[] raw = Btf.readFile(file);
+                long b = System.nanoTime();
+                Btf btf = Btf.parseTrusted(raw, file.toString());
+                long c = System.nanoTime();
+                int id = btf.find("task_struct", BtfKind.STRUCT);
+                long d = System.nanoTime();
+                System.out.printf("fresh JVM: read %.2f ms, trusted parse %.2f ms (%d types), first find %.2f ms -> [%d];"
+                        + " main() to done %.2f ms%n", ms(b - a), ms(c - b), btf.typeCount(), ms(d - c), id, ms(d - t0));
             }
             case "full" -> {
                 long a = System.nanoTime();
