@@ -188,9 +188,9 @@ public final class Btf {
         return k;
     }
 
-    /** Parses BTF the kernel produced (structural checks only), for the timing harness. */
-    static Btf parseTrusted(byte[] raw, String origin) {
-        return parse(raw, null, origin, null, true);
+    /** Parses BTF the kernel produced (structural checks only), for tests and the timing harness. */
+    static Btf parseTrusted(byte[] raw, Btf base, String origin) {
+        return parse(raw, base, origin, null, true);
     }
 
     /** Reads and parses (trusted) the kernel's BTF at {@code p}. */

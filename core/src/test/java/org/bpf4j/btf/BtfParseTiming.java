@@ -41,7 +41,7 @@ public final class BtfParseTiming {
                 long a = System.nanoTime();
                 byte[] raw = Btf.readFile(file);
                 long b = System.nanoTime();
-                Btf btf = Btf.parseTrusted(raw, file.toString());
+                Btf btf = Btf.parseTrusted(raw, null, file.toString());
                 long c = System.nanoTime();
                 int id = btf.find("task_struct", BtfKind.STRUCT);
                 long d = System.nanoTime();
