@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.bpf4j.BpfException;
@@ -819,70 +818,8 @@ public final class Btf {
 
     /** The type as a record; {@link BtfType.Void} for id 0. */
     public BtfType type(int id) {
-        int kind = kindCode(id);
-        if (id == 0) return BtfType.Void.INSTANCE;
-        String name = name(id);
-        int sot = sizeOrType(id);
-        int vlen = vlen(id);
-        boolean kflag = kindFlag(id);
-        switch (kind) {
-            case 1:
-                return new BtfType.Int(id, name, sot, intEncoding(id), intBitOffset(id), intBits(id));
-            case 2:
-                return new BtfType.Ptr(id, sot);
-            case 3:
-                return new BtfType.Array(id, arrayType(id), arrayIndexType(id), arrayNelems(id));
-            case 4:
-            case 5: {
-                BtfType.Member[] ms = new BtfType.Member[vlen];
-                for (int i = 0; i < vlen; i++) {
-                    ms[i] = new BtfType.Member(memberName(id, i), memberType(id, i), memberBitOffset(id, i),
-                            memberBitfieldSize(id, i));
-                }
-                List<BtfType.Member> members = List.of(ms);
-                return kind == 4 ? new BtfType.Struct(id, name, sot, members) : new BtfType.Union(id, name, sot, members);
-            }
-            case 6:
-            case 19: {
-                BtfType.EnumValue[] vs = new BtfType.EnumValue[vlen];
-                for (int i = 0; i < vlen; i++) vs[i] = new BtfType.EnumValue(enumName(id, i), enumValue(id, i));
-                return new BtfType.Enum(id, name, sot, kflag, kind == 19, List.of(vs));
-            }
-            case 7:
-                return new BtfType.Fwd(id, name, kflag);
-            case 8:
-                return new BtfType.Typedef(id, name, sot);
-            case 9:
-                return new BtfType.Volatile(id, sot);
-            case 10:
-                return new BtfType.Const(id, sot);
-            case 11:
-                return new BtfType.Restrict(id, sot);
-            case 12:
-                return new BtfType.Func(id, name, sot, vlen);
-            case 13: {
-                BtfType.Param[] ps = new BtfType.Param[vlen];
-                for (int i = 0; i < vlen; i++) ps[i] = new BtfType.Param(paramName(id, i), paramType(id, i));
-                return new BtfType.FuncProto(id, sot, List.of(ps));
-            }
-            case 14:
-                return new BtfType.Var(id, name, sot, varLinkage(id));
-            case 15: {
-                BtfType.VarSecinfo[] vs = new BtfType.VarSecinfo[vlen];
-                for (int i = 0; i < vlen; i++) {
-                    vs[i] = new BtfType.VarSecinfo(datasecVarType(id, i), datasecVarOffset(id, i), datasecVarSize(id, i));
-                }
-                return new BtfType.Datasec(id, name, sot, List.of(vs));
-            }
-            case 16:
-                return new BtfType.Float(id, name, sot);
-            case 17:
-                return new BtfType.DeclTag(id, name, sot, declTagComponentIdx(id));
-            case 18:
-                return new BtfType.TypeTag(id, name, sot);
-            default:
-                throw new IllegalStateException("kind " + kind);
-        }
+        // in another class, so that loading Btf does not load (and verify) the record classes
+        return Materializer.type(this, id);
     }
 
     // ------------------------------------------------------------------------------------------
