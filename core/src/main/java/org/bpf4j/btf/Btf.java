@@ -326,7 +326,25 @@ public final class Btf {
         // bytecode interpreter and a cold JIT, since a fresh JVM parses the 5 MB kernel BTF before
         // anything is compiled: see scan() and Validator.
         final byte[] r = raw;
-        long scanned = scan(r, start, end, offsets);
+        Validator v = trusted ? null : new Validator(r, offsets);
+        long scanned;
+        if (trusted) {
+            scanned = scan(r, start, end, offsets);
+        } else {
+            // one pass, in chunks of records (see Validator)
+            int q = start;
+            int n = 0;
+            while (true) {
+                long chunk = v.scan(q, end, n);
+                int c = (int) chunk;
+                q = (int) (chunk >>> 32);
+                if (c < 0 || c == n) { // unknown kind, or no progress (done, or a partial header left)
+                    scanned = chunk;
+                    break;
+                }
+                n = c;
+            }
+        }
         int count = (int) scanned;
         int p = (int) (scanned >>> 32);
         if (count < 0) {
@@ -341,8 +359,6 @@ public final class Btf {
         }
         Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, start, end - start, strStart, sLen, strBase);
         if (!trusted) {
-            Validator v = new Validator(r, offsets);
-            for (int i = 0; i < count; i += VALIDATE_CHUNK) v.range(i, Math.min(count, i + VALIDATE_CHUNK));
             if (v.or < 0 || v.maxName >= strLimit || v.maxRef >= typeCount) btf.reportBadReference(section);
             // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it); all ids are in range now
             for (int i = 0; i < count; i++) {
@@ -437,14 +453,28 @@ public final class Btf {
             this.offsets = offsets;
         }
 
-        void range(int from, int to) {
+        /**
+         * Like {@link Btf#scan} for at most VALIDATE_CHUNK records from p (record number count),
+         * checking their references too. Returns (p << 32 | count) after them; count has bit 31 set
+         * (and p is at the record) for an unknown kind; an unchanged count means nothing was left
+         * to scan (p == end) or only a partial header (p < end).
+         */
+        long scan(int p, int end, int count) {
             byte[] b = r;
+            int[] offs = offsets;
             int mn = maxName, mr = maxRef, o = or;
+            int[] fixed = FIXED_SIZE, elemSize = ELEMENT_SIZE;
             int[] headerRef = HEADER_REF_MASK, elemName = ELEMENT_NAME_MASK, elemType = ELEMENT_TYPE_MASK;
-            int[] typeAt = ELEMENT_TYPE_AT, elemSize = ELEMENT_SIZE;
-            for (int i = from; i < to; i++) {
-                int p = offsets[i];
+            int[] typeAt = ELEMENT_TYPE_AT;
+            int last = end - TYPE_HEADER;
+            for (int k = 0; k < VALIDATE_CHUNK && p <= last; k++) {
                 int kind = b[p + 7] & 0x1f;
+                int size = fixed[kind];
+                if (size == 0) return (long) p << 32 | 0x80000000L | count;
+                int step = elemSize[kind];
+                int recEnd = p + size + step * ((b[p + 4] & 0xff) | (b[p + 5] & 0xff) << 8);
+                if (recEnd > end) break; // truncated record: parse() reports it (p > end)
+                offs[count++] = p;
                 int v = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
                 o |= v;
                 if (v > mn) mn = v;
@@ -460,10 +490,8 @@ public final class Btf {
                     o |= v;
                     if (v > mr) mr = v;
                 }
-                int step = elemSize[kind];
-                int end = p + TYPE_HEADER + step * ((b[p + 4] & 0xff) | (b[p + 5] & 0xff) << 8);
                 int nameMask = elemName[kind], typeMask = elemType[kind], at = typeAt[kind];
-                for (int q = p + TYPE_HEADER; q < end; q += step) {
+                for (int q = p + size; q < recEnd; q += step) {
                     v = ((b[q] & 0xff) | (b[q + 1] & 0xff) << 8 | (b[q + 2] & 0xff) << 16 | b[q + 3] << 24) & nameMask;
                     o |= v;
                     if (v > mn) mn = v;
@@ -472,10 +500,12 @@ public final class Btf {
                     o |= v;
                     if (v > mr) mr = v;
                 }
+                p = recEnd;
             }
             maxName = mn;
             maxRef = mr;
             or = o;
+            return (long) p << 32 | count;
         }
     }
 
@@ -965,7 +995,7 @@ public final class Btf {
         while ((c = b[i]) != 0) {
             if (c == '_') {
                 run++;
-            } else {
+            } else if (run != 0) {
                 // if (run == 3 && i - 4 >= s) essential = i - 3 - s; without a branch: a flavour
                 // is so rare that the JIT would compile that branch to a trap, and then hit it
                 int sep = (((run ^ 3) - 1) >>> 31) & ((s - i + 3) >>> 31);
