@@ -1009,7 +1009,8 @@ public final class Btf {
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         int len = i - s;
-        return (long) (essential < 0 ? len : essential) << 32 | (h & 0xffffffffL);
+        essential += (essential >>> 31) * (len + 1); // -1 (no flavour) -> len, again without a branch
+        return (long) essential << 32 | (h & 0xffffffffL);
     }
 
     /** The hash hashName gives to the first len bytes of b[s..] (for essential prefixes). */
