@@ -872,12 +872,16 @@ public final class Btf {
         }
         if (name.isEmpty() || firstId == typeCount) return -1;
         byte[] q = query(name);
+        int code = kind.code();
+        if (scanInsteadOfIndex()) {
+            int[] ids = linear(q, code, MODE_FIRST);
+            return ids.length == 0 ? -1 : ids[0];
+        }
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
         int[] hashes = ix.hashes;
         int mask = slots.length - 1;
-        int code = kind.code();
         for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
             if (hashes[s] == h && (raw[offsets[id - firstId] + 7] & 0x1f) == code && nameMatches(id, q, q.length - 1, true)) {
                 return id;
@@ -891,6 +895,7 @@ public final class Btf {
         int[] out = base == null ? EMPTY : base.findAll(name);
         if (name.isEmpty() || firstId == typeCount) return out;
         byte[] q = query(name);
+        if (scanInsteadOfIndex()) return concat(out, linear(q, -1, MODE_EXACT));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
@@ -918,9 +923,10 @@ public final class Btf {
         if (essentialName.isEmpty() || firstId == typeCount) return fromBase;
         byte[] q = query(essentialName);
         int qlen = q.length - 1;
+        int code = kind == null ? -1 : kind.code();
+        if (scanInsteadOfIndex()) return concat(fromBase, linear(q, code, MODE_ESSENTIAL));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
-        int code = kind == null ? -1 : kind.code();
         // 1. types named exactly q, unless their own essential name is shorter (q has a flavour)
         int[] exact = new int[4];
         int n = 0;
@@ -952,6 +958,67 @@ public final class Btf {
         int i = 0, j = 0, k = fromBase.length;
         while (i < n || j < m) out[k++] = j >= m || (i < n && exact[i] < fl[j]) ? exact[i++] : fl[j++];
         return out;
+    }
+
+    /**
+     * The first few lookups scan the types instead of building the index: in a fresh JVM, a scan
+     * of the kernel's BTF costs a few milliseconds, the index ten or more, and a command-line tool
+     * may need only a lookup or two. Later lookups build and use the index.
+     */
+    private static final int SCANNED_LOOKUPS = 4;
+    private int scannedLookups; // racy on purpose: at worst a thread scans once more
+    private int scanBudget = SCANNED_LOOKUPS;
+
+    private boolean scanInsteadOfIndex() {
+        if (nameIndex != null || scannedLookups >= scanBudget) return false;
+        scannedLookups++;
+        return true;
+    }
+
+    /** For tests: how many lookups may scan before the index is built (0: index at once). */
+    void lookupScanBudget(int lookups) {
+        scanBudget = lookups;
+    }
+
+    private static final int MODE_FIRST = 0;     // lowest id with the exact name and kind
+    private static final int MODE_EXACT = 1;     // all ids with the exact name (and kind, if given)
+    private static final int MODE_ESSENTIAL = 2; // all ids with that essential name (and kind, if given)
+
+    /** Scans the local types for names matching q (NUL-terminated) in the given mode; ascending ids. */
+    private int[] linear(byte[] q, int code, int mode) {
+        byte[] r = raw;
+        int qlen = q.length - 1;
+        byte first = q[0];
+        int[] out = EMPTY;
+        int n = 0;
+        for (int i = 0, count = typeCount - firstId; i < count; i++) {
+            int o = offsets[i];
+            if (code >= 0 && (r[o + 7] & 0x1f) != code) continue;
+            int nameOff = (r[o] & 0xff) | (r[o + 1] & 0xff) << 8 | (r[o + 2] & 0xff) << 16 | r[o + 3] << 24;
+            if (nameOff <= 0 || nameOff >= strLimit) continue;
+            if (nameOff >= strBase && r[strStart + (nameOff - strBase)] != first) continue; // the usual case
+            int id = firstId + i;
+            boolean match;
+            if (mode != MODE_ESSENTIAL) {
+                match = nameMatches(id, q, qlen, true);
+            } else {
+                // starts with q, and its essential name is that long: q exactly, or q plus a flavour
+                match = nameMatches(id, q, qlen, false) && essentialLengthOf(id) == qlen;
+            }
+            if (!match) continue;
+            if (mode == MODE_FIRST) return new int[] {id};
+            if (n == out.length) out = Arrays.copyOf(out, Math.max(4, n * 2));
+            out[n++] = id;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        if (a.length == 0) return b;
+        if (b.length == 0) return a;
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /** libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator. */
