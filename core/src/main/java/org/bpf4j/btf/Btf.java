@@ -236,6 +236,11 @@ public final class Btf {
      */
     static byte[] readFile(Path p) {
         File f = p.toFile();
+        if (org.bpf4j.sys.NativeState.ready() && p.startsWith(SYSFS_BTF)) {
+            // one mmap instead of a read() per page, when the FFM downcall is up anyway
+            byte[] mapped = org.bpf4j.sys.Os.readMapped(p.toString(), f.length());
+            if (mapped != null) return mapped;
+        }
         try (FileInputStream in = new FileInputStream(f)) {
             long length = f.length();
             if (length > Integer.MAX_VALUE - 16) throw new IOException("file too large (" + length + " bytes)");
