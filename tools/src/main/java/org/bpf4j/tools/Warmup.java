@@ -23,17 +23,23 @@ final class Warmup {
     }
 
     static void start() {
-        Thread t = new Thread(() -> {
-            Os.getpid();
-            if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+        // two threads: on two CPUs the FFM set-up and the BTF parse each take about as long as
+        // the main thread's own work (options, the tool's object), so all three overlap
+        daemon("bpf4j-ffm", Os::getpid);
+        if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+            daemon("bpf4j-btf", () -> {
                 try {
                     // parse, and build the name index the CO-RE candidate search uses
                     Btf.kernel().findByEssentialName("task_struct", null);
                 } catch (RuntimeException ignored) {
                     // the main thread meets the same error where it matters, with context
                 }
-            }
-        }, "bpf4j-warmup");
+            });
+        }
+    }
+
+    private static void daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
     }
