@@ -23,11 +23,17 @@ final class CoreApplier {
 
     /** libbpf relocates autoload programs and all subprograms; {@code programs} null: by autoload. */
     static Predicate<Function> included(ObjectSpec spec, java.util.Collection<String> programs) {
-        return f -> {
+        return new Included(spec, programs);
+    }
+
+    /** A class, not a lambda: no lambda linkage on the start-up path. */
+    private record Included(ObjectSpec spec, java.util.Collection<String> programs) implements Predicate<Function> {
+        @Override
+        public boolean test(Function f) {
             ProgramSpec p = spec.programs().get(f.name);
             if (p == null || p.function() != f) return true; // a subprogram
             return programs == null ? p.autoload() : programs.contains(p.name());
-        };
+        }
     }
 
     /**
@@ -140,12 +146,13 @@ final class CoreApplier {
             CoreResult r = null;
             try {
                 r = relocator.resolve(name, site.index(), site.relo());
-                Instructions insns = code.computeIfAbsent(f, x -> x.insns.copy());
+                Instructions insns = code.get(f);
+                if (insns == null) code.put(f, insns = f.insns.copy());
                 boolean poisoned = CoreRelocator.patch(name, insns, site.insn(), site.relo(), site.index(), r);
                 long value = poisoned ? 0 : r.newValue();
                 out.add(new CoreRelocation(name, site.insn(), site.relo().kind(), type, site.relo().access(),
                         poisoned ? CoreRelocation.Outcome.POISONED : CoreRelocation.Outcome.PATCHED, value,
-                        r.access(), poisoned ? poisonReason(r) : null, r, false));
+                        null, poisoned ? poisonReason(r) : null, r, false));
             } catch (CoreException e) {
                 if (throwOnFailure) throw e;
                 failure = e.getMessage();

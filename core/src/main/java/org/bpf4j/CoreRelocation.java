@@ -49,6 +49,12 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
         UNPROCESSED
     }
 
+    /** The local access in C terms (formatted from {@link #result} on demand when not given). */
+    @Override
+    public String what() {
+        return what != null || result == null ? what : result.access();
+    }
+
     /** True if the object would not load as it is: the relocation failed or was not reached. */
     public boolean failed() {
         return outcome == Outcome.FAILED || outcome == Outcome.UNPROCESSED;

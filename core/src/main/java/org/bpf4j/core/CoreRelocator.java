@@ -104,15 +104,30 @@ public final class CoreRelocator {
     }
 
     private String memberName(Btf btf, int typeId, int i) {
-        int off = btf.memberNameOffset(typeId, i);
-        if (off == 0) return "";
-        return names.computeIfAbsent(btf, b -> new HashMap<>()).computeIfAbsent(off, btf::string);
+        return cachedString(btf, btf.memberNameOffset(typeId, i));
     }
 
     private String enumName(Btf btf, int typeId, int i) {
-        int off = btf.enumNameOffset(typeId, i);
+        return cachedString(btf, btf.enumNameOffset(typeId, i));
+    }
+
+    private String cachedString(Btf btf, int off) {
         if (off == 0) return "";
-        return names.computeIfAbsent(btf, b -> new HashMap<>()).computeIfAbsent(off, btf::string);
+        Map<Integer, String> m = names.get(btf);
+        if (m == null) names.put(btf, m = new HashMap<>());
+        Integer key = off;
+        String s = m.get(key);
+        if (s == null) m.put(key, s = btf.string(off));
+        return s;
+    }
+
+    /** Where a relocation is, for messages; formatted only when a message is needed. */
+    private record Where(Btf local, String prog, int reloIdx, CoreRelo relo) {
+        @Override
+        public String toString() {
+            return "program '" + prog + "': CO-RE relocation #" + reloIdx + " (" + relo.kind().libbpfName() + " of "
+                    + describe(local, relo.typeId()) + ", access " + relo.access() + ")";
+        }
     }
 
     // ------------------------------------------------------------------------------ candidates
@@ -503,7 +518,7 @@ public final class CoreRelocator {
     }
 
     /** libbpf's bpf_core_calc_field_relo for a matched spec (not field_exists, not a missing target). */
-    private static FieldVal calcField(CoreReloKind kind, CoreSpec spec, String where) {
+    private static FieldVal calcField(CoreReloKind kind, CoreSpec spec, Where where) {
         Btf btf = spec.btf;
         int last = spec.len - 1;
         if (spec.accName[last] == null) {
@@ -572,16 +587,15 @@ public final class CoreRelocator {
     }
 
     /** libbpf's bpf_core_calc_relo for one candidate ({@code ts}) or for none ({@code ts == null}). */
-    private static CoreResult calcRelo(String where, CoreReloKind kind, CoreSpec ls, CoreSpec ts, int candidates) {
-        String lss = ls.toString(), tss = ts == null ? null : ts.toString(), cf = ls.cForm();
+    private static CoreResult calcRelo(Where where, CoreReloKind kind, CoreSpec ls, CoreSpec ts, int candidates) {
         if (kind.isFieldBased()) {
             if (kind == CoreReloKind.FIELD_EXISTS) {
-                return new CoreResult(false, 1, ts != null ? 1 : 0, true, 0, 0, 0, 0, false, lss, tss, cf, candidates);
+                return new CoreResult(false, 1, ts != null ? 1 : 0, true, 0, 0, 0, 0, false, ls, ts, candidates);
             }
             FieldVal orig = calcField(kind, ls, where);
             if (ts == null) {
-                return new CoreResult(true, orig.val(), 0, orig.validate(), orig.size(), 0, orig.typeId(), 0, false, lss,
-                        null, cf, candidates);
+                return new CoreResult(true, orig.val(), 0, orig.validate(), orig.size(), 0, orig.typeId(), 0, false, ls,
+                        null, candidates);
             }
             FieldVal nv = calcField(kind, ts, where);
             boolean failMemsz = false;
@@ -594,20 +608,19 @@ public final class CoreRelocator {
                 failMemsz = !ok;
             }
             return new CoreResult(false, orig.val(), nv.val(), orig.validate(), orig.size(), nv.size(), orig.typeId(),
-                    nv.typeId(), failMemsz, lss, tss, cf, candidates);
+                    nv.typeId(), failMemsz, ls, ts, candidates);
         }
         if (kind.isTypeBased()) {
             long o = calcType(kind, ls);
             long n = ts == null ? 0 : calcType(kind, ts);
-            return new CoreResult(false, o, n, kind != CoreReloKind.TYPE_ID_TARGET, 0, 0, 0, 0, false, lss, tss, cf,
-                    candidates);
+            return new CoreResult(false, o, n, kind != CoreReloKind.TYPE_ID_TARGET, 0, 0, 0, 0, false, ls, ts, candidates);
         }
         if (kind == CoreReloKind.ENUMVAL_EXISTS) {
-            return new CoreResult(false, 1, ts != null ? 1 : 0, true, 0, 0, 0, 0, false, lss, tss, cf, candidates);
+            return new CoreResult(false, 1, ts != null ? 1 : 0, true, 0, 0, 0, 0, false, ls, ts, candidates);
         }
         long o = enumValue(ls);
-        if (ts == null) return new CoreResult(true, o, 0, true, 0, 0, 0, 0, false, lss, null, cf, candidates);
-        return new CoreResult(false, o, enumValue(ts), true, 0, 0, 0, 0, false, lss, tss, cf, candidates);
+        if (ts == null) return new CoreResult(true, o, 0, true, 0, 0, 0, 0, false, ls, null, candidates);
+        return new CoreResult(false, o, enumValue(ts), true, 0, 0, 0, 0, false, ls, ts, candidates);
     }
 
     // ------------------------------------------------------------------------------ resolution
@@ -620,8 +633,7 @@ public final class CoreRelocator {
      */
     public CoreResult resolve(String prog, int reloIdx, CoreRelo relo) {
         int localId = relo.typeId();
-        String where = "program '" + prog + "': CO-RE relocation #" + reloIdx + " (" + relo.kind().libbpfName()
-                + " of " + describe(local, localId) + ", access " + relo.access() + ")";
+        Where where = new Where(local, prog, reloIdx, relo);
         try {
             return resolve(relo, localId, where);
         } catch (CoreException e) {
@@ -640,7 +652,7 @@ public final class CoreRelocator {
         }
     }
 
-    private CoreResult resolve(CoreRelo relo, int localId, String where) {
+    private CoreResult resolve(CoreRelo relo, int localId, Where where) {
         CoreReloKind kind = relo.kind();
         Cands list = null;
         if (kind != CoreReloKind.TYPE_ID_LOCAL) {
@@ -662,7 +674,7 @@ public final class CoreRelocator {
             throw new CoreException(where + ": cannot parse: " + e.getMessage());
         }
         if (kind == CoreReloKind.TYPE_ID_LOCAL) {
-            return new CoreResult(false, localId, localId, false, 0, 0, 0, 0, false, ls.toString(), null, ls.cForm(), -1);
+            return new CoreResult(false, localId, localId, false, 0, 0, 0, 0, false, ls, null, -1);
         }
         CoreResult result = null;
         CoreSpec chosen = null;
@@ -707,7 +719,7 @@ public final class CoreRelocator {
      *                       is of a class CO-RE cannot relocate
      */
     public static boolean patch(String prog, Instructions insns, int insn, CoreRelo relo, int reloIdx, CoreResult res) {
-        String where = "program '" + prog + "': CO-RE relocation #" + reloIdx + " at insn #" + insn;
+        PatchWhere where = new PatchWhere(prog, reloIdx, insn);
         if (insn < 0 || insn >= insns.count()) throw new CoreException(where + ": instruction out of range");
         int code = insns.code(insn);
         int cls = Opcode.insnClass(code);
@@ -764,6 +776,13 @@ public final class CoreRelocator {
             default -> throw new CoreException(where + ": cannot relocate instruction code 0x" + Integer.toHexString(code));
         }
         return false;
+    }
+
+    private record PatchWhere(String prog, int reloIdx, int insn) {
+        @Override
+        public String toString() {
+            return "program '" + prog + "': CO-RE relocation #" + reloIdx + " at insn #" + insn;
+        }
     }
 
     private static void poison(Instructions insns, int insn) {
