@@ -74,29 +74,40 @@ public final class CoreTargets {
      * should be) come last, by name.
      */
     static List<Btf> loadedModules() {
-        Path dir = Path.of("/sys/kernel/btf");
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("vmlinux")).sorted().forEach(names::add);
+        try (Stream<Path> s = Files.list(Path.of("/sys/kernel/btf"))) {
+            s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("vmlinux")).forEach(names::add);
         } catch (IOException e) {
             return List.of();
         }
         if (names.isEmpty()) return List.of();
-        List<String> order = new ArrayList<>();
+        List<String> procModules;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/modules"))) {
-                int sp = line.indexOf(' ');
-                if (sp > 0) order.add(line.substring(0, sp));
-            }
+            procModules = Files.readAllLines(Path.of("/proc/modules"));
         } catch (IOException e) {
-            // no /proc/modules: by name
+            procModules = List.of();
+        }
+        List<Btf> out = new ArrayList<>(names.size());
+        for (String m : loadOrder(names, procModules)) out.add(Btf.kernelModule(m));
+        return out;
+    }
+
+    /**
+     * The modules with BTF ({@code names}) in load order, given the lines of /proc/modules (newest
+     * module first); modules /proc/modules does not list come last, by name.
+     */
+    static List<String> loadOrder(List<String> names, List<String> procModules) {
+        List<String> rest = new ArrayList<>(names);
+        rest.sort(null);
+        List<String> order = new ArrayList<>();
+        for (String line : procModules) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) order.add(line.substring(0, sp));
         }
         Collections.reverse(order);
         List<String> sorted = new ArrayList<>();
-        for (String m : order) if (names.remove(m)) sorted.add(m);
-        sorted.addAll(names);
-        List<Btf> out = new ArrayList<>(sorted.size());
-        for (String m : sorted) out.add(Btf.kernelModule(m));
-        return out;
+        for (String m : order) if (rest.remove(m)) sorted.add(m);
+        sorted.addAll(rest);
+        return sorted;
     }
 }

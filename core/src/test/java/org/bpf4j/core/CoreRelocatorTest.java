@@ -118,6 +118,17 @@ class CoreRelocatorTest {
     }
 
     @Test
+    void modulesInLoadOrder() {
+        // /proc/modules lists the newest module first; libbpf walks BTF objects by id (load order)
+        List<String> proc = List.of("nf_nat 61440 1 xt_MASQUERADE, Live 0x0000000000000000",
+                "nf_conntrack 176128 2 nf_nat,xt_conntrack, Live 0x0000000000000000",
+                "nls_ascii 12288 1 - Live 0x0000000000000000");
+        assertEquals(List.of("nls_ascii", "nf_conntrack", "nf_nat", "a_builtin_with_btf"),
+                CoreTargets.loadOrder(List.of("nf_nat", "a_builtin_with_btf", "nf_conntrack", "nls_ascii"), proc));
+        assertEquals(List.of("a", "b"), CoreTargets.loadOrder(List.of("b", "a"), List.of()));
+    }
+
+    @Test
     void candidatesArePrunedToThoseThatMatched() {
         // two target 's': only the first has 'a', only the second has 'c'
         TinyBtf t = TinyBtf.base();
