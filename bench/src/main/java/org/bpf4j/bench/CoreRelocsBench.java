@@ -22,7 +22,8 @@ import org.bpf4j.core.CoreTargets;
  *   <li>{@code open_load}, {@code open_load_nocore}, {@code by_difference}: means of N
  *       ObjectSpec.read + load + close cycles. A bpf4j process parses the kernel BTF once
  *       ({@code Btf.kernel()}), so these are steady-state numbers; {@code open_load_fresh_btf}
- *       parses it again for every load, as libbpf does.</li>
+ *       loads against a kernel BTF parsed just before (not timed: add {@code vmlinux_btf}), whose
+ *       name index is not built yet, as every libbpf load is.</li>
  *   <li>{@code vmlinux_btf}: mean of N fresh parses of /sys/kernel/btf/vmlinux.</li>
  *   <li>{@code relocate}: mean of N resolutions + patches of every relocation against a freshly
  *       parsed kernel BTF (no name index yet: what a load right after the parse does);
@@ -60,11 +61,11 @@ final class CoreRelocsBench {
         long[] memCore = memory(core), memNocore = memory(nocore);
 
         // cold: the first time in this JVM
-        long a0 = allocated();
         long t0 = System.nanoTime();
         Btf fresh = Btf.read(VMLINUX);
         long t1 = System.nanoTime();
         ObjectSpec spec = ObjectSpec.read(core);
+        long a0 = allocated();
         long t2 = System.nanoTime();
         List<CoreRelocation> relocs = spec.resolveCore(CoreTargets.of(fresh));
         long t3 = System.nanoTime();
@@ -90,18 +91,20 @@ final class CoreRelocsBench {
             ObjectSpec.read(core).resolveCore(CoreTargets.of(Btf.read(VMLINUX)));
         }
         double sumCore = 0, sumNocore = 0, sumFresh = 0, sumBtf = 0, sumRelo = 0, sumReloIndexed = 0;
+        double[] mCore = new double[iterations], mNocore = new double[iterations], mBtf = new double[iterations],
+                mRelo = new double[iterations];
         long allocRelo = 0, allocLoad = 0;
         Btf indexed = Btf.read(VMLINUX);
         ObjectSpec.read(core).resolveCore(CoreTargets.of(indexed));
         for (int i = 0; i < 20; i++) indexed.findByEssentialName("task_struct", null); // past the scanned lookups
         for (int it = 0; it < iterations; it++) {
             long la = allocated();
-            sumCore += cycle(core, null);
+            sumCore += mCore[it] = cycle(core, null);
             allocLoad += allocated() - la;
-            sumNocore += cycle(nocore, null);
+            sumNocore += mNocore[it] = cycle(nocore, null);
             long b0 = System.nanoTime();
             Btf b = Btf.read(VMLINUX);
-            sumBtf += Results.ms(System.nanoTime() - b0);
+            sumBtf += mBtf[it] = Results.ms(System.nanoTime() - b0);
             sumFresh += cycle(core, b);
             Btf b2 = Btf.read(VMLINUX);
             ObjectSpec s = ObjectSpec.read(core);
@@ -110,13 +113,14 @@ final class CoreRelocsBench {
             s.resolveCore(CoreTargets.of(b2));
             long r1 = System.nanoTime();
             allocRelo += allocated() - ra;
-            sumRelo += Results.ms(r1 - r0);
+            sumRelo += mRelo[it] = Results.ms(r1 - r0);
             long i0 = System.nanoTime();
             s.resolveCore(CoreTargets.of(indexed));
             sumReloIndexed += Results.ms(System.nanoTime() - i0);
         }
         Results.note("core-relocs: " + core + " (" + n + " CO-RE relocation" + (n == 1 ? "" : "s") + ") vs " + nocore
-                + ", means of " + iterations + " cycles; cold = first time in this JVM");
+                + ", means of " + iterations + " cycles; cold = first time in this JVM; open_load uses the process's"
+                + " kernel BTF (parsed once), open_load_fresh_btf one parsed just before (parse not included)");
         Results.result("core-relocs", "open_load", sumCore / iterations, "ms");
         Results.result("core-relocs", "open_load_nocore", sumNocore / iterations, "ms");
         Results.result("core-relocs", "by_difference", (sumCore - sumNocore) / iterations, "ms");
@@ -124,6 +128,10 @@ final class CoreRelocsBench {
         Results.result("core-relocs", "vmlinux_btf", sumBtf / iterations, "ms");
         Results.result("core-relocs", "relocate", sumRelo / iterations, "ms");
         Results.result("core-relocs", "relocate_indexed", sumReloIndexed / iterations, "ms");
+        Results.result("core-relocs", "open_load_median", Results.stats(mCore)[1], "ms");
+        Results.result("core-relocs", "open_load_nocore_median", Results.stats(mNocore)[1], "ms");
+        Results.result("core-relocs", "vmlinux_btf_median", Results.stats(mBtf)[1], "ms");
+        Results.result("core-relocs", "relocate_median", Results.stats(mRelo)[1], "ms");
         Results.result("core-relocs", "relocate_allocated", (double) allocRelo / iterations, "bytes");
         Results.result("core-relocs", "open_load_allocated", (double) allocLoad / iterations, "bytes");
         Results.result("core-relocs", "cold_vmlinux_btf", Results.ms(t1 - t0), "ms");
