@@ -1,9 +1,12 @@
 package org.bpf4j;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.bpf4j.asm.Instructions;
 import org.bpf4j.btf.Btf;
@@ -11,6 +14,7 @@ import org.bpf4j.core.CoreException;
 import org.bpf4j.core.CoreRelocator;
 import org.bpf4j.core.CoreResult;
 import org.bpf4j.core.CoreTargets;
+import org.bpf4j.core.DeadCode;
 
 /**
  * Applies an object's CO-RE relocations as libbpf's {@code bpf_object__relocate_core} does: in
@@ -22,12 +26,12 @@ final class CoreApplier {
     private CoreApplier() {}
 
     /** libbpf relocates autoload programs and all subprograms; {@code programs} null: by autoload. */
-    static Predicate<Function> included(ObjectSpec spec, java.util.Collection<String> programs) {
+    static Predicate<Function> included(ObjectSpec spec, Collection<String> programs) {
         return new Included(spec, programs);
     }
 
     /** A class, not a lambda: no lambda linkage on the start-up path. */
-    private record Included(ObjectSpec spec, java.util.Collection<String> programs) implements Predicate<Function> {
+    private record Included(ObjectSpec spec, Collection<String> programs) implements Predicate<Function> {
         @Override
         public boolean test(Function f) {
             ProgramSpec p = spec.programs().get(f.name);
@@ -59,7 +63,7 @@ final class CoreApplier {
         boolean anyPoison = false;
         for (CoreRelocation r : out) anyPoison |= r.outcome() == CoreRelocation.Outcome.POISONED;
         if (!anyPoison) return;
-        Map<Function, java.util.BitSet> reached = new IdentityHashMap<>();
+        Map<Function, BitSet> reached = new IdentityHashMap<>();
         boolean unknownCallee = false;
         List<Function> work = new ArrayList<>();
         for (ProgramSpec p : spec.programs().values()) if (included.test(p.function())) work.add(p.function());
@@ -68,7 +72,7 @@ final class CoreApplier {
             if (reached.containsKey(f)) continue;
             Instructions insns = code.getOrDefault(f, f.insns);
             List<Integer> calls = new ArrayList<>();
-            reached.put(f, org.bpf4j.core.DeadCode.reachable(insns, calls));
+            reached.put(f, DeadCode.reachable(insns, calls));
             for (int i : calls) {
                 Function callee = callee(spec, f, insns, i);
                 if (callee != null) work.add(callee);
@@ -80,7 +84,7 @@ final class CoreApplier {
             if (r.outcome() != CoreRelocation.Outcome.POISONED) continue;
             Function f = functionNamed(spec, r.program());
             if (f == null || (unknownCallee && !reached.containsKey(f))) continue;
-            java.util.BitSet bits = reached.get(f);
+            BitSet bits = reached.get(f);
             boolean dead = bits == null || !bits.get(r.insn());
             if (dead) out.set(i, r.withDeadCode(true));
         }
@@ -114,7 +118,7 @@ final class CoreApplier {
      * applied relocations go to {@code applied} (for error messages about poisoned instructions).
      */
     static Map<Function, Instructions> apply(ObjectSpec spec, CoreTargets targets, Predicate<Function> included,
-                                             java.util.Set<Function> loaded, List<CoreRelocation> applied) {
+                                             Set<Function> loaded, List<CoreRelocation> applied) {
         Map<Function, Instructions> code = new IdentityHashMap<>();
         for (Function f : loaded) code.put(f, f.insns.copy());
         if (spec.coreSites().isEmpty()) return code;
