@@ -120,12 +120,12 @@ class BtfRawFormatterTest {
 
     /**
      * Module BTF of a Debian kernel over its vmlinux BTF, when scripts' fetch-btf.sh has filled a
-     * cache (BPF4J_KERNEL_CACHE, default /work/.cache/kernels): real split BTF from .ko files.
+     * cache (see DebianKernels.cache()) with modules (--boot, as the kernel matrix fetches them): real split
+     * BTF from .ko files.
      */
     @Test
     void debianModuleBtfMatchesBpftool() throws IOException {
-        String dir = System.getenv().getOrDefault("BPF4J_KERNEL_CACHE", "/work/.cache/kernels");
-        Path cache = Path.of(dir);
+        Path cache = org.bpf4j.testing.DebianKernels.cache();
         assumeTrue(Files.isDirectory(cache), "no kernel cache at " + cache + " (shared/kernels/fetch-btf.sh --boot)");
         assumeTrue(bpftool() != null, "bpftool not installed");
         int compared = 0;

@@ -37,9 +37,33 @@ public final class DebianKernels {
     private static String fetchFailure;
     private static boolean fetched;
 
+    /**
+     * BPF4J_KERNEL_CACHE, else /work/.cache/kernels when a developer machine has it, else
+     * target/kernels in the checkout (CI starts empty and caches nothing).
+     */
     public static Path cache() {
         String dir = System.getenv("BPF4J_KERNEL_CACHE");
-        return Path.of(dir != null && !dir.isEmpty() ? dir : "/work/.cache/kernels");
+        if (dir != null && !dir.isEmpty()) return Path.of(dir);
+        Path shared = Path.of("/work/.cache/kernels");
+        if (Files.isDirectory(shared)) return shared;
+        return sourceRoot().resolve("target/kernels");
+    }
+
+    /** The checkout's root (surefire passes it as BPF4J_SOURCE_ROOT). */
+    static Path sourceRoot() {
+        String root = System.getenv("BPF4J_SOURCE_ROOT");
+        if (root != null && !root.isEmpty()) return Path.of(root);
+        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        return Files.exists(cwd.resolve("pom.xml")) && Files.isDirectory(cwd.resolve("core")) ? cwd : cwd.getParent();
+    }
+
+    /** The shared fetch-btf.sh beside the checkout (../shared/kernels), or BPF4J_FETCH_BTF. */
+    static String fetchScript() {
+        String env = System.getenv("BPF4J_FETCH_BTF");
+        if (env != null && !env.isEmpty()) return env;
+        Path beside = sourceRoot().resolve("../shared/kernels/fetch-btf.sh").normalize();
+        if (Files.isExecutable(beside)) return beside.toString();
+        return "/work/shared/kernels/fetch-btf.sh";
     }
 
     /** The kernels of fixtures/core/kernels.txt. */
@@ -106,7 +130,7 @@ public final class DebianKernels {
 
     /** Runs the fetch script for {@code pkgs} (none: the newest of each flavour); null or why it failed. */
     private static String fetch(List<String> pkgs, List<String> outputLines) {
-        String script = System.getenv().getOrDefault("BPF4J_FETCH_BTF", "/work/shared/kernels/fetch-btf.sh");
+        String script = fetchScript();
         if (!Files.isExecutable(Path.of(script))) return script + " not found (set BPF4J_FETCH_BTF)";
         List<String> cmd = new ArrayList<>(List.of(script, cache().toString()));
         cmd.addAll(pkgs);
