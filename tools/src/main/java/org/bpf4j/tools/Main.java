@@ -42,7 +42,7 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
-        if (cmd.equals("syscount")) Warmup.start();
+        if (cmd.equals("syscount")) Warmup.start("trace_event_raw_sys_enter");
         try {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);

@@ -22,15 +22,16 @@ final class Warmup {
         System.err.println("bpf4j: " + what + " at " + (now - Long.parseLong(t0)) / 1_000_000.0 + " ms");
     }
 
-    static void start() {
+    /** @param types the kernel types the tool's CO-RE relocations will look up (warms that path) */
+    static void start(String... types) {
         // two threads: on two CPUs the FFM set-up and the BTF parse each take about as long as
         // the main thread's own work (options, the tool's object), so all three overlap
         daemon("bpf4j-ffm", Os::getpid);
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             daemon("bpf4j-btf", () -> {
                 try {
-                    // parse, and build the name index the CO-RE candidate search uses
-                    Btf.kernel().findByEssentialName("task_struct", null);
+                    Btf k = Btf.kernel();
+                    for (String t : types) k.findByEssentialName(t, null);
                 } catch (RuntimeException ignored) {
                     // the main thread meets the same error where it matters, with context
                 }
