@@ -514,12 +514,6 @@ class BtfCDumperTest {
         return found;
     }
 
-    private static long count(String s, String what) {
-        long n = 0;
-        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
-        return n;
-    }
-
     @Test
     void fixturesExist() {
         for (String n : cdumpFixtures()) {

@@ -17,6 +17,8 @@ public final class Main {
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
                                    report each, unload: like bpftool prog loadall
+              btf dump [FILE] [--format c|raw] [--type NAME]...
+                                   print BTF (default: the kernel's) as C (a vmlinux.h) or raw
             Other:
               help                 this text
               version              bpf4j's version
@@ -40,6 +42,7 @@ public final class Main {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
+                case "btf" -> BtfCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
