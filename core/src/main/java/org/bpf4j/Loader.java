@@ -19,6 +19,8 @@ import java.util.Set;
 import org.bpf4j.asm.Instructions;
 import org.bpf4j.asm.Opcode;
 import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfBuilder;
+import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
@@ -29,6 +31,8 @@ import org.bpf4j.sys.Cpus;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Native;
+import org.bpf4j.sys.SysNr;
 
 /**
  * Turns an {@link ObjectSpec} into a {@link BpfObject}: CO-RE relocation (pure), then BTF, maps
@@ -233,26 +237,46 @@ final class Loader {
         private Fd loadBtf() {
             Btf btf = spec.btf();
             if (btf == null) return null;
-            byte[] raw;
+            BtfBuilder fixed;
             try {
-                raw = BtfFixup.forKernel(spec);
+                fixed = BtfFixup.forKernel(spec);
             } catch (RuntimeException e) {
                 warnings.add("object BTF not loaded: " + e.getMessage());
                 return null;
             }
+            long r = btfLoad(fixed.build(), null);
+            if (r >= 0) return own(new Fd((int) r));
+            if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, "the BTF of " + spec.file());
+            // an older kernel: find what it lacks (as libbpf probes) and strip it, then retry
+            Set<BtfSanitizer.Missing> missing = java.util.EnumSet.noneOf(BtfSanitizer.Missing.class);
+            for (BtfSanitizer.Missing m : BtfSanitizer.Missing.values()) if (!Features.btf(m)) missing.add(m);
+            if (!missing.isEmpty()) {
+                BtfSanitizer.apply(fixed, missing);
+                long r2 = btfLoad(fixed.build(), null);
+                if (r2 >= 0) {
+                    warnings.add("object BTF sanitized for this kernel, which lacks BTF " + missing);
+                    return own(new Fd((int) r2));
+                }
+            }
+            String[] log = new String[1];
+            btfLoad(fixed.build(), log);
+            warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
+                    + lastLine(log[0]));
+            return null;
+        }
+
+        /** BPF_BTF_LOAD of {@code raw}; with {@code log}, the kernel's log comes back in {@code log[0]}. */
+        private static long btfLoad(byte[] raw, String[] log) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = arena.allocate(raw.length, 8);
                 MemorySegment.copy(raw, 0, data, JAVA_BYTE, 0, raw.length);
-                long r = Bpf.btfLoadRaw(data, null, 0);
-                if (r >= 0) return own(new Fd((int) r));
-                if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, "the BTF of " + spec.file());
-                MemorySegment log = arena.allocate(1 << 20);
-                long r2 = Bpf.btfLoadRaw(data, log, 1);
-                if (r2 >= 0) return own(new Fd((int) r2));
-                String text = cString(log);
-                warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
-                        + lastLine(text));
-                return null;
+                MemorySegment buf = log == null ? null : arena.allocate(1 << 20);
+                long r = Bpf.btfLoadRaw(data, buf, log == null ? 0 : 1);
+                if (log != null) {
+                    log[0] = cString(buf);
+                    if (r >= 0) Native.call(SysNr.CLOSE, r);
+                }
+                return r;
             }
         }
 

@@ -34,6 +34,56 @@ public final class Features {
         return PROG_TYPES.computeIfAbsent(type.code(), t -> probeProgType(type));
     }
 
+    private static final ConcurrentHashMap<org.bpf4j.btf.BtfSanitizer.Missing, Boolean> BTF = new ConcurrentHashMap<>();
+
+    /**
+     * Whether the kernel's BTF loader accepts what {@code feature} names (the BTF kinds and
+     * flags libbpf probes before loading an object's BTF: FUNC, global FUNC, DATASEC, FLOAT,
+     * DECL_TAG, TYPE_TAG, ENUM64, '?' DATASEC names).
+     */
+    public static boolean btf(org.bpf4j.btf.BtfSanitizer.Missing feature) {
+        return BTF.computeIfAbsent(feature, Features::probeBtf);
+    }
+
+    private static boolean probeBtf(org.bpf4j.btf.BtfSanitizer.Missing f) {
+        // minimal BTF blobs: [1] int (4 bytes) and one use of the feature; strings "\0int\0x\0.data\0"
+        final int INT = 1 << 24, PTR = 2 << 24, FUNC = 12 << 24, PROTO = 13 << 24, VAR = 14 << 24,
+                DATASEC = 15 << 24, FLOAT = 16 << 24, DECL_TAG = 17 << 24, TYPE_TAG = 18 << 24, ENUM64 = 19 << 24;
+        String strings = "\0int\0x\0.data\0?.data\0";
+        int sInt = 1, sX = 5, sData = 7, sQData = 13;
+        int[] types = switch (f) {
+            case FUNC -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC, 2};
+            case FUNC_GLOBAL -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC | 1, 2};
+            case DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sData, DATASEC | 1, 4, 2, 0, 4};
+            case QMARK_DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sQData, DATASEC | 1, 4, 2, 0, 4};
+            case FLOAT -> new int[] {sX, FLOAT, 4};
+            case DECL_TAG -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sX, DECL_TAG, 2, -1};
+            case TYPE_TAG -> new int[] {sInt, INT, 4, 0x20, sX, TYPE_TAG, 1, 0, PTR, 2};
+            case ENUM64 -> new int[] {sX, ENUM64 | 1, 8, sX, 1, 2};
+        };
+        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int typeLen = types.length * 4;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
+            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
+            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
+            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
+            blob.set(i32, 4, 24);
+            blob.set(i32, 8, 0);
+            blob.set(i32, 12, typeLen);
+            blob.set(i32, 16, typeLen);
+            blob.set(i32, 20, str.length);
+            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
+            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            long r = Bpf.btfLoadRaw(blob, null, 0);
+            if (r >= 0) {
+                Native.call(SysNr.CLOSE, r);
+                return true;
+            }
+            return false;
+        }
+    }
+
     private static boolean probeMapType(int type) {
         MapType t = MapType.of(type);
         int key = 4, value = 4, max = 1, flags = 0;

@@ -38,6 +38,7 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
+        if (cmd.equals("syscount")) Warmup.start();
         try {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);

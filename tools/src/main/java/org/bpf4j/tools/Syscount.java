@@ -77,14 +77,18 @@ final class Syscount {
             return 0;
         }
 
+        Warmup.trace("main");
         ObjectSpec spec = ObjectSpec.fromResource(Syscount.class, "bpf/syscount.bpf.o");
+        Warmup.trace("object parsed");
         if (pid != 0) spec.rodata().set("target_pid", pid);
         if (latency) {
             spec.rodata().set("measure_latency", true);
             spec.program("sys_exit").autoload(true);
         }
         try (BpfObject obj = spec.load()) {
+            Warmup.trace("loaded");
             obj.attachAll();
+            Warmup.trace("attached");
             BpfMap counts = obj.map("syscall_counts");
             BpfMap times = obj.map("syscall_time_ns");
 
