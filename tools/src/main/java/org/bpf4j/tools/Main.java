@@ -19,6 +19,8 @@ public final class Main {
                                    report each, unload: like bpftool prog loadall
               btf dump [FILE] [--format c|raw] [--type NAME]...
                                    print BTF (default: the kernel's) as C (a vmlinux.h) or raw
+              gen skeleton OBJECT --package P --out DIR
+                                   write a typed Java skeleton of a BPF object
             Other:
               help                 this text
               version              bpf4j's version
@@ -44,6 +46,7 @@ public final class Main {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);
+                case "gen" -> GenCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
