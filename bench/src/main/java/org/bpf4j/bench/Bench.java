@@ -11,7 +11,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach)");
+            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, btf-dump-c)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -19,6 +19,7 @@ public final class Bench {
             case "btf-parse" -> BtfParseBench.run(rest);
             case "hash-dump" -> HashDumpBench.run(rest);
             case "open-load-attach" -> OpenLoadAttachBench.run(rest);
+            case "btf-dump-c" -> BtfDumpCBench.run(rest);
             default -> {
                 System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
                 System.exit(0);

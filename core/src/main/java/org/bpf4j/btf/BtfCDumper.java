@@ -125,6 +125,13 @@ public final class BtfCDumper {
     private int[] off;
     private int[] strBase;
     private int[] strPos;
+    // the common header of every type, decoded once into dense arrays: the dumper reads these
+    // for types it reaches in no particular order, and they stay in cache where the 5 MB of
+    // records would not
+    private byte[] kinds;     // kind | kind flag << 7
+    private char[] vlens;
+    private int[] nameOffs;
+    private int[] sizeTypes;
 
     /**
      * A dumper writing to {@code out} (buffered here; call {@link #flush}).
@@ -390,6 +397,22 @@ public final class BtfCDumper {
 
 
     private void flatten() {
+        flattenRecords();
+        kinds = new byte[count];
+        vlens = new char[count];
+        nameOffs = new int[count];
+        sizeTypes = new int[count];
+        byte[] a = r;
+        for (int id = 1; id < count; id++) {
+            int p = off[id];
+            nameOffs[id] = u32(p);
+            vlens[id] = (char) ((a[p + 4] & 0xff) | (a[p + 5] & 0xff) << 8);
+            kinds[id] = (byte) ((a[p + 7] & 0x1f) | (a[p + 7] & 0x80));
+            sizeTypes[id] = u32(p + 8);
+        }
+    }
+
+    private void flattenRecords() {
         java.util.ArrayList<Btf> levels = new java.util.ArrayList<>();
         for (Btf b = btf; b != null; b = b.base()) levels.add(0, b);
         off = new int[count];
@@ -423,23 +446,23 @@ public final class BtfCDumper {
     }
 
     private int kindCode(int id) {
-        return id == 0 ? 0 : r[off[id] + 7] & 0x1f;
+        return kinds[id] & 0x1f;
     }
 
     private int nameOffset(int id) {
-        return id == 0 ? 0 : u32(off[id]);
+        return nameOffs[id];
     }
 
     private int vlen(int id) {
-        return id == 0 ? 0 : (r[off[id] + 4] & 0xff) | (r[off[id] + 5] & 0xff) << 8;
+        return vlens[id];
     }
 
     private boolean kindFlag(int id) {
-        return id != 0 && r[off[id] + 7] < 0;
+        return kinds[id] < 0;
     }
 
     private int sizeOrType(int id) {
-        return id == 0 ? 0 : u32(off[id] + 8);
+        return sizeTypes[id];
     }
 
     /** The n-th word after the 12-byte header (id is not void). */
@@ -524,7 +547,13 @@ public final class BtfCDumper {
             counts = new int[cap];
         }
 
-        /** Counts one more use of the name at string offset off; returns the new count. */
+        /** The length of the name last counted. */
+        int lastLength;
+
+        /**
+         * Counts one more use of the name at string offset off; returns the new count. Leaves
+         * {@code sa}/{@code sp} on a string with the name's bytes.
+         */
         int increment(int off) {
             locate(off);
             byte[] a = sa;
@@ -533,6 +562,7 @@ public final class BtfCDumper {
             int len = 0;
             for (int c; (c = a[p + len]) != 0; len++) h = (h ^ (c & 0xff)) * 0x01000193;
             h ^= h >>> 15;
+            lastLength = len;
             int mask = keys.length - 1;
             for (int s = h & mask; ; s = (s + 1) & mask) {
                 int k = keys[s];
@@ -1103,7 +1133,8 @@ public final class BtfCDumper {
             int dup = identNames.increment(nameOff);
             out.ch('\n');
             indent(lvl + 1);
-            writeString(nameOff);
+            // counting left sa/sp on a string with the same bytes, and its length
+            out.bytes(sa, sp, identNames.lastLength);
             if (dup > 1) out.raw(DUP).dec(dup);
             out.raw(SP_EQ_SP);
             if (is64) {

@@ -83,6 +83,14 @@ final class COut {
         return this;
     }
 
+    /** len bytes of a from p. */
+    COut bytes(byte[] a, int p, int len) {
+        ensure(len);
+        System.arraycopy(a, p, buf, n, len);
+        n += len;
+        return this;
+    }
+
     /** Any text, as UTF-8. */
     COut str(String s) {
         return raw(s.getBytes(StandardCharsets.UTF_8));

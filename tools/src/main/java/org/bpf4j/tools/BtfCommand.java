@@ -23,7 +23,7 @@ final class BtfCommand {
     private BtfCommand() {}
 
     static final String HELP = """
-            Usage: bpf4j btf dump [FILE] [--format c|raw] [--type NAME]... [-o OUT]
+            Usage: bpf4j btf dump [FILE] [--format c|raw] [--type NAME]... [-B BASE] [-o OUT]
                    bpf4j btf dump file FILE [format c|raw]        (bpftool's form)
 
             Prints BTF type information. FILE is raw BTF (such as /sys/kernel/btf/vmlinux, the
@@ -38,10 +38,13 @@ final class BtfCommand {
                                struct NAME, union NAME, enum NAME, typedef NAME
                                NAME:m1,m2          a struct or union cut down to these members
                                                    (the others become padding, so offsets stay)
+              -B, --base BASE   FILE is split BTF (a kernel module's) over BASE; files under
+                                /sys/kernel/btf/ other than vmlinux get /sys/kernel/btf/vmlinux
               -o, --output OUT  write to OUT instead of standard output
             """;
 
-    private static final String[] OPTIONS = {"-f", "--format=", "-t", "--type=", "-o", "--output=", "-h", "--help"};
+    private static final String[] OPTIONS = {"-f", "--format=", "-t", "--type=", "-o", "--output=", "-B", "--base=",
+        "-h", "--help"};
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length < 2 || argv[1].equals("--help") || argv[1].equals("help")) {
@@ -54,12 +57,14 @@ final class BtfCommand {
         String format = "c";
         List<String> types = new ArrayList<>();
         String output = null;
+        String base = null;
         Args a = new Args(argv, 2);
         for (String o; (o = a.next(OPTIONS)) != null; ) {
             switch (o) {
                 case "--format" -> format = a.value("--format");
                 case "--type" -> types.add(a.value("--type"));
                 case "--output" -> output = a.value("--output");
+                case "--base" -> base = a.value("--base");
                 case "--help" -> {
                     out.print(HELP);
                     return 0;
@@ -84,7 +89,18 @@ final class BtfCommand {
             throw new Args.UsageException("unknown format '" + format + "' (known: c, raw)");
         }
         if (!types.isEmpty() && !format.equals("c")) throw new Args.UsageException("--type needs --format c");
-        Btf btf = pos.isEmpty() ? Btf.kernel() : Btf.read(Path.of(pos.get(0)));
+        Btf btf;
+        if (pos.isEmpty()) {
+            btf = Btf.kernel();
+        } else if (base != null) {
+            btf = Btf.readSplit(Path.of(pos.get(0)), Btf.read(Path.of(base)));
+        } else {
+            Path file = Path.of(pos.get(0)).toAbsolutePath().normalize();
+            // as bpftool: module BTF in sysfs is split BTF over the kernel's
+            boolean module = file.getParent() != null && file.getParent().equals(Path.of("/sys/kernel/btf"))
+                    && !file.getFileName().toString().equals("vmlinux");
+            btf = module ? Btf.kernelModule(file.getFileName().toString()) : Btf.read(file);
+        }
 
         OutputStream sink = out;
         Path tmp = null;

@@ -85,6 +85,29 @@ class BtfCommandTest {
         assertTrue(h.endsWith("#endif /* __VMLINUX_H__ */\n"), h);
     }
 
+    /** A real kernel module's split BTF over Debian 6.1's vmlinux BTF, against bpftool -B. */
+    @Test
+    void splitModuleBtfWithBaseMatchesBpftool() throws Exception {
+        Path cache = Path.of(System.getenv().getOrDefault("BPF4J_KERNEL_CACHE", "/work/.cache/kernels"));
+        Path base = cache.resolve("6.1.0-56-amd64.btf");
+        Path ko = cache.resolve("6.1.0-56-amd64.modules/kernel/net/key/af_key.ko");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(base) && Files.isReadable(ko),
+                "no Debian kernel with modules in " + cache + " (shared/kernels/fetch-btf.sh --boot " + cache + ")");
+        Path bpftool = Path.of("/usr/sbin/bpftool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bpftool), "no bpftool");
+        Process p = new ProcessBuilder(bpftool.toString(), "-B", base.toString(), "btf", "dump", "file", ko.toString(),
+                "format", "c").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        Result r = run("btf", "dump", ko.toString(), "-B", base.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("struct pfkey_sock {"), "a type of the module");
+        // Debian 6.1's BTF has no 1-byte enums or packed unions: no difference allowed at all
+        assertEquals(expected, r.out());
+        Result bpftoolForm = run("btf", "dump", "--base", base.toString(), "file", ko.toString(), "format", "c");
+        assertEquals(expected, bpftoolForm.out());
+    }
+
     @Test
     void errors() {
         Result r = run("btf", "dump", ordering.toString(), "--type", "nope");
