@@ -202,11 +202,6 @@ public final class BtfCDumper {
         out.raw(ascii("\n */\n"));
     }
 
-    /** Writes text as is. */
-    public void writeRaw(String text) {
-        out.str(text);
-    }
-
     /** Writes every type in id order, as bpftool does for a whole file. */
     public void dumpAll() {
         for (int id = 1; id < count; id++) dumpType(id);
