@@ -28,6 +28,33 @@ public final class Os {
         return MemorySegment.ofAddress(r).reinterpret(length);
     }
 
+    /**
+     * Reads a whole file through a private read-only memory mapping: one system call where
+     * read() on sysfs returns a page at a time (the kernel's BTF is 1350 pages). Returns null when
+     * the file cannot be mapped (older kernels do not map /sys/kernel/btf files), so the caller
+     * reads it the usual way.
+     */
+    public static byte[] readMapped(String path, long size) {
+        if (size <= 0 || size > Integer.MAX_VALUE - 16) return null;
+        long fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = Native.call(SysNr.OPENAT, -100 /* AT_FDCWD */, cstr(arena, path).address(), O_RDONLY | O_CLOEXEC);
+        }
+        if (fd < 0) return null;
+        try {
+            long addr = Native.call(SysNr.MMAP, 0, size, PROT_READ, 2 /* MAP_PRIVATE */, fd, 0);
+            if (addr < 0 && addr > -4096) return null;
+            MemorySegment m = MemorySegment.ofAddress(addr).reinterpret(size);
+            try {
+                return m.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            } finally {
+                Native.call(SysNr.MUNMAP, addr, size);
+            }
+        } finally {
+            Native.call(SysNr.CLOSE, fd);
+        }
+    }
+
     public static void munmap(MemorySegment segment) {
         Native.call(SysNr.MUNMAP, segment.address(), segment.byteSize());
     }

@@ -142,7 +142,13 @@ class BtfRawFormatterTest {
                 Btf base = Btf.read(btfFile);
                 Btf mod = Btf.readSplit(ko, base);
                 assertEquals(base.typeCount(), mod.firstId());
-                assertSameText(bpftoolRaw(ko, btfFile), BtfRawFormatter.format(mod), ko.toString());
+                String expected = bpftoolRaw(ko, btfFile);
+                assertSameText(expected, BtfRawFormatter.format(mod), ko.toString());
+                // the structure-only parse used for /sys/kernel/btf gives the same result
+                byte[] raw = org.bpf4j.elf.ElfFile.readSection(ko, ".BTF");
+                Btf trusted = Btf.parseTrusted(raw, Btf.parseTrusted(BtfTestSupport.bytes(btfFile), null, "base"), "mod");
+                assertSameText(expected, BtfRawFormatter.format(trusted), ko + " (trusted)");
+                BtfLookupTest.checkAgainstBruteForce(trusted);
                 compared++;
             }
         }

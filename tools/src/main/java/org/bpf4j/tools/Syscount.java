@@ -84,29 +84,31 @@ final class Syscount {
             skel.rodata().measureLatency(true);
             skel.sysExitSpec().autoload(true);
         }
-        try (skel) {
-            skel.load();
-            Warmup.trace("loaded");
-            skel.attach();
-            Warmup.trace("attached");
-            MapView<Integer, Long> counts = skel.syscallCounts();
-            MapView<Integer, Long> times = skel.syscallTimeNs();
-
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    done.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "syscount-exit");
-            Runtime.getRuntime().addShutdownHook(hook);
-
-            out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
-            out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl+C: print the last table, detach, and exit 0 as libbpf-tools' syscount does
+        Thread hook = new Thread(() -> {
+            stop.countDown();
             try {
+                if (done.await(10, TimeUnit.SECONDS)) {
+                    out.flush();
+                    Runtime.getRuntime().halt(0);
+                }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "syscount-exit");
+        try {
+            try (skel) {
+                skel.load();
+                Warmup.trace("loaded");
+                skel.attach();
+                Warmup.trace("attached");
+                MapView<Integer, Long> counts = skel.syscallCounts();
+                MapView<Integer, Long> times = skel.syscallTimeNs();
+                Runtime.getRuntime().addShutdownHook(hook);
+                out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
+                out.flush();
                 int seconds = 0;
                 boolean running = true;
                 while (running) {
@@ -120,13 +122,13 @@ final class Syscount {
                     if (running && interval == 0) continue;
                     print(out, counts, latency ? times : null, top, millis);
                 }
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl+C: the hook is running and waits for `done`
-                }
+            }
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
+                // Ctrl+C: the hook is running and halts once `done` is counted down
             }
         }
         return 0;
