@@ -11,7 +11,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs)");
+            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
+                    + "btf-dump-c)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,6 +21,7 @@ public final class Bench {
             case "hash-dump" -> HashDumpBench.run(rest);
             case "open-load-attach" -> OpenLoadAttachBench.run(rest);
             case "core-relocs" -> CoreRelocsBench.run(rest);
+            case "btf-dump-c" -> BtfDumpCBench.run(rest);
             default -> {
                 System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
                 System.exit(0);

@@ -23,6 +23,10 @@ public final class Main {
               core check OBJECT [--btf FILE]...
                                    portability check: would the object load on these kernels,
                                    and which relocations do not resolve
+              btf dump [FILE] [--format c|raw] [--type NAME]...
+                                   print BTF (default: the kernel's) as C (a vmlinux.h) or raw
+              gen skeleton OBJECT --package P --out DIR
+                                   write a typed Java skeleton of a BPF object
             Other:
               help                 this text
               version              bpf4j's version
@@ -48,6 +52,8 @@ public final class Main {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "core" -> CoreCommand.run(args, out, err);
+                case "btf" -> BtfCommand.run(args, out, err);
+                case "gen" -> GenCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.bpf4j.BpfMap;
-import org.bpf4j.BpfObject;
-import org.bpf4j.ObjectSpec;
-import org.bpf4j.map.Codecs;
+import org.bpf4j.map.MapView;
+import org.bpf4j.tools.bpf.SyscountSkeleton;
 
 /**
  * {@code bpf4j syscount}: the study document's system call counter, with the options and output
@@ -78,12 +76,13 @@ final class Syscount {
         }
 
         Warmup.trace("main");
-        ObjectSpec spec = ObjectSpec.fromResource(Syscount.class, "bpf/syscount.bpf.o");
+        // the skeleton bpf4j-maven-plugin generated from src/main/bpf/syscount.bpf.c
+        SyscountSkeleton skel = SyscountSkeleton.open();
         Warmup.trace("object parsed");
-        if (pid != 0) spec.rodata().set("target_pid", pid);
+        if (pid != 0) skel.rodata().targetPid(pid);
         if (latency) {
-            spec.rodata().set("measure_latency", true);
-            spec.program("sys_exit").autoload(true);
+            skel.rodata().measureLatency(true);
+            skel.sysExitSpec().autoload(true);
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
@@ -100,12 +99,13 @@ final class Syscount {
             }
         }, "syscount-exit");
         try {
-            try (BpfObject obj = spec.load()) {
+            try (skel) {
+                skel.load();
                 Warmup.trace("loaded");
-                obj.attachAll();
+                skel.attach();
                 Warmup.trace("attached");
-                BpfMap counts = obj.map("syscall_counts");
-                BpfMap times = obj.map("syscall_time_ns");
+                MapView<Integer, Long> counts = skel.syscallCounts();
+                MapView<Integer, Long> times = skel.syscallTimeNs();
                 Runtime.getRuntime().addShutdownHook(hook);
                 out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
                 out.flush();
@@ -146,9 +146,10 @@ final class Syscount {
     private record Row(int nr, long count, long totalNs) {}
 
     /** Reads and clears the counters, then prints the top rows as libbpf-tools' syscount does. */
-    static void print(PrintStream out, BpfMap countsMap, BpfMap timesMap, int top, boolean millis) {
-        Map<Integer, Long> counts = countsMap.view(Codecs.U32, Codecs.U64).drain();
-        Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.view(Codecs.U32, Codecs.U64).drain();
+    static void print(PrintStream out, MapView<Integer, Long> countsMap, MapView<Integer, Long> timesMap, int top,
+                      boolean millis) {
+        Map<Integer, Long> counts = countsMap.drain();
+        Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.drain();
         if (counts.isEmpty()) return;
         List<Row> rows = new ArrayList<>(counts.size());
         for (Map.Entry<Integer, Long> e : counts.entrySet()) {
