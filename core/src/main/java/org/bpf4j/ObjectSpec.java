@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -372,7 +371,7 @@ public final class ObjectSpec {
                     if (sym.sectionIndex() == s.index() && sym.type() == Symbol.STT_FUNC) syms.add(sym);
                 }
                 if (syms.isEmpty()) throw bad(secName, "code without any function symbol");
-                syms.sort(Comparator.comparingLong(Symbol::value));
+                syms.sort((x, y) -> Long.compare(x.value(), y.value()));
                 for (Symbol sym : syms) {
                     long off = sym.value(), size = sym.size();
                     if (off % 8 != 0 || size % 8 != 0 || off + size > code.length || size == 0) {
@@ -572,7 +571,7 @@ public final class ObjectSpec {
                 vars.add(new GlobalData.Variable(var.name(), (int) offset, size, exposed ? var.type() : -1,
                         isSigned(var.type())));
             }
-            vars.sort(Comparator.comparingInt(GlobalData.Variable::offset));
+            vars.sort((x, y) -> Integer.compare(x.offset(), y.offset()));
             return vars;
         }
 
@@ -615,7 +614,7 @@ public final class ObjectSpec {
                 }
             }
             // sort each function's relocations by instruction
-            for (Function f : functions) f.relocs.sort(Comparator.comparingInt(Function.Reloc::insn));
+            for (Function f : functions) f.relocs.sort((x, y) -> Integer.compare(x.insn(), y.insn()));
         }
 
         private void readRelocation(Section target, Relocation r) {
