@@ -62,6 +62,12 @@ public final class Bpf {
     // --- BPF_LINK_CREATE
     public static final int LINK_CREATE_PROG_FD = 0, LINK_CREATE_TARGET_FD = 4, LINK_CREATE_ATTACH_TYPE = 8,
             LINK_CREATE_FLAGS = 12, LINK_CREATE_UNION = 16, LINK_CREATE_SIZE = 64;
+    /** Members of the attach-type specific union of {@code BPF_LINK_CREATE}. */
+    public static final int LINK_CREATE_PERF_EVENT_BPF_COOKIE = 16, LINK_CREATE_TCX_RELATIVE_FD = 16,
+            LINK_CREATE_TCX_EXPECTED_REVISION = 24;
+    // --- struct bpf_btf_info (BPF_OBJ_GET_INFO_BY_FD on a BTF object)
+    public static final int BTF_INFO_BTF = 0, BTF_INFO_BTF_SIZE = 8, BTF_INFO_ID = 12, BTF_INFO_NAME = 16,
+            BTF_INFO_NAME_LEN = 24, BTF_INFO_KERNEL_BTF = 28, BTF_INFO_SIZE = 32;
     // --- BPF_LINK_DETACH, BPF_MAP_FREEZE (first field is the fd)
     public static final int FD_ONLY_SIZE = 4;
 
@@ -313,6 +319,15 @@ public final class Bpf {
         a.set(JAVA_LONG, INFO_INFO, info.address());
         Errors.check(bpf(BpfCmd.OBJ_GET_INFO_BY_FD, a, INFO_SIZE), "BPF_OBJ_GET_INFO_BY_FD", null);
         return a.get(JAVA_INT, INFO_INFO_LEN);
+    }
+
+    /** {@code BPF_OBJ_GET_INFO_BY_FD}; returns 0 or {@code -errno}. */
+    public static long objGetInfoRaw(int fd, MemorySegment info) {
+        MemorySegment a = attr();
+        a.set(JAVA_INT, INFO_BPF_FD, fd);
+        a.set(JAVA_INT, INFO_INFO_LEN, (int) info.byteSize());
+        a.set(JAVA_LONG, INFO_INFO, info.address());
+        return bpf(BpfCmd.OBJ_GET_INFO_BY_FD, a, INFO_SIZE);
     }
 
     /** {@code BPF_OBJ_PIN}: pins {@code fd} at {@code path} on a bpffs. */
