@@ -17,13 +17,12 @@
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
-const volatile u32 target_tid = 0;   /* uprobe on getpid: the calling thread */
-const volatile u32 target_tgid = 0;  /* ksyscall, kprobe: the test process */
+const volatile u32 target_tid = 0;   /* uprobe, kprobe, ksyscall: the calling thread */
 const volatile u32 target_port = 0;  /* network programs: UDP destination port */
 
 u64 getpid_calls;      /* uprobe, SEC("uprobe") attached by the test */
 u64 getpid_auto_calls; /* uprobe, SEC("uprobe/libc.so.6:getpid") auto-attached */
-u64 kprobe_calls;
+u64 kprobe_calls, kretprobe_calls;
 u64 ksyscall_calls;
 u64 udp_seen;          /* xdp, tc, socket filter: datagrams to target_port */
 u64 egress_packets;    /* cgroup_skb egress: UDP datagrams to target_port */
@@ -101,15 +100,23 @@ int on_square_return(struct pt_regs *ctx)
 SEC("kprobe/do_nanosleep")
 int on_nanosleep(struct pt_regs *ctx)
 {
-	if (bpf_get_current_pid_tgid() >> 32 == target_tgid)
+	if (is_target_thread())
 		__sync_fetch_and_add(&kprobe_calls, 1);
+	return 0;
+}
+
+SEC("kretprobe/do_nanosleep")
+int on_nanosleep_return(struct pt_regs *ctx)
+{
+	if (is_target_thread())
+		__sync_fetch_and_add(&kretprobe_calls, 1);
 	return 0;
 }
 
 SEC("ksyscall/getppid")
 int on_getppid_syscall(struct pt_regs *ctx)
 {
-	if (bpf_get_current_pid_tgid() >> 32 == target_tgid)
+	if (is_target_thread())
 		__sync_fetch_and_add(&ksyscall_calls, 1);
 	return 0;
 }

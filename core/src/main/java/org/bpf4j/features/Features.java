@@ -407,7 +407,7 @@ public final class Features {
             case ITER -> probeTracing(AttachType.TRACE_ITER, "bpf_iter_task", "iter");
             case PERF_EVENT -> fromType(ProgramType.PERF_EVENT);
             case PERF_LINK -> probeLink(ProgramType.TRACEPOINT, 0, AttachType.PERF_EVENT, -1, Errno.EBADF);
-            case XDP_LINK -> probeLink(ProgramType.XDP, AttachType.XDP.code(), AttachType.XDP, 0x7ffffff0, Errno.ENODEV);
+            case XDP_LINK -> linkTypeInBtf("BPF_LINK_TYPE_XDP");
             case TCX -> probeLink(ProgramType.SCHED_CLS, 0, AttachType.TCX_INGRESS, 0x7ffffff0, Errno.ENODEV);
             case CGROUP_LINK -> probeLink(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS.code(),
                     AttachType.CGROUP_INET_INGRESS, -1, Errno.EBADF);
@@ -470,6 +470,22 @@ public final class Features {
             } finally {
                 Native.call(SysNr.CLOSE, fd);
             }
+        }
+    }
+
+    /**
+     * Whether the kernel's own BTF lists a link type ({@code enum bpf_link_type}): XDP links have no
+     * probe without an interface to attach to (a missing interface and an unknown attach type
+     * both answer EINVAL), so this asks the kernel's description of itself.
+     */
+    private static Probe linkTypeInBtf(String linkType) {
+        try {
+            Btf btf = Btf.kernel();
+            int id = btf.find("bpf_link_type", BtfKind.ENUM);
+            if (id > 0 && btf.type(id) instanceof BtfType.Enum e && e.value(linkType) != null) return Probe.yes("");
+            return Probe.no("the kernel's BTF has no " + linkType);
+        } catch (RuntimeException e) {
+            return Probe.yes("assumed (no kernel BTF to check " + linkType + ")");
         }
     }
 

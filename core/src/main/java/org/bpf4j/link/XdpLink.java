@@ -3,10 +3,12 @@ package org.bpf4j.link;
 import org.bpf4j.AttachType;
 import org.bpf4j.BpfException;
 import org.bpf4j.FeatureNotSupportedException;
+import org.bpf4j.features.Features;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Os;
 
 /**
  * An XDP program attached to a network interface through a BPF link ({@code BPF_LINK_CREATE}
@@ -48,7 +50,10 @@ public final class XdpLink implements BpfLink {
             case HW_MODE -> " (offload mode)";
             default -> "";
         };
-        String target = "xdp on ifindex " + ifindex + mode;
+        String name = Os.ifName(ifindex);
+        String target = "xdp on " + (name == null ? "" : name + ", ") + "ifindex " + ifindex + mode;
+        if (name == null) throw new BpfException(target + ": no such network interface in this network namespace");
+        Features.require(Features.Attach.XDP_LINK);
         long r = Bpf.linkCreateRaw(progFd, ifindex, AttachType.XDP.code(), flags, null);
         if (r < 0) throw error((int) -r, target, flags);
         return new XdpLink(target, new Fd((int) r), ifindex);
@@ -64,9 +69,6 @@ public final class XdpLink implements BpfLink {
                     ? FeatureNotSupportedException.withMessage("native XDP", target + ": the interface's driver has "
                     + "no native XDP support; use GENERIC_MODE")
                     : Errors.of("BPF_LINK_CREATE", errno, target);
-            case Errno.EINVAL -> org.bpf4j.features.Features.attach(org.bpf4j.features.Features.Attach.XDP_LINK).supported()
-                    ? Errors.of("BPF_LINK_CREATE", errno, target)
-                    : org.bpf4j.features.Features.Attach.XDP_LINK.missing();
             default -> Errors.of("BPF_LINK_CREATE", errno, target);
         };
     }

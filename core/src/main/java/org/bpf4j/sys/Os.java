@@ -110,7 +110,7 @@ public final class Os {
             SOCK_NONBLOCK = 0x800, SOL_SOCKET = 1, MSG_DONTWAIT = 0x40;
     /** {@code SO_ATTACH_BPF} and {@code SO_DETACH_BPF} (the same number as {@code SO_DETACH_FILTER}). */
     public static final int SO_ATTACH_BPF = 50, SO_DETACH_BPF = 27;
-    private static final int AT_FDCWD = -100, F_DUPFD_CLOEXEC = 1030, SIOCGIFINDEX = 0x8933;
+    private static final int AT_FDCWD = -100, F_DUPFD_CLOEXEC = 1030, SIOCGIFINDEX = 0x8933, SIOCGIFNAME = 0x8910;
 
     /** {@code openat(AT_FDCWD, path, flags | O_CLOEXEC)}; returns the fd or {@code -errno}. */
     public static long openRaw(String path, int flags) {
@@ -194,6 +194,21 @@ public final class Os {
             }
             Errors.check(r, "ioctl(SIOCGIFINDEX)", "interface " + name);
             return ifr.get(JAVA_INT, 16);
+        }
+    }
+
+    /**
+     * The name of network interface {@code ifindex} in the calling thread's network namespace
+     * ({@code ioctl(SIOCGIFNAME)}), or null if there is none.
+     */
+    public static String ifName(int ifindex) {
+        try (Fd s = socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined()) {
+            MemorySegment ifr = arena.allocate(40, 8);
+            ifr.set(JAVA_INT, 16, ifindex);
+            long r = ioctlRaw(s.value(), SIOCGIFNAME, ifr.address());
+            if (r == -Errno.ENODEV) return null;
+            Errors.check(r, "ioctl(SIOCGIFNAME)", "ifindex " + ifindex);
+            return ifr.getString(0);
         }
     }
 
