@@ -1,0 +1,97 @@
+package org.bpf4j.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.bpf4j.BpfObject;
+import org.bpf4j.FeatureNotSupportedException;
+import org.bpf4j.LoadOptions;
+import org.bpf4j.ObjectSpec;
+import org.bpf4j.map.Codecs;
+import org.bpf4j.map.PerCpu;
+import org.bpf4j.sys.Cpus;
+import org.bpf4j.sys.PerfEvent;
+import org.bpf4j.testing.KernelTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** perf_event programs sampling on every CPU. */
+class PerfEventTest {
+    @BeforeEach
+    void kernel() {
+        KernelTests.requireKernel();
+    }
+
+    static BpfObject load() {
+        return ObjectSpec.read(KernelTests.fixture("attach.o")).load(LoadOptions.defaults().withPrograms(Set.of("on_sample")));
+    }
+
+    /**
+     * The CPU clock at 99 Hz on every online CPU, for 2 s: each CPU's sample count must be
+     * 99 per second of attachment within 5% (the kernel turns a cpu-clock frequency into a fixed
+     * period of 1/99 s, and the clock runs on idle CPUs too).
+     */
+    @Test
+    void cpuClockAt99HzRunsNinetyNineTimesPerCpuPerSecond() throws Exception {
+        List<Integer> online = Cpus.online();
+        try (BpfObject obj = load()) {
+            long t0 = System.nanoTime();
+            PerfEventLink link = obj.program("on_sample").attachPerfEvent(PerfEventLink.Event.cpuClock(99));
+            Thread.sleep(2000);
+            link.close();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertFalse(link.isOpen());
+            assertEquals(online, link.cpus());
+            assertTrue(link.target().contains("at 99 Hz"), link.target());
+            PerCpu<Long> per = obj.map("samples").perCpuView(Codecs.U32, Codecs.U64).get(0);
+            Thread.sleep(100);
+            PerCpu<Long> after = obj.map("samples").perCpuView(Codecs.U32, Codecs.U64).get(0);
+            assertEquals(per, after, "no samples once detached");
+            double expected = 99 * seconds;
+            StringBuilder report = new StringBuilder();
+            for (int cpu : online) report.append(" cpu").append(cpu).append('=').append(per.cpu(cpu));
+            for (int cpu : online) {
+                long n = per.cpu(cpu);
+                assertTrue(Math.abs(n - expected) <= expected * 0.05, "CPU " + cpu + ": " + n + " samples in " + seconds
+                        + " s, expected " + expected + " +-5%;" + report);
+            }
+            for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
+                if (!online.contains(cpu)) assertEquals(0L, per.cpu(cpu), "offline CPU " + cpu);
+            }
+            System.out.printf("perf_event 99 Hz for %.2f s:%s%n", seconds, report);
+        }
+    }
+
+    @Test
+    void periodOnOneCpuAndHardwareEventsWithoutAPmu() {
+        try (BpfObject obj = load()) {
+            var prog = obj.program("on_sample");
+            var before = KernelTests.Snapshot.take();
+            // a software event by period: task-clock every 10 ms of CPU 0's time
+            try (PerfEventLink l = prog.attachPerfEvent(
+                    PerfEventLink.Event.software(PerfEvent.COUNT_SW_CPU_CLOCK).period(10_000_000), List.of(0))) {
+                assertEquals(List.of(0), l.cpus());
+                assertTrue(l.bpfLinks(), "BPF links for perf events (5.15+)");
+            }
+            boolean pmu = Files.exists(Path.of("/sys/bus/event_source/devices/cpu"));
+            if (!pmu) {
+                var e = assertThrows(FeatureNotSupportedException.class,
+                        () -> prog.attachPerfEvent(PerfEventLink.Event.hardware(PerfEvent.COUNT_HW_CPU_CYCLES).frequency(99)));
+                assertTrue(e.getMessage().startsWith("hardware perf events are not supported on this machine"), e.getMessage());
+                assertTrue(e.getMessage().contains("no CPU PMU"), e.getMessage());
+            } else {
+                prog.attachPerfEvent(PerfEventLink.Event.hardware(PerfEvent.COUNT_HW_CPU_CYCLES).frequency(99)).close();
+            }
+            var e2 = assertThrows(org.bpf4j.BpfException.class,
+                    () -> prog.attachPerfEvent(PerfEventLink.Event.cpuClock(99), List.of(0, 4095)));
+            assertTrue(e2.getMessage().contains("CPU 4095"), e2.getMessage());
+            before.assertNothingLeftBehind("perf event attaches", List.of("on_sample", "samples", "attach.bss", "attach.rodata"));
+        }
+    }
+}
