@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Fixture for the attach tests of programs that run from BPF trampolines (fentry, fexit,
  * fmod_ret, lsm), which some kernels refuse, and of tp_btf, which needs no trampoline. Each
- * counts the calls of the test process. */
+ * counts the calls of the test's thread. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
-const volatile u32 target_tgid = 0;
+const volatile u32 target_tid = 0;
 u64 fentry_calls, fexit_calls, lsm_calls, tp_btf_calls;
 
 static __always_inline int mine(void)
 {
-	return bpf_get_current_pid_tgid() >> 32 == target_tgid;
+	return (u32)bpf_get_current_pid_tgid() == target_tid;
 }
 
 SEC("fentry/do_nanosleep")

@@ -514,7 +514,7 @@ public final class Features {
                     + ": this process lacks " + String.join(" and ", missingCaps);
         }
         sb.append("BPF_PROG_LOAD answers EPERM").append(program == null ? "" : " for program '" + program + "'")
-                .append(" although this process has CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, before the verifier runs");
+                .append(" although this process has CAP_BPF and CAP_PERFMON, before the verifier runs");
         sb.append(". ").append(kind).append(" programs run from BPF trampolines that patch the entry of kernel "
                 + "functions (through ftrace), and this kernel does not let them");
         KernelConfig cfg = KernelConfig.running().orElse(null);
@@ -574,7 +574,7 @@ public final class Features {
     }
 
     /** The capabilities of CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN this process lacks (from /proc/self/status). */
-    static List<String> missingCapabilities() {
+    public static List<String> missingCapabilities() {
         List<String> out = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

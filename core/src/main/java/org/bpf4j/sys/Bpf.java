@@ -330,6 +330,33 @@ public final class Bpf {
         return bpf(BpfCmd.OBJ_GET_INFO_BY_FD, a, INFO_SIZE);
     }
 
+    /**
+     * An fd for the kernel's BTF object named {@code name} ({@code vmlinux}, or a module's), found
+     * by walking BTF ids ({@code BPF_BTF_GET_NEXT_ID}) and asking each its name; null if none has it.
+     * What a program attaching to a module function passes as {@code attach_btf_obj_fd}.
+     */
+    public static Fd kernelBtf(String name) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(BTF_INFO_SIZE, 8);
+            MemorySegment nameBuf = arena.allocate(64);
+            for (int id = getNextId(BpfCmd.BTF_GET_NEXT_ID, 0); id > 0; id = getNextId(BpfCmd.BTF_GET_NEXT_ID, id)) {
+                long fd = getFdByIdRaw(BpfCmd.BTF_GET_FD_BY_ID, id);
+                if (fd < 0) continue; // freed meanwhile
+                Fd owned = new Fd((int) fd);
+                info.fill((byte) 0);
+                nameBuf.fill((byte) 0);
+                info.set(JAVA_LONG, BTF_INFO_NAME, nameBuf.address());
+                info.set(JAVA_INT, BTF_INFO_NAME_LEN, (int) nameBuf.byteSize());
+                if (objGetInfoRaw(owned.value(), info) == 0 && info.get(JAVA_INT, BTF_INFO_KERNEL_BTF) != 0
+                        && nameBuf.getString(0).equals(name)) {
+                    return owned;
+                }
+                owned.close();
+            }
+            return null;
+        }
+    }
+
     /** {@code BPF_OBJ_PIN}: pins {@code fd} at {@code path} on a bpffs. */
     public static void objPin(int fd, String path) {
         MemorySegment a = attr();
