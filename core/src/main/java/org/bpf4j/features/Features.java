@@ -95,15 +95,18 @@ public final class Features {
         }
     }
 
-    private static boolean probeMapType(int type) {
+    static boolean probeMapType(int type) {
         MapType t = MapType.of(type);
         int key = 4, value = 4, max = 1, flags = 0;
+        boolean btf = false;
         if (t != null) {
             switch (t) {
                 case RINGBUF, USER_RINGBUF -> { key = 0; value = 0; max = 4096; }
                 case QUEUE, STACK -> key = 0;
+                case STACK_TRACE -> value = 8; // an array of u64 instruction pointers
                 case LPM_TRIE -> { key = 8; value = 8; flags = 1; }
-                case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> flags = 1;
+                // local storage maps need BTF for their value (libbpf's probe does the same)
+                case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> { flags = 1; max = 0; btf = true; }
                 case BLOOM_FILTER -> key = 0;
                 case ARENA -> { key = 0; value = 0; flags = 1 << 10; }
                 case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> { key = 16; max = 0; }
@@ -112,13 +115,44 @@ public final class Features {
                 default -> { }
             }
         }
-        long r = Bpf.mapCreateRaw(new Bpf.MapCreate(type, key, value, max, flags, "probe"));
-        if (r >= 0) {
-            Native.call(SysNr.CLOSE, r);
-            return true;
+        long btfFd = btf ? loadValueBtf() : -1;
+        try {
+            Bpf.MapCreate attr = btfFd >= 0
+                    ? new Bpf.MapCreate(type, key, value, max, flags, "probe", 0, (int) btfFd, 1, 2, 0, 0, 0, 0)
+                    : new Bpf.MapCreate(type, key, value, max, flags, "probe");
+            long r = Bpf.mapCreateRaw(attr);
+            if (r >= 0) {
+                Native.call(SysNr.CLOSE, r);
+                return true;
+            }
+            // EINVAL means an unknown type; anything else (EPERM, ENOMEM, a flag it disliked) means the type exists
+            return r != -Errno.EINVAL;
+        } finally {
+            if (btfFd >= 0) Native.call(SysNr.CLOSE, btfFd);
         }
-        // EINVAL means an unknown type; anything else (EPERM, ENOMEM, a flag it disliked) means the type exists
-        return r != -Errno.EINVAL;
+    }
+
+    /** BTF with [1] int and [2] struct val { int cnt; }, for the value of local storage map probes; fd or -errno. */
+    private static long loadValueBtf() {
+        final int INT = 1 << 24, STRUCT = 4 << 24;
+        String strings = "\0int\0val\0cnt\0";
+        int[] types = {1, INT, 4, 0x20, 5, STRUCT | 1, 4, 9, 1, 0};
+        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int typeLen = types.length * 4;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
+            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
+            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
+            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
+            blob.set(i32, 4, 24);
+            blob.set(i32, 8, 0);
+            blob.set(i32, 12, typeLen);
+            blob.set(i32, 16, typeLen);
+            blob.set(i32, 20, str.length);
+            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
+            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            return Bpf.btfLoadRaw(blob, null, 0);
+        }
     }
 
     // ------------------------------------------------------------------ program types
@@ -191,18 +225,19 @@ public final class Features {
         }
     }
 
-    private static Probe probeProgTypeDetail(ProgramType type) {
+    static Probe probeProgTypeDetail(ProgramType type) {
         if (type == ProgramType.UNSPEC) return Probe.no("not a program type");
         switch (type) {
             case LSM -> {
                 Probe p = probeTracing(AttachType.LSM_MAC, "bpf_lsm_file_open", "lsm");
-                return p;
+                return p.supported() || !p.detail().contains("EPERM") ? p : Probe.no("loads are refused (EPERM)");
             }
             case EXT -> {
                 // freplace needs a target program; libbpf's probe: attach_btf_id 1 without one says "Cannot replace kernel functions"
                 String[] log = new String[1];
                 long r = load(type, 0, 1, 0, new long[] {R0_0, EXIT}, log);
                 if (r == -Errno.EINVAL && log[0].contains("Cannot replace kernel functions")) return Probe.yes("");
+                if (r == -Errno.EPERM) return Probe.no("loads are refused (EPERM)");
                 return Probe.no(describe(r, log[0]));
             }
             case STRUCT_OPS -> {
@@ -276,7 +311,7 @@ public final class Features {
         };
     }
 
-    private static boolean probeHelper(ProgramType type, int helperId) {
+    static boolean probeHelper(ProgramType type, int helperId) {
         if (!helpersProbeable(type)) return false;
         int[] s = loadSettings(type);
         String[] log = new String[1];
@@ -367,7 +402,7 @@ public final class Features {
         if (!attach(kind).supported()) throw kind.missing();
     }
 
-    private static Probe probeAttach(Attach kind) {
+    static Probe probeAttach(Attach kind) {
         return switch (kind) {
             case KPROBE -> {
                 Path pmu = Path.of("/sys/bus/event_source/devices/kprobe/type");

@@ -17,6 +17,10 @@ public final class Main {
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
                                    report each, unload: like bpftool prog loadall
+            Kernel:
+              features [--full] [--section SECTION]...
+                                   what this kernel supports (program and map types, helpers,
+                                   attach kinds), like bpftool feature probe
             Other:
               help                 this text
               version              bpf4j's version
@@ -41,6 +45,7 @@ public final class Main {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
+                case "features" -> FeaturesCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
