@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.bpf4j.features.Features;
 import org.bpf4j.link.Attach;
 import org.bpf4j.link.BpfLink;
 import org.bpf4j.link.CgroupLink;
@@ -97,7 +98,14 @@ public final class BpfProgram implements AutoCloseable {
                 return attachRawTracepoint(target);
             }
             case TRACING, LSM -> {
-                return track(Attach.tracing(fd.value(), spec.section()));
+                try {
+                    return track(Attach.tracing(fd.value(), spec.section()));
+                } catch (SyscallException e) {
+                    if (kind == SectionDef.AutoAttach.LSM && !Features.attach(Features.Attach.LSM).supported()) {
+                        throw Features.Attach.LSM.missing();
+                    }
+                    throw e;
+                }
             }
             case KPROBE, KRETPROBE -> {
                 boolean ret = kind == SectionDef.AutoAttach.KRETPROBE;

@@ -97,6 +97,22 @@ class UprobeTest {
         }
     }
 
+    @Test
+    void attachAllSkipsSectionsWithoutATarget() {
+        ObjectSpec spec = spec();
+        spec.rodata().set("target_tid", Os.gettid());
+        try (BpfObject obj = spec.load(LoadOptions.defaults().withPrograms(
+                Set.of("on_getpid", "on_square_entry", "on_square_return", "on_getpid_auto")))) {
+            List<BpfLink> links = obj.attachAll();
+            assertEquals(1, links.size(), "SEC(\"uprobe\") and SEC(\"uretprobe\") name no target: " + links);
+            assertTrue(links.get(0) instanceof UprobeLink);
+            libcGetpid(17);
+            links.get(0).close();
+            assertEquals(17, obj.bss().getLong("getpid_auto_calls"));
+            assertEquals(0, obj.bss().getLong("getpid_calls"));
+        }
+    }
+
     /** Starts uprobe_target {@code n wait}: it calls b4j_square_plus(1..n) after a line on stdin. */
     static Process startTarget(int n) throws IOException {
         KernelTests.require(SysNr.X86_64, "the uprobe_target fixture is an x86-64 executable");
