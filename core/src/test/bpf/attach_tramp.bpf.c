@@ -9,7 +9,7 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 
 const volatile u32 target_tid = 0;
-u64 fentry_calls, fexit_calls, lsm_calls, tp_btf_calls;
+u64 fentry_calls, fexit_calls, fmod_ret_calls, lsm_calls, tp_btf_calls;
 
 static __always_inline int mine(void)
 {
@@ -32,9 +32,12 @@ int fexit_nanosleep(void *ctx)
 	return 0;
 }
 
-SEC("fmod_ret/bpf_modify_return_test")
-int fmod_ret_test(void *ctx)
+/* security_* functions may have their return value modified (5.7+); 0 lets the call proceed */
+SEC("fmod_ret/security_file_open")
+int fmod_ret_file_open(void *ctx)
 {
+	if (mine())
+		__sync_fetch_and_add(&fmod_ret_calls, 1);
 	return 0;
 }
 

@@ -429,7 +429,8 @@ public final class Features {
             case TP_BTF -> probeTracing(AttachType.TRACE_RAW_TP, "btf_trace_sched_switch", "tp_btf");
             case FENTRY -> probeTracing(AttachType.TRACE_FENTRY, firstFunc("bpf_fentry_test1", "do_nanosleep"), "fentry");
             case FEXIT -> probeTracing(AttachType.TRACE_FEXIT, firstFunc("bpf_fentry_test1", "do_nanosleep"), "fexit");
-            case FMOD_RET -> probeTracing(AttachType.MODIFY_RETURN, firstFunc("bpf_modify_return_test"), "fmod_ret");
+            // security_* functions may have their return modified on every kernel with fmod_ret
+            case FMOD_RET -> probeTracing(AttachType.MODIFY_RETURN, firstFunc("security_file_open"), "fmod_ret");
             case LSM -> {
                 Probe p = probeTracing(AttachType.LSM_MAC, "bpf_lsm_file_open", "lsm");
                 if (!p.supported()) yield p;
@@ -441,13 +442,18 @@ public final class Features {
             }
             case ITER -> probeTracing(AttachType.TRACE_ITER, "bpf_iter_task", "iter");
             case PERF_EVENT -> fromType(ProgramType.PERF_EVENT);
-            case PERF_LINK -> probeLink(ProgramType.TRACEPOINT, 0, AttachType.PERF_EVENT, -1, Errno.EBADF);
-            case XDP_LINK -> linkTypeInBtf("BPF_LINK_TYPE_XDP");
-            case TCX -> probeLink(ProgramType.SCHED_CLS, 0, AttachType.TCX_INGRESS, 0x7ffffff0, Errno.ENODEV);
-            case CGROUP_LINK -> probeLink(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS.code(),
-                    AttachType.CGROUP_INET_INGRESS, -1, Errno.EBADF);
+            case PERF_LINK -> since(kind, probeLink(ProgramType.TRACEPOINT, 0, AttachType.PERF_EVENT, -1, Errno.EBADF));
+            case XDP_LINK -> since(kind, linkTypeInBtf("BPF_LINK_TYPE_XDP"));
+            case TCX -> since(kind, probeLink(ProgramType.SCHED_CLS, 0, AttachType.TCX_INGRESS, 0x7ffffff0, Errno.ENODEV));
+            case CGROUP_LINK -> since(kind, probeLink(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS.code(),
+                    AttachType.CGROUP_INET_INGRESS, -1, Errno.EBADF));
             case SOCKET_FILTER -> fromType(ProgramType.SOCKET_FILTER);
         };
+    }
+
+    /** A missing link kind's detail, with the kernel version that brought it. */
+    private static Probe since(Attach kind, Probe p) {
+        return p.supported() ? p : Probe.no(p.detail() + "; " + kind.label() + " came with Linux " + kind.since());
     }
 
     private static Probe fromType(ProgramType t) {

@@ -148,7 +148,9 @@ final class Probes {
         if (events == null) return false;
         try {
             for (String l : Files.readAllLines(events)) {
-                if (l.length() > 2 && l.substring(2).startsWith(group + "/" + event + " ")) return true;
+                // "p:group/event target", "r:...", "r32:..." (a kretprobe's maxactive)
+                int colon = l.indexOf(':');
+                if (colon > 0 && l.startsWith(group + "/" + event + " ", colon + 1)) return true;
             }
             return false;
         } catch (IOException e) {

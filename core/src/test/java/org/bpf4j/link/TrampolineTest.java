@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
  * refusals must say so plainly and leave nothing behind; the VM counts real calls.
  */
 class TrampolineTest {
-    static final List<String> NAMES = List.of("fentry_nanosleep", "fexit_nanosleep", "fmod_ret_test", "lsm_file_open",
+    static final List<String> NAMES = List.of("fentry_nanosleep", "fexit_nanosleep", "fmod_ret_file_o", "lsm_file_open",
             "tp_btf_sys_enter", "attach_tramp.bss", "attach_tramp.rodata", "attach_tr.bss", "attach_tr.rodata");
     static final Map<String, String> KIND = Map.of("fentry_nanosleep", "fentry", "fexit_nanosleep", "fexit",
-            "fmod_ret_test", "fmod_ret", "lsm_file_open", "lsm");
+            "fmod_ret_file_open", "fmod_ret", "lsm_file_open", "lsm");
 
     static ObjectSpec spec() {
         ObjectSpec spec = ObjectSpec.read(KernelTests.fixture("attach_tramp.o"));
@@ -139,11 +139,16 @@ class TrampolineTest {
 
     @Tag("vm")
     @Test
-    void fmodRetLoadsAndAttaches() {
+    void fmodRetOnASecurityHookCountsTheOpensOfThisThread() throws Exception {
         VmTests.requireVm();
-        try (BpfObject obj = spec().load(LoadOptions.defaults().withPrograms(Set.of("fmod_ret_test")));
-             BpfLink link = obj.program("fmod_ret_test").attach()) {
-            assertTrue(link.isOpen());
+        Path f = Files.createTempFile("bpf4j-fmod-ret", ".txt");
+        try (BpfObject obj = spec().load(LoadOptions.defaults().withPrograms(Set.of("fmod_ret_file_open")))) {
+            try (BpfLink link = obj.program("fmod_ret_file_open").attach()) {
+                for (int i = 0; i < 30; i++) Files.newInputStream(f).close();
+            }
+            assertEquals(30, obj.bss().getLong("fmod_ret_calls"), "returning 0 let every open through");
+        } finally {
+            Files.delete(f);
         }
     }
 
