@@ -7,6 +7,7 @@ import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Os;
 
 /**
  * A tc program ({@code SEC("tc")}, {@code SEC("tcx/ingress")}, a {@code sched_cls} program)
@@ -27,7 +28,10 @@ public final class TcxLink implements BpfLink {
 
     /** Attaches {@code progFd} to interface {@code ifindex}, at ingress or egress. */
     public static TcxLink attach(int progFd, int ifindex, boolean ingress) {
-        String target = "tcx " + (ingress ? "ingress" : "egress") + " of ifindex " + ifindex;
+        String name = Os.ifName(ifindex);
+        String target = "tcx " + (ingress ? "ingress" : "egress") + " of " + (name == null ? "" : name + ", ")
+                + "ifindex " + ifindex;
+        if (name == null) throw new BpfException(target + ": no such network interface in this network namespace");
         Features.require(Features.Attach.TCX);
         AttachType type = ingress ? AttachType.TCX_INGRESS : AttachType.TCX_EGRESS;
         long r = Bpf.linkCreateRaw(progFd, ifindex, type.code(), 0, new long[] {0, 0});

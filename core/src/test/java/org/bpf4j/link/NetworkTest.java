@@ -74,6 +74,15 @@ class NetworkTest {
     }
 
     static void countAndDrop(String program, Attacher attacher) throws Exception {
+        countAndDrop(program, attacher, false);
+    }
+
+    /**
+     * @param lossyVeth the kernel's veth may lose one passed datagram of a burst: native XDP on a
+     *                  6.1 veth (the kernel-matrix VM) delivers 49 of 50 after XDP_PASS, the program
+     *                  having counted all 50; 6.18 delivers all
+     */
+    static void countAndDrop(String program, Attacher attacher, boolean lossyVeth) throws Exception {
         int n = 50;
         try (NetNs net = NetNs.create(); DatagramSocket rx = new DatagramSocket(null)) {
             rx.bind(new InetSocketAddress(net.hostIp, 0));
@@ -81,8 +90,13 @@ class NetworkTest {
             try (BpfObject obj = load(program, port)) {
                 try (BpfLink link = attacher.attach(obj, net)) {
                     net.sendUdp(net.hostIp, port, n);
-                    assertEquals(n, receive(rx, n, 2000) + receive(rx, 1, 100), "all " + n + " datagrams pass");
+                    int got = receive(rx, n, 2000) + receive(rx, 1, 100);
                     assertEquals(n, obj.bss().getLong("udp_seen"), program + " counted every datagram to the port");
+                    if (lossyVeth) {
+                        assertTrue(got >= n - 1, "all " + n + " datagrams pass (one may be lost by a 6.1 veth): " + got);
+                    } else {
+                        assertEquals(n, got, "all " + n + " datagrams pass");
+                    }
 
                     obj.bss().set("drop", 1);
                     net.sendUdp(net.hostIp, port, n);
@@ -108,7 +122,9 @@ class NetworkTest {
 
     @Test
     void xdpDriverModeOnVethCountsAndDrops() throws Exception {
-        countAndDrop("xdp_count", (obj, net) -> obj.program("xdp_count").attachXdp(net.hostIf, XdpLink.DRIVER_MODE));
+        boolean before66 = !org.bpf4j.features.Features.attach(org.bpf4j.features.Features.Attach.TCX).supported();
+        countAndDrop("xdp_count", (obj, net) -> obj.program("xdp_count").attachXdp(net.hostIf, XdpLink.DRIVER_MODE),
+                before66);
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class NetNs implements AutoCloseable {
                 dst, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 s.sendto(b'warm-up', (dst, port + 1))
-                time.sleep(0.05)
+                time.sleep(0.3)
                 for i in range(n):
                     s.sendto(b'datagram %d' % i, (dst, port))
                 """;
