@@ -33,10 +33,13 @@ class PerfEventTest {
     }
 
     /**
-     * The CPU clock at 99 Hz on every online CPU: over 2 s of attachment each CPU's sample count
-     * must grow by 99 per second within 5% (the kernel turns a cpu-clock frequency into a fixed
-     * period of 1/99 s, and the clock runs on idle CPUs too). The counts are read at the start and
-     * end of the window, so the time attaching and detaching takes does not count.
+     * The CPU clock at 99 Hz on every online CPU: over a 2 s window each CPU's sample count must
+     * grow by 99 per second within 5% (the kernel turns a cpu-clock frequency into a fixed period
+     * of 1/99 s, and the clock runs on idle CPUs too). The counts are read at the start and end of
+     * the window, so the time attaching and detaching takes does not count. A timer cannot fire
+     * early, so no window may ever exceed +5%; but a virtual machine whose host is overloaded can
+     * hold a vCPU's timer interrupts back (seen once: 97 instead of 198 on one CPU), so up to three
+     * windows are measured and one must be within 5% on every CPU.
      */
     @Test
     void cpuClockAt99HzRunsNinetyNineTimesPerCpuPerSecond() throws Exception {
@@ -44,30 +47,36 @@ class PerfEventTest {
         try (BpfObject obj = load()) {
             var view = obj.map("samples").perCpuView(Codecs.U32, Codecs.U64);
             PerfEventLink link = obj.program("on_sample").attachPerfEvent(PerfEventLink.Event.cpuClock(99));
-            long t0 = System.nanoTime();
-            PerCpu<Long> start = view.get(0);
-            Thread.sleep(2000);
-            PerCpu<Long> end = view.get(0);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            link.close();
-            assertFalse(link.isOpen());
             assertEquals(online, link.cpus());
             assertTrue(link.target().contains("at 99 Hz"), link.target());
+            List<String> windows = new java.util.ArrayList<>();
+            boolean within = false;
+            for (int w = 0; w < 3 && !within; w++) {
+                long t0 = System.nanoTime();
+                PerCpu<Long> start = view.get(0);
+                Thread.sleep(2000);
+                PerCpu<Long> end = view.get(0);
+                double seconds = (System.nanoTime() - t0) / 1e9, expected = 99 * seconds;
+                StringBuilder report = new StringBuilder(String.format("%.3f s, expected %.1f per CPU:", seconds, expected));
+                within = true;
+                for (int cpu : online) {
+                    long n = end.cpu(cpu) - start.cpu(cpu);
+                    report.append(" cpu").append(cpu).append('=').append(n);
+                    assertTrue(n <= expected * 1.05, "CPU " + cpu + " sampled faster than 99 Hz: " + report);
+                    within &= n >= expected * 0.95;
+                }
+                windows.add(report.toString());
+            }
+            link.close();
+            assertFalse(link.isOpen());
+            assertTrue(within, "no 2 s window within 99 Hz +-5% on every CPU: " + windows);
             PerCpu<Long> closed = view.get(0);
             Thread.sleep(100);
             assertEquals(closed, view.get(0), "no samples once detached");
-            double expected = 99 * seconds;
-            StringBuilder report = new StringBuilder();
-            for (int cpu : online) report.append(" cpu").append(cpu).append('=').append(end.cpu(cpu) - start.cpu(cpu));
-            for (int cpu : online) {
-                long n = end.cpu(cpu) - start.cpu(cpu);
-                assertTrue(Math.abs(n - expected) <= expected * 0.05, "CPU " + cpu + ": " + n + " samples in " + seconds
-                        + " s, expected " + expected + " +-5%;" + report);
-            }
             for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
                 if (!online.contains(cpu)) assertEquals(0L, closed.cpu(cpu), "offline CPU " + cpu);
             }
-            System.out.printf("perf_event 99 Hz for %.3f s (expected %.1f per CPU):%s%n", seconds, expected, report);
+            System.out.println("perf_event 99 Hz: " + windows);
         }
     }
 
