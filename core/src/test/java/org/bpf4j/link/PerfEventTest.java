@@ -36,10 +36,12 @@ class PerfEventTest {
      * The CPU clock at 99 Hz on every online CPU: over a 2 s window each CPU's sample count must
      * grow by 99 per second within 5% (the kernel turns a cpu-clock frequency into a fixed period
      * of 1/99 s, and the clock runs on idle CPUs too). The counts are read at the start and end of
-     * the window, so the time attaching and detaching takes does not count. A timer cannot fire
-     * early, so no window may ever exceed +5%; but a virtual machine whose host is overloaded can
-     * hold a vCPU's timer interrupts back (seen once: 97 instead of 198 on one CPU), so up to three
-     * windows are measured and one must be within 5% on every CPU.
+     * the window, so the time attaching and detaching takes does not count. One CPU-bound thread
+     * per online CPU keeps every CPU busy meanwhile: this host's kernel delivers no cpu-clock
+     * sample while a CPU idles (measured: 71 of 99 samples in a second with 28% idle, 99 with
+     * none; Debian's 6.1 samples idle CPUs too). A timer cannot fire early, so no window may ever
+     * exceed +5%; other load can still leave a CPU idle for a moment, so up to three windows are
+     * measured and one must be within 5% on every CPU.
      */
     @Test
     void cpuClockAt99HzRunsNinetyNineTimesPerCpuPerSecond() throws Exception {
@@ -49,23 +51,37 @@ class PerfEventTest {
             PerfEventLink link = obj.program("on_sample").attachPerfEvent(PerfEventLink.Event.cpuClock(99));
             assertEquals(online, link.cpus());
             assertTrue(link.target().contains("at 99 Hz"), link.target());
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> busy = new java.util.ArrayList<>();
+            for (int i = 0; i < online.size(); i++) {
+                busy.add(Thread.ofPlatform().daemon().start(() -> {
+                    long x = 0;
+                    while (!stop.get()) x += System.nanoTime() & 1;
+                    if (x == 42) System.out.print(""); // keep the loop
+                }));
+            }
             List<String> windows = new java.util.ArrayList<>();
             boolean within = false;
-            for (int w = 0; w < 3 && !within; w++) {
-                long t0 = System.nanoTime();
-                PerCpu<Long> start = view.get(0);
-                Thread.sleep(2000);
-                PerCpu<Long> end = view.get(0);
-                double seconds = (System.nanoTime() - t0) / 1e9, expected = 99 * seconds;
-                StringBuilder report = new StringBuilder(String.format("%.3f s, expected %.1f per CPU:", seconds, expected));
-                within = true;
-                for (int cpu : online) {
-                    long n = end.cpu(cpu) - start.cpu(cpu);
-                    report.append(" cpu").append(cpu).append('=').append(n);
-                    assertTrue(n <= expected * 1.05, "CPU " + cpu + " sampled faster than 99 Hz: " + report);
-                    within &= n >= expected * 0.95;
+            try {
+                for (int w = 0; w < 3 && !within; w++) {
+                    long t0 = System.nanoTime();
+                    PerCpu<Long> start = view.get(0);
+                    Thread.sleep(2000);
+                    PerCpu<Long> end = view.get(0);
+                    double seconds = (System.nanoTime() - t0) / 1e9, expected = 99 * seconds;
+                    StringBuilder report = new StringBuilder(String.format("%.3f s, expected %.1f per CPU:", seconds, expected));
+                    within = true;
+                    for (int cpu : online) {
+                        long n = end.cpu(cpu) - start.cpu(cpu);
+                        report.append(" cpu").append(cpu).append('=').append(n);
+                        assertTrue(n <= expected * 1.05, "CPU " + cpu + " sampled faster than 99 Hz: " + report);
+                        within &= n >= expected * 0.95;
+                    }
+                    windows.add(report.toString());
                 }
-                windows.add(report.toString());
+            } finally {
+                stop.set(true);
+                for (Thread t : busy) t.join();
             }
             link.close();
             assertFalse(link.isOpen());
