@@ -415,11 +415,21 @@ final class Loader {
 
         // ------------------------------------------------------------------ programs
 
-        private int attachBtfId(ProgramSpec p) {
-            if ((p.sectionDef().flags() & SectionDef.ATTACH_BTF) == 0) return 0;
+        /** Where a program attaches: a type id in the kernel's BTF, or in a module's (whose BTF object fd goes along). */
+        private record BtfTarget(int id, Fd moduleBtf, String where) {}
+
+        private BtfTarget attachBtfTarget(ProgramSpec p) {
+            if ((p.sectionDef().flags() & SectionDef.ATTACH_BTF) == 0) return new BtfTarget(0, null, null);
             String target = p.attachTarget();
             if (target.isEmpty()) {
                 throw new BpfException("program '" + p.name() + "': section " + p.section() + " names no attach target");
+            }
+            // libbpf's "module:function" names the module whose BTF holds the target
+            String module = null;
+            int colon = target.indexOf(':');
+            if (colon > 0) {
+                module = target.substring(0, colon);
+                target = target.substring(colon + 1);
             }
             String name;
             BtfKind kind;
@@ -436,19 +446,63 @@ final class Loader {
                 name = target;
                 kind = BtfKind.FUNC;
             }
-            int id = kernelBtf.find(name, kind);
-            if (id < 0) {
-                throw new BpfException("program '" + p.name() + "': no " + kind + " '" + name + "' in the kernel BTF ("
-                        + kernelBtf.origin() + "): cannot attach to " + target);
+            if (module == null || module.equals("vmlinux")) {
+                int id = kernelBtf.find(name, kind);
+                if (id > 0) return new BtfTarget(id, null, "vmlinux");
             }
-            return id;
+            // kernel modules: only when resolving against the running kernel, whose modules are loaded
+            List<String> searched = new ArrayList<>();
+            if ((module == null || !module.equals("vmlinux")) && opt.targetBtf() == null) {
+                for (String m : module != null ? List.of(module) : Btf.kernelModuleNames()) {
+                    Btf mod;
+                    try {
+                        mod = Btf.kernelModule(m);
+                    } catch (FeatureNotSupportedException e) {
+                        if (module != null) throw new BpfException("program '" + p.name() + "': " + e.getMessage(), e);
+                        continue;
+                    }
+                    searched.add(m);
+                    int id = mod.find(name, kind);
+                    if (id < mod.firstId()) continue; // in vmlinux, already searched
+                    Fd fd = Bpf.kernelBtf(m);
+                    if (fd == null) {
+                        throw new BpfException("program '" + p.name() + "': " + kind + " '" + name + "' is in module " + m
+                                + "'s BTF, but the kernel lists no BTF object named " + m);
+                    }
+                    return new BtfTarget(id, fd, m);
+                }
+            }
+            throw new BpfException("program '" + p.name() + "': no " + kind + " '" + name + "' in the kernel BTF ("
+                    + kernelBtf.origin() + ")" + (searched.isEmpty() ? "" : " or the BTF of modules " + String.join(", ", searched))
+                    + ": cannot attach to " + p.attachTarget());
+        }
+
+        /** The attach kinds that run from BPF trampolines, by attach type; null for others. */
+        private static String trampolineKind(ProgramSpec p) {
+            if (p.attachType() == null) return null;
+            return switch (p.attachType()) {
+                case TRACE_FENTRY -> "fentry";
+                case TRACE_FEXIT -> "fexit";
+                case MODIFY_RETURN -> "fmod_ret";
+                case LSM_MAC -> "lsm";
+                default -> null;
+            };
         }
 
         private BpfProgram loadProgram(ProgramSpec p, Map<Function, Instructions> code, Map<String, BpfMap> maps,
                                        Fd btfFd) {
             List<BpfMap> mapList = new ArrayList<>(maps.values());
             Linked linked = new Linked(p.function(), code, maps, mapList);
-            int attachBtfId = attachBtfId(p);
+            BtfTarget attach = attachBtfTarget(p);
+            try {
+                return loadProgram(p, linked, attach, btfFd);
+            } finally {
+                if (attach.moduleBtf() != null) attach.moduleBtf().close();
+            }
+        }
+
+        private BpfProgram loadProgram(ProgramSpec p, Linked linked, BtfTarget attach, Fd btfFd) {
+            int attachBtfId = attach.id();
             String license = spec.license() == null ? "" : spec.license();
             boolean btfInfo = btfFd != null && linked.completeFuncInfo;
             try (Arena arena = Arena.ofConfined()) {
@@ -476,7 +530,8 @@ final class Loader {
                 Bpf.ProgLoad attr = new Bpf.ProgLoad(p.type().code(), insns, linked.insns.count(), license, p.name(),
                         expected, p.flags(), spec.kernelVersion(), btfInfo ? btfFd.value() : 0,
                         funcInfo, 8, btfInfo ? linked.funcInfos.size() : 0, lineInfo, 16,
-                        btfInfo ? linked.lineInfos.size() : 0, attachBtfId, 0, 0, 0, null);
+                        btfInfo ? linked.lineInfos.size() : 0, attachBtfId,
+                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, null);
                 MemorySegment log = null;
                 int level = opt.logLevel();
                 if (level > 0) log = arena.allocate(opt.logSize());
@@ -486,7 +541,16 @@ final class Loader {
                 }
                 if (r >= 0) return own(new BpfProgram(p, own(new Fd((int) r))));
                 int errno = (int) -r;
-                if (errno == Errno.EPERM) throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                if (errno == Errno.EPERM) {
+                    String kind = trampolineKind(p);
+                    if (kind != null && Features.missingCapabilities().isEmpty()) {
+                        // privileged and still refused before verification: the kernel will not run trampolines
+                        throw FeatureNotSupportedException.withMessage(kind, kind + " programs are refused by this kernel "
+                                + "(program '" + p.name() + "', section " + p.section() + "): "
+                                + Features.trampolineRefusal(kind, null));
+                    }
+                    throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                }
                 // retry with a verifier log, growing it until the whole log fits
                 int size = Math.max(opt.logSize(), 1 << 16);
                 int[] trueSize = new int[1];

@@ -230,6 +230,19 @@ public final class Btf {
     }
 
     /**
+     * The kernel modules that expose BTF: the entries of /sys/kernel/btf other than vmlinux, sorted;
+     * empty without module BTF (or modules).
+     */
+    public static List<String> kernelModuleNames() {
+        File[] files = new File("/sys/kernel/btf").listFiles();
+        if (files == null) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        for (File f : files) if (!f.getName().equals("vmlinux")) out.add(f.getName());
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /**
      * Reads a whole file. Not Files.readAllBytes: sysfs returns at most a page per read(2), and
      * FileInputStream with reads of at most 8 KiB (no native buffer allocation per call) has the
      * shortest path per read in a fresh JVM.

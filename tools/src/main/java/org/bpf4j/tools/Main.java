@@ -27,6 +27,10 @@ public final class Main {
                                    print BTF (default: the kernel's) as C (a vmlinux.h) or raw
               gen skeleton OBJECT --package P --out DIR
                                    write a typed Java skeleton of a BPF object
+            Kernel:
+              features [--full] [--section SECTION]...
+                                   what this kernel supports (program and map types, helpers,
+                                   attach kinds), like bpftool feature probe
             Other:
               help                 this text
               version              bpf4j's version
@@ -54,6 +58,7 @@ public final class Main {
                 case "core" -> CoreCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);
                 case "gen" -> GenCommand.run(args, out, err);
+                case "features" -> FeaturesCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

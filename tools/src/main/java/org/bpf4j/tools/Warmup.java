@@ -26,12 +26,17 @@ final class Warmup {
     static void start(String... types) {
         // two threads: on two CPUs the FFM set-up and the BTF parse each take about as long as
         // the main thread's own work (options, the tool's object), so all three overlap
-        daemon("bpf4j-ffm", Os::getpid);
-        if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+        daemon("bpf4j-ffm", () -> {
+            Os.getpid();
+            trace("FFM ready");
+        });
+        if (System.getenv("BPF4J_NO_BTF_WARMUP") == null && Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             daemon("bpf4j-btf", () -> {
                 try {
                     Btf k = Btf.kernel();
+                    trace("kernel BTF parsed");
                     for (String t : types) k.findByEssentialName(t, null);
+                    trace("kernel BTF looked up");
                 } catch (RuntimeException ignored) {
                     // the main thread meets the same error where it matters, with context
                 }
