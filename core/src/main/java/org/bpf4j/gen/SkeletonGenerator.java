@@ -97,7 +97,11 @@ public final class SkeletonGenerator {
     private final StringBuilder helperCode = new StringBuilder();
     private final Set<String> members = new HashSet<>();
 
-    private SkeletonGenerator(ObjectSpec spec, String packageName, String className, String resource) {
+    /** The object file's bytes to embed in the class (as libbpf's .skel.h does), or null. */
+    private final byte[] embedded;
+
+    private SkeletonGenerator(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded) {
+        this.embedded = embedded;
         this.spec = spec;
         this.packageName = packageName;
         this.className = className;
@@ -133,11 +137,21 @@ public final class SkeletonGenerator {
      *                 (the file name of the object, as bpf4j-maven-plugin packs it)
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource) {
+        return generate(spec, packageName, className, resource, null);
+    }
+
+    /**
+     * The Java source of the skeleton, with the object file embedded when {@code embedded} is not
+     * null: {@code open()} then parses the bytes in the class (no class path lookup, which costs
+     * milliseconds at start-up), as libbpf's generated {@code .skel.h} embeds its object.
+     */
+    public static String generate(ObjectSpec spec, String packageName, String className, String resource,
+                                  byte[] embedded) {
         if (packageName != null && !packageName.isEmpty() && !packageName.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
             throw new IllegalArgumentException("bad Java package name '" + packageName + "'");
         }
         if (!className.matches("[A-Za-z_$][\\w$]*")) throw new IllegalArgumentException("bad Java class name '" + className + "'");
-        return new SkeletonGenerator(spec, packageName, className, resource).generate();
+        return new SkeletonGenerator(spec, packageName, className, resource, embedded).generate();
     }
 
     /**
@@ -145,7 +159,13 @@ public final class SkeletonGenerator {
      * returns the file.
      */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, Path outDir) {
-        String src = generate(spec, packageName, className, resource);
+        return write(spec, packageName, className, resource, null, outDir);
+    }
+
+    /** {@link #write} with the object embedded (see {@link #generate(ObjectSpec, String, String, String, byte[])}). */
+    public static Path write(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
+                             Path outDir) {
+        String src = generate(spec, packageName, className, resource, embedded);
         Path dir = packageName == null || packageName.isEmpty() ? outDir : outDir.resolve(packageName.replace('.', '/'));
         Path file = dir.resolve(className + ".java");
         try {
@@ -232,10 +252,51 @@ public final class SkeletonGenerator {
         line(2, "this.spec = spec;");
         line(1, "}");
         line(0, "");
-        line(1, "/** Reads the object from the class path ({@link #OBJECT_RESOURCE} next to this class). */");
-        line(1, "public static " + className + " open() {");
-        line(2, "return new " + className + "(ObjectSpec.fromResource(" + className + ".class, OBJECT_RESOURCE));");
-        line(1, "}");
+        if (embedded != null) {
+            line(1, "/** Parses the object embedded in this class (the bytes of {@link #OBJECT_RESOURCE}). */");
+            line(1, "public static " + className + " open() {");
+            line(2, "return new " + className + "(ObjectSpec.parse(objectBytes(), OBJECT_RESOURCE));");
+            line(1, "}");
+            line(0, "");
+            line(1, "/** The object file's bytes, embedded at build time (each char of the strings is one byte). */");
+            line(1, "public static byte[] objectBytes() {");
+            line(2, "byte[] out = new byte[" + embedded.length + "];");
+            line(2, "int n = 0;");
+            line(2, "for (String part : OBJECT) {");
+            line(3, "byte[] b = part.getBytes(StandardCharsets.ISO_8859_1);");
+            line(3, "System.arraycopy(b, 0, out, n, b.length);");
+            line(3, "n += b.length;");
+            line(2, "}");
+            line(2, "return out;");
+            line(1, "}");
+            line(0, "");
+            line(1, "private static final String[] OBJECT = {");
+            int chunk = 16384;
+            for (int off = 0; off < embedded.length; off += chunk) {
+                StringBuilder lit = new StringBuilder();
+                int end = Math.min(embedded.length, off + chunk);
+                for (int i = off; i < end; i++) {
+                    int b = embedded[i] & 0xff;
+                    if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
+                        lit.append((char) b);
+                    } else {
+                        lit.append('\\').append((char) ('0' + (b >> 6))).append((char) ('0' + ((b >> 3) & 7)))
+                                .append((char) ('0' + (b & 7)));
+                    }
+                    if (lit.length() > 96 && i + 1 < end) {
+                        line(2, "\"" + lit + "\" +");
+                        lit.setLength(0);
+                    }
+                }
+                line(2, "\"" + lit + "\",");
+            }
+            line(1, "};");
+        } else {
+            line(1, "/** Reads the object from the class path ({@link #OBJECT_RESOURCE} next to this class). */");
+            line(1, "public static " + className + " open() {");
+            line(2, "return new " + className + "(ObjectSpec.fromResource(" + className + ".class, OBJECT_RESOURCE));");
+            line(1, "}");
+        }
         line(0, "");
         line(1, "/** Reads the object from a file (built from the same source). */");
         line(1, "public static " + className + " open(Path file) {");
@@ -948,7 +1009,7 @@ public final class SkeletonGenerator {
 
     /** For tests: which struct/union ids got records, with their Java names. */
     static Map<Integer, String> recordNames(ObjectSpec spec) {
-        SkeletonGenerator g = new SkeletonGenerator(spec, "p", "X", "x.o");
+        SkeletonGenerator g = new SkeletonGenerator(spec, "p", "X", "x.o", null);
         g.generate();
         Map<Integer, String> m = new HashMap<>();
         for (RecordDef d : g.types.records.values()) m.put(d.btfId, d.javaName);

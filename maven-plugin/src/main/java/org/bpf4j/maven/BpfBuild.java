@@ -77,13 +77,16 @@ public final class BpfBuild {
             for (Path obj : objects) {
                 String resource = obj.getFileName().toString();
                 ObjectSpec spec;
+                byte[] bytes;
                 try {
-                    spec = ObjectSpec.read(obj);
-                } catch (RuntimeException e) {
+                    bytes = java.nio.file.Files.readAllBytes(obj);
+                    spec = ObjectSpec.parse(bytes, obj.toString());
+                } catch (RuntimeException | java.io.IOException e) {
                     throw new BuildException("cannot read " + obj + ": " + e.getMessage(), e);
                 }
+                // the object goes into the skeleton too, as libbpf's .skel.h: no class path lookup at start-up
                 Path java = SkeletonGenerator.write(spec, s.packageName(), SkeletonGenerator.className(resource), resource,
-                        s.generatedSources());
+                        bytes, s.generatedSources());
                 skeletons.add(java);
                 log.accept("skeleton " + java);
             }

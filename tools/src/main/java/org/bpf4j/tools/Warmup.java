@@ -19,7 +19,14 @@ final class Warmup {
         String t0 = System.getProperty("bpf4j.t0");
         if (t0 == null) return;
         long now = java.time.Instant.now().toEpochMilli() * 1_000_000L;
-        System.err.println("bpf4j: " + what + " at " + (now - Long.parseLong(t0)) / 1_000_000.0 + " ms");
+        String cpu = "";
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat")).split(" ");
+            cpu = " (process CPU " + (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10 + " ms)";
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // tracing only
+        }
+        System.err.println("bpf4j: " + what + " at " + (now - Long.parseLong(t0)) / 1_000_000.0 + " ms" + cpu);
     }
 
     /** @param types the kernel types the tool's CO-RE relocations will look up (warms that path) */
