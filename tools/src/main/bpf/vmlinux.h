@@ -1,8 +1,10 @@
-/* A subset of the kernel's types for the bpf4j tools' BPF programs, in the form of
- * `bpftool btf dump file /sys/kernel/btf/vmlinux format c`: every struct is
- * preserve_access_index, so each field access is a CO-RE relocation and the compiled
- * objects run on any kernel with BTF. Only the types the tools use are here, and of big
- * structs (task_struct) only the members they read, so the header stays small enough to commit.
+/* A subset of the kernel's types for the bpf4j tools' BPF programs, written by
+ * scripts/gen-vmlinux-h (`bpf4j btf dump --type ...`; edit the type list there, not this file)
+ * from the BTF of Linux 6.18.44-fc-v657.
+ * As in `bpftool btf dump file /sys/kernel/btf/vmlinux format c`, every struct is
+ * preserve_access_index, so each field access is a CO-RE relocation and the compiled objects
+ * run on any kernel with BTF. Structs cut down to some members keep their offsets and size
+ * with __bpf4j_pad arrays in place of the others.
  */
 #ifndef __VMLINUX_H__
 #define __VMLINUX_H__
@@ -43,7 +45,10 @@ typedef __s64 s64;
 
 typedef __u64 u64;
 
-typedef int __kernel_pid_t;
+enum {
+	false = 0,
+	true = 1,
+};
 
 typedef __u16 __be16;
 
@@ -51,17 +56,78 @@ typedef __u32 __be32;
 
 typedef __u32 __wsum;
 
+typedef int __kernel_pid_t;
+
 typedef __kernel_pid_t pid_t;
+
+typedef _Bool bool;
 
 typedef unsigned int __kernel_uid32_t;
 
 typedef __kernel_uid32_t uid_t;
 
-typedef _Bool bool;
+typedef unsigned int __kernel_gid32_t;
 
-enum {
-	false = 0,
-	true = 1,
+typedef __kernel_gid32_t gid_t;
+
+typedef long unsigned int uintptr_t;
+
+typedef long unsigned int __kernel_ulong_t;
+
+typedef __kernel_ulong_t __kernel_size_t;
+
+typedef __kernel_size_t size_t;
+
+typedef long int __kernel_long_t;
+
+typedef __kernel_long_t __kernel_ssize_t;
+
+typedef __kernel_ssize_t ssize_t;
+
+struct fs_struct;
+
+struct task_struct {
+	char __bpf4j_pad0[1264];
+	pid_t pid;
+	pid_t tgid;
+	char __bpf4j_pad1272[8];
+	struct task_struct *real_parent;
+	char __bpf4j_pad1288[464];
+	char comm[16];
+	char __bpf4j_pad1768[48];
+	struct fs_struct *fs;
+	char __bpf4j_pad1824[1440];
+};
+
+struct qstr {
+	union {
+		struct {
+			u32 hash;
+			u32 len;
+		};
+		u64 hash_len;
+	};
+	const unsigned char *name;
+};
+
+struct dentry {
+	char __bpf4j_pad0[24];
+	struct dentry *d_parent;
+	union {
+		struct qstr __d_name;
+		const struct qstr d_name;
+	};
+	char __bpf4j_pad48[144];
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+	char __bpf4j_pad8[24];
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
 };
 
 enum bpf_map_type {
@@ -104,29 +170,9 @@ enum bpf_map_type {
 	__MAX_BPF_MAP_TYPE = 34,
 };
 
-enum {
-	BPF_ANY = 0,
-	BPF_NOEXIST = 1,
-	BPF_EXIST = 2,
-	BPF_F_LOCK = 4,
-};
-
-enum {
-	BPF_F_INDEX_MASK = 4294967295ULL,
-	BPF_F_CURRENT_CPU = 4294967295ULL,
-	BPF_F_CTXLEN_MASK = 4503595332403200ULL,
-};
-
-struct task_struct {
-	pid_t pid;
-	pid_t tgid;
-	struct task_struct *real_parent;
-};
-
-struct open_how {
-	__u64 flags;
-	__u64 mode;
-	__u64 resolve;
+struct fs_struct {
+	char __bpf4j_pad0[40];
+	struct path pwd;
 };
 
 struct trace_entry {
@@ -149,6 +195,59 @@ struct trace_event_raw_sys_exit {
 	long int ret;
 	char __data[0];
 };
+
+struct open_how {
+	__u64 flags;
+	__u64 mode;
+	__u64 resolve;
+};
+
+struct syscall_trace_enter {
+	struct trace_entry ent;
+	int nr;
+	long unsigned int args[0];
+};
+
+struct syscall_trace_exit {
+	struct trace_entry ent;
+	int nr;
+	long int ret;
+};
+
+enum {
+	BPF_F_INDEX_MASK = 4294967295ULL,
+	BPF_F_CURRENT_CPU = 4294967295ULL,
+	BPF_F_CTXLEN_MASK = 4503595332403200ULL,
+};
+
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+	BPF_EXIST = 2,
+	BPF_F_LOCK = 4,
+};
+
+struct bpf_ringbuf {
+	char __bpf4j_pad0[12288];
+};
+
+enum {
+	BPF_F_SKIP_FIELD_MASK = 255,
+	BPF_F_USER_STACK = 256,
+	BPF_F_FAST_STACK_CMP = 512,
+	BPF_F_REUSE_STACKID = 1024,
+	BPF_F_USER_BUILD_ID = 2048,
+};
+
+struct mount {
+	char __bpf4j_pad0[16];
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+	char __bpf4j_pad64[288];
+};
+
+typedef unsigned char u8___2;
 
 #ifndef BPF_NO_PRESERVE_ACCESS_INDEX
 #pragma clang attribute pop

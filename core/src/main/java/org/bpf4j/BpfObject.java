@@ -102,6 +102,8 @@ public final class BpfObject implements AutoCloseable {
             for (BpfProgram p : programs.values()) {
                 if (!p.spec().autoattach()) continue;
                 if (p.spec().sectionDef().autoAttach() == SectionDef.AutoAttach.NONE) continue;
+                // as libbpf: SEC("kprobe"), SEC("uprobe"), SEC("tp") ... name no target, so they are not auto-attached
+                if (p.spec().attachTarget().isEmpty()) continue;
                 links.add(p.attach());
             }
         } catch (RuntimeException e) {

@@ -1,12 +1,22 @@
 package org.bpf4j;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.bpf4j.features.Features;
 import org.bpf4j.link.Attach;
 import org.bpf4j.link.BpfLink;
+import org.bpf4j.link.CgroupLink;
+import org.bpf4j.link.KprobeLink;
+import org.bpf4j.link.PerfEventLink;
+import org.bpf4j.link.SocketFilterLink;
+import org.bpf4j.link.TcxLink;
+import org.bpf4j.link.UprobeLink;
+import org.bpf4j.link.XdpLink;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Os;
 
 /**
  * A program loaded into the kernel: owns its file descriptor. {@link #attach()} attaches it the
@@ -50,15 +60,26 @@ public final class BpfProgram implements AutoCloseable {
         return List.copyOf(links);
     }
 
-    private BpfLink track(BpfLink link) {
+    private <L extends BpfLink> L track(L link) {
         links.add(link);
         return link;
     }
 
     /**
-     * Attaches by section name: {@code tracepoint/<category>/<name>} (and {@code tp/}),
-     * {@code raw_tracepoint/<name>} (and {@code raw_tp/}), {@code tp_btf/<name>},
-     * {@code fentry/}, {@code fexit/}, {@code fmod_ret/}, {@code lsm/}.
+     * Attaches by section name, as libbpf's auto-attach does:
+     * <ul>
+     * <li>{@code tracepoint/<category>/<name>} (and {@code tp/}), {@code raw_tracepoint/<name>}
+     * (and {@code raw_tp/}), {@code tp_btf/<name>}, {@code fentry/}, {@code fexit/},
+     * {@code fmod_ret/}, {@code lsm/};</li>
+     * <li>{@code kprobe/<function>[+<offset>]}, {@code kretprobe/<function>},
+     * {@code ksyscall/<syscall>}, {@code kretsyscall/<syscall>};</li>
+     * <li>{@code uprobe/<binary>:<function>[+<offset>]}, {@code uretprobe/<binary>:<function>}
+     * (and {@code uprobe.s}, {@code uretprobe.s}), in every process; the binary is a path
+     * ({@code uprobe//usr/bin/bash:readline}) or a name {@link org.bpf4j.link.Binaries} finds
+     * ({@code uprobe/libc.so.6:malloc}).</li>
+     * </ul>
+     * Sections without a target ({@code SEC("kprobe")}) and kinds that need one from the caller
+     * (XDP, tc, cgroup, socket filter, perf_event) use the attach method of their kind.
      */
     public BpfLink attach() {
         SectionDef.AutoAttach kind = spec.sectionDef().autoAttach();
@@ -77,12 +98,77 @@ public final class BpfProgram implements AutoCloseable {
                 return attachRawTracepoint(target);
             }
             case TRACING, LSM -> {
-                return track(Attach.tracing(fd.value(), spec.section()));
+                try {
+                    return track(Attach.tracing(fd.value(), spec.section()));
+                } catch (SyscallException e) {
+                    if (kind == SectionDef.AutoAttach.LSM && !Features.attach(Features.Attach.LSM).supported()) {
+                        throw Features.Attach.LSM.missing();
+                    }
+                    throw e;
+                }
+            }
+            case KPROBE, KRETPROBE -> {
+                boolean ret = kind == SectionDef.AutoAttach.KRETPROBE;
+                if (target.isEmpty()) throw noTarget("kprobe function", ret ? "attachKprobe(function, true)" : "attachKprobe(function, false)");
+                String[] fo = splitOffset(target);
+                long off = parseOffset(fo[1]);
+                if (!fo[0].matches("[A-Za-z0-9_.]+")) {
+                    throw new BpfException(this + ": section " + spec.section() + ": '" + fo[0] + "' is not a kernel function name");
+                }
+                if (ret && off != 0) throw new BpfException(this + ": section " + spec.section() + ": kretprobes take no offset");
+                return attachKprobe(KprobeLink.Options.of(fo[0]).offset(off).retprobe(ret));
+            }
+            case KSYSCALL, KRETSYSCALL -> {
+                boolean ret = kind == SectionDef.AutoAttach.KRETSYSCALL;
+                if (target.isEmpty()) throw noTarget("system call", "attachKsyscall(name, " + ret + ")");
+                return attachKsyscall(target, ret);
+            }
+            case UPROBE, URETPROBE -> {
+                boolean ret = kind == SectionDef.AutoAttach.URETPROBE;
+                if (target.isEmpty()) throw noTarget("binary and function", "attachUprobe(...)");
+                int colon = target.indexOf(':');
+                if (colon <= 0 || colon == target.length() - 1) {
+                    throw new BpfException(this + ": section " + spec.section()
+                            + " lacks the ':function[+offset]' part of u[ret]probe/<binary>:<function>[+<offset>]");
+                }
+                String binary = target.substring(0, colon);
+                String[] fo = splitOffset(target.substring(colon + 1));
+                long off = parseOffset(fo[1]);
+                if (ret && off != 0) throw new BpfException(this + ": section " + spec.section() + ": uretprobes take no offset");
+                return attachUprobe(UprobeLink.Options.of(binary, fo[0]).offset(off).retprobe(ret));
             }
             default -> throw new BpfException(this + ": section " + spec.section() + " ("
-                    + spec.sectionDef().displayName() + ") cannot be attached automatically by bpf4j yet; "
+                    + spec.sectionDef().displayName() + ") cannot be attached automatically; "
                     + "use the attach method of its kind");
         }
+    }
+
+    private BpfException noTarget(String what, String method) {
+        return new BpfException(this + ": section " + spec.section() + " names no " + what
+                + " to attach to automatically; use " + method);
+    }
+
+    /** {@code name+offset} as libbpf reads it: the offset only if all that follows the last '+' is a number. */
+    private static String[] splitOffset(String s) {
+        int plus = s.lastIndexOf('+');
+        if (plus > 0 && plus < s.length() - 1) {
+            String num = s.substring(plus + 1);
+            try {
+                parseOffset(num);
+                return new String[] {s.substring(0, plus), num};
+            } catch (NumberFormatException e) {
+                return new String[] {s, null};
+            }
+        }
+        return new String[] {s, null};
+    }
+
+    /** An offset as strtol with base 0 reads it: 0x hex, leading 0 octal, decimal. */
+    private static long parseOffset(String s) {
+        if (s == null) return 0;
+        if (s.startsWith("0x") || s.startsWith("0X")) return Long.parseLong(s.substring(2), 16);
+        if (s.length() > 1 && s.startsWith("0")) return Long.parseLong(s.substring(1), 8);
+        return Long.parseLong(s);
     }
 
     /** Attaches a tracepoint program to {@code category/name}. */
@@ -97,6 +183,120 @@ public final class BpfProgram implements AutoCloseable {
             throw new BpfException(this + " is a " + type() + " program, not a raw tracepoint program");
         }
         return track(Attach.rawTracepoint(fd.value(), name));
+    }
+
+    /** Attaches a kprobe program to kernel function {@code function}'s entry, or its returns. */
+    public KprobeLink attachKprobe(String function, boolean retprobe) {
+        return attachKprobe(KprobeLink.Options.of(function).retprobe(retprobe));
+    }
+
+    /** Attaches a kprobe program as {@code options} say (offset, maxactive, PMU or tracefs). */
+    public KprobeLink attachKprobe(KprobeLink.Options options) {
+        requireType(ProgramType.KPROBE);
+        return track(KprobeLink.attach(fd.value(), options));
+    }
+
+    /** Attaches a kprobe program to system call {@code syscall} ({@code openat}): entry, or return. */
+    public KprobeLink attachKsyscall(String syscall, boolean retprobe) {
+        requireType(ProgramType.KPROBE);
+        return track(KprobeLink.attachSyscall(fd.value(), syscall, retprobe));
+    }
+
+    /**
+     * Attaches a kprobe-type program to {@code function} of {@code binary} (a path, a library
+     * name, or a short name such as {@code "c"}), in process {@code pid} only or in all
+     * ({@code -1}); at entry, or with {@code retprobe} at return.
+     */
+    public UprobeLink attachUprobe(String binary, String function, int pid, boolean retprobe) {
+        return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid).retprobe(retprobe));
+    }
+
+    /** Attaches a kprobe-type program as a uprobe as {@code options} say. */
+    public UprobeLink attachUprobe(UprobeLink.Options options) {
+        requireType(ProgramType.KPROBE);
+        return track(UprobeLink.attach(fd.value(), options));
+    }
+
+    /** Attaches a perf_event program to {@code event} on every online CPU. */
+    public PerfEventLink attachPerfEvent(PerfEventLink.Event event) {
+        requireType(ProgramType.PERF_EVENT);
+        return track(PerfEventLink.attach(fd.value(), event));
+    }
+
+    /** Attaches a perf_event program to {@code event} on the CPUs {@code cpus}. */
+    public PerfEventLink attachPerfEvent(PerfEventLink.Event event, List<Integer> cpus) {
+        requireType(ProgramType.PERF_EVENT);
+        return track(PerfEventLink.attach(fd.value(), event, cpus));
+    }
+
+    /**
+     * Attaches an XDP program to interface {@code ifindex}; {@code flags} is 0 (the kernel picks),
+     * {@link XdpLink#GENERIC_MODE} or {@link XdpLink#DRIVER_MODE}.
+     */
+    public XdpLink attachXdp(int ifindex, int flags) {
+        requireType(ProgramType.XDP);
+        return track(XdpLink.attach(fd.value(), ifindex, flags));
+    }
+
+    /** Attaches an XDP program to the interface named {@code ifname} in this thread's network namespace. */
+    public XdpLink attachXdp(String ifname, int flags) {
+        return attachXdp(Os.ifIndex(ifname), flags);
+    }
+
+    /** Attaches a tc ({@code sched_cls}) program to interface {@code ifindex}'s ingress or egress through tcx. */
+    public TcxLink attachTcx(int ifindex, boolean ingress) {
+        requireType(ProgramType.SCHED_CLS);
+        return track(TcxLink.attach(fd.value(), ifindex, ingress));
+    }
+
+    /** Attaches a tc program to the interface named {@code ifname}, ingress or egress. */
+    public TcxLink attachTcx(String ifname, boolean ingress) {
+        return attachTcx(Os.ifIndex(ifname), ingress);
+    }
+
+    /**
+     * Attaches a cgroup program to cgroup v2 directory {@code cgroup} at the hook its section names
+     * ({@code cgroup_skb/ingress}, {@code cgroup/connect4}, ...).
+     */
+    public CgroupLink attachCgroup(Path cgroup) {
+        return attachCgroup(cgroup, cgroupAttachType());
+    }
+
+    /** Attaches a cgroup program to {@code cgroup} at hook {@code type}. */
+    public CgroupLink attachCgroup(Path cgroup, AttachType type) {
+        requireCgroupType();
+        return track(CgroupLink.attach(fd.value(), cgroup, type));
+    }
+
+    /** Attaches a cgroup program to the cgroup open as {@code cgroupFd} at hook {@code type}. */
+    public CgroupLink attachCgroup(int cgroupFd, AttachType type) {
+        requireCgroupType();
+        return track(CgroupLink.attach(fd.value(), cgroupFd, type));
+    }
+
+    private AttachType cgroupAttachType() {
+        AttachType t = spec.attachType();
+        if (t == null) {
+            throw new BpfException(this + ": section " + spec.section() + " does not say which cgroup hook; "
+                    + "use attachCgroup(path, AttachType)");
+        }
+        return t;
+    }
+
+    private void requireCgroupType() {
+        switch (type()) {
+            case CGROUP_SKB, CGROUP_SOCK, CGROUP_SOCK_ADDR, SOCK_OPS, CGROUP_DEVICE, CGROUP_SYSCTL, CGROUP_SOCKOPT, LSM -> { }
+            default -> throw new BpfException(this + " is a " + type() + " program, not a cgroup program");
+        }
+    }
+
+    /**
+     * Attaches a socket filter program to the socket open as {@code socketFd} (see
+     * {@link SocketFilterLink} for where such a descriptor comes from).
+     */
+    public SocketFilterLink attachSocketFilter(int socketFd) {
+        requireType(ProgramType.SOCKET_FILTER);
+        return track(SocketFilterLink.attach(fd.value(), socketFd));
     }
 
     private void requireType(ProgramType t) {

@@ -9,7 +9,7 @@ import org.bpf4j.btf.BtfType;
 final class BtfFixup {
     private BtfFixup() {}
 
-    static byte[] forKernel(ObjectSpec spec) {
+    static BtfBuilder forKernel(ObjectSpec spec) {
         Btf btf = spec.btf();
         BtfBuilder b = BtfBuilder.from(btf);
         for (Map.Entry<Integer, ObjectSpec.DatasecFix> e : spec.datasecFixes().entrySet()) {
@@ -25,6 +25,6 @@ final class BtfFixup {
             }
             b.sortDatasecVars(id);
         }
-        return b.build();
+        return b;
     }
 }

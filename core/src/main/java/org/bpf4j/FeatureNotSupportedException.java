@@ -19,6 +19,16 @@ public class FeatureNotSupportedException extends BpfException {
         initCause(cause);
     }
 
+    private FeatureNotSupportedException(String feature, String message, boolean whole) {
+        super(message);
+        this.feature = feature;
+    }
+
+    /** The exception for {@code feature} with a message written whole by the caller. */
+    public static FeatureNotSupportedException withMessage(String feature, String message) {
+        return new FeatureNotSupportedException(feature, message, true);
+    }
+
     /** A short name of the missing feature, such as {@code "map type RINGBUF"}. */
     public String feature() {
         return feature;

@@ -16,19 +16,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.bpf4j.asm.Instructions;
 import org.bpf4j.asm.Opcode;
 import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfBuilder;
+import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
 import org.bpf4j.core.CoreRelocator;
+import org.bpf4j.core.CoreTargets;
 import org.bpf4j.features.Features;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Cpus;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Native;
+import org.bpf4j.sys.SysNr;
 
 /**
  * Turns an {@link ObjectSpec} into a {@link BpfObject}: CO-RE relocation (pure), then BTF, maps
@@ -67,14 +73,19 @@ final class Loader {
             }
             Set<Function> functions = reachable();
             boolean needsKernelBtf = false;
-            for (Function.CoreSite s : spec.coreSites()) needsKernelBtf |= functions.contains(s.function());
             for (ProgramSpec p : toLoad.values()) {
                 needsKernelBtf |= (p.sectionDef().flags() & SectionDef.ATTACH_BTF) != 0;
             }
-            if (needsKernelBtf) kernelBtf = opt.targetBtf() != null ? opt.targetBtf() : Btf.kernel();
+            // attach targets are in the running kernel's BTF, whatever BTF CO-RE resolves against
+            if (needsKernelBtf) kernelBtf = Btf.kernel();
+            // libbpf relocates every program it loads and every subprogram, called or not
+            Predicate<Function> relocated = CoreApplier.included(spec, toLoad.keySet());
+            CoreTargets targets = null;
+            if (CoreApplier.needsTarget(spec, relocated)) {
+                targets = opt.targetBtf() != null ? CoreTargets.of(opt.targetBtf()) : CoreTargets.runningKernel();
+            }
             // pure work first: a CO-RE failure leaves nothing to clean up
-            Map<Function, Instructions> code = CoreApplier.apply(spec, kernelBtf == null ? List.of() : List.of(kernelBtf),
-                    functions, applied);
+            Map<Function, Instructions> code = CoreApplier.apply(spec, targets, relocated, functions, applied);
             try {
                 Fd btfFd = loadBtf();
                 Map<String, BpfMap> maps = createMaps(btfFd);
@@ -233,26 +244,46 @@ final class Loader {
         private Fd loadBtf() {
             Btf btf = spec.btf();
             if (btf == null) return null;
-            byte[] raw;
+            BtfBuilder fixed;
             try {
-                raw = BtfFixup.forKernel(spec);
+                fixed = BtfFixup.forKernel(spec);
             } catch (RuntimeException e) {
                 warnings.add("object BTF not loaded: " + e.getMessage());
                 return null;
             }
+            long r = btfLoad(fixed.build(), null);
+            if (r >= 0) return own(new Fd((int) r));
+            if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, "the BTF of " + spec.file());
+            // an older kernel: find what it lacks (as libbpf probes) and strip it, then retry
+            Set<BtfSanitizer.Missing> missing = java.util.EnumSet.noneOf(BtfSanitizer.Missing.class);
+            for (BtfSanitizer.Missing m : BtfSanitizer.Missing.values()) if (!Features.btf(m)) missing.add(m);
+            if (!missing.isEmpty()) {
+                BtfSanitizer.apply(fixed, missing);
+                long r2 = btfLoad(fixed.build(), null);
+                if (r2 >= 0) {
+                    warnings.add("object BTF sanitized for this kernel, which lacks BTF " + missing);
+                    return own(new Fd((int) r2));
+                }
+            }
+            String[] log = new String[1];
+            btfLoad(fixed.build(), log);
+            warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
+                    + lastLine(log[0]));
+            return null;
+        }
+
+        /** BPF_BTF_LOAD of {@code raw}; with {@code log}, the kernel's log comes back in {@code log[0]}. */
+        private static long btfLoad(byte[] raw, String[] log) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = arena.allocate(raw.length, 8);
                 MemorySegment.copy(raw, 0, data, JAVA_BYTE, 0, raw.length);
-                long r = Bpf.btfLoadRaw(data, null, 0);
-                if (r >= 0) return own(new Fd((int) r));
-                if (r == -Errno.EPERM) throw Errors.of("BPF_BTF_LOAD", Errno.EPERM, "the BTF of " + spec.file());
-                MemorySegment log = arena.allocate(1 << 20);
-                long r2 = Bpf.btfLoadRaw(data, log, 1);
-                if (r2 >= 0) return own(new Fd((int) r2));
-                String text = cString(log);
-                warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
-                        + lastLine(text));
-                return null;
+                MemorySegment buf = log == null ? null : arena.allocate(1 << 20);
+                long r = Bpf.btfLoadRaw(data, buf, log == null ? 0 : 1);
+                if (log != null) {
+                    log[0] = cString(buf);
+                    if (r >= 0) Native.call(SysNr.CLOSE, r);
+                }
+                return r;
             }
         }
 
@@ -384,11 +415,21 @@ final class Loader {
 
         // ------------------------------------------------------------------ programs
 
-        private int attachBtfId(ProgramSpec p) {
-            if ((p.sectionDef().flags() & SectionDef.ATTACH_BTF) == 0) return 0;
+        /** Where a program attaches: a type id in the kernel's BTF, or in a module's (whose BTF object fd goes along). */
+        private record BtfTarget(int id, Fd moduleBtf, String where) {}
+
+        private BtfTarget attachBtfTarget(ProgramSpec p) {
+            if ((p.sectionDef().flags() & SectionDef.ATTACH_BTF) == 0) return new BtfTarget(0, null, null);
             String target = p.attachTarget();
             if (target.isEmpty()) {
                 throw new BpfException("program '" + p.name() + "': section " + p.section() + " names no attach target");
+            }
+            // libbpf's "module:function" names the module whose BTF holds the target
+            String module = null;
+            int colon = target.indexOf(':');
+            if (colon > 0) {
+                module = target.substring(0, colon);
+                target = target.substring(colon + 1);
             }
             String name;
             BtfKind kind;
@@ -405,19 +446,63 @@ final class Loader {
                 name = target;
                 kind = BtfKind.FUNC;
             }
-            int id = kernelBtf.find(name, kind);
-            if (id < 0) {
-                throw new BpfException("program '" + p.name() + "': no " + kind + " '" + name + "' in the kernel BTF ("
-                        + kernelBtf.origin() + "): cannot attach to " + target);
+            if (module == null || module.equals("vmlinux")) {
+                int id = kernelBtf.find(name, kind);
+                if (id > 0) return new BtfTarget(id, null, "vmlinux");
             }
-            return id;
+            // kernel modules: only when resolving against the running kernel, whose modules are loaded
+            List<String> searched = new ArrayList<>();
+            if ((module == null || !module.equals("vmlinux")) && opt.targetBtf() == null) {
+                for (String m : module != null ? List.of(module) : Btf.kernelModuleNames()) {
+                    Btf mod;
+                    try {
+                        mod = Btf.kernelModule(m);
+                    } catch (FeatureNotSupportedException e) {
+                        if (module != null) throw new BpfException("program '" + p.name() + "': " + e.getMessage(), e);
+                        continue;
+                    }
+                    searched.add(m);
+                    int id = mod.find(name, kind);
+                    if (id < mod.firstId()) continue; // in vmlinux, already searched
+                    Fd fd = Bpf.kernelBtf(m);
+                    if (fd == null) {
+                        throw new BpfException("program '" + p.name() + "': " + kind + " '" + name + "' is in module " + m
+                                + "'s BTF, but the kernel lists no BTF object named " + m);
+                    }
+                    return new BtfTarget(id, fd, m);
+                }
+            }
+            throw new BpfException("program '" + p.name() + "': no " + kind + " '" + name + "' in the kernel BTF ("
+                    + kernelBtf.origin() + ")" + (searched.isEmpty() ? "" : " or the BTF of modules " + String.join(", ", searched))
+                    + ": cannot attach to " + p.attachTarget());
+        }
+
+        /** The attach kinds that run from BPF trampolines, by attach type; null for others. */
+        private static String trampolineKind(ProgramSpec p) {
+            if (p.attachType() == null) return null;
+            return switch (p.attachType()) {
+                case TRACE_FENTRY -> "fentry";
+                case TRACE_FEXIT -> "fexit";
+                case MODIFY_RETURN -> "fmod_ret";
+                case LSM_MAC -> "lsm";
+                default -> null;
+            };
         }
 
         private BpfProgram loadProgram(ProgramSpec p, Map<Function, Instructions> code, Map<String, BpfMap> maps,
                                        Fd btfFd) {
             List<BpfMap> mapList = new ArrayList<>(maps.values());
             Linked linked = new Linked(p.function(), code, maps, mapList);
-            int attachBtfId = attachBtfId(p);
+            BtfTarget attach = attachBtfTarget(p);
+            try {
+                return loadProgram(p, linked, attach, btfFd);
+            } finally {
+                if (attach.moduleBtf() != null) attach.moduleBtf().close();
+            }
+        }
+
+        private BpfProgram loadProgram(ProgramSpec p, Linked linked, BtfTarget attach, Fd btfFd) {
+            int attachBtfId = attach.id();
             String license = spec.license() == null ? "" : spec.license();
             boolean btfInfo = btfFd != null && linked.completeFuncInfo;
             try (Arena arena = Arena.ofConfined()) {
@@ -445,7 +530,8 @@ final class Loader {
                 Bpf.ProgLoad attr = new Bpf.ProgLoad(p.type().code(), insns, linked.insns.count(), license, p.name(),
                         expected, p.flags(), spec.kernelVersion(), btfInfo ? btfFd.value() : 0,
                         funcInfo, 8, btfInfo ? linked.funcInfos.size() : 0, lineInfo, 16,
-                        btfInfo ? linked.lineInfos.size() : 0, attachBtfId, 0, 0, 0, null);
+                        btfInfo ? linked.lineInfos.size() : 0, attachBtfId,
+                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, null);
                 MemorySegment log = null;
                 int level = opt.logLevel();
                 if (level > 0) log = arena.allocate(opt.logSize());
@@ -455,7 +541,16 @@ final class Loader {
                 }
                 if (r >= 0) return own(new BpfProgram(p, own(new Fd((int) r))));
                 int errno = (int) -r;
-                if (errno == Errno.EPERM) throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                if (errno == Errno.EPERM) {
+                    String kind = trampolineKind(p);
+                    if (kind != null && Features.missingCapabilities().isEmpty()) {
+                        // privileged and still refused before verification: the kernel will not run trampolines
+                        throw FeatureNotSupportedException.withMessage(kind, kind + " programs are refused by this kernel "
+                                + "(program '" + p.name() + "', section " + p.section() + "): "
+                                + Features.trampolineRefusal(kind, null));
+                    }
+                    throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                }
                 // retry with a verifier log, growing it until the whole log fits
                 int size = Math.max(opt.logSize(), 1 << 16);
                 int[] trueSize = new int[1];
@@ -495,10 +590,11 @@ final class Loader {
             String verdict = verdict(log);
             CoreRelocation cause = poisonCause(linked, insn);
             if (cause != null) {
-                verdict = verdict + "\n  instruction " + insn + " was poisoned by CO-RE relocation "
-                        + cause.kind().libbpfName() + " of " + cause.type() + " (access " + cause.access()
-                        + ", function '" + cause.program() + "' instruction " + cause.insn()
-                        + "): the target kernel lacks that field, type or enum value";
+                verdict = verdict + "\n  instruction " + insn + " is a CO-RE relocation the target kernel could not satisfy: "
+                        + cause.kind().libbpfName() + " of " + cause.what() + " (function '" + cause.program()
+                        + "' instruction " + cause.insn() + ", access " + cause.access() + "): " + cause.detail()
+                        + "; guard the access with bpf_core_field_exists()/bpf_core_type_exists() or use a "
+                        + "___flavor of the type";
             }
             if (spec.license() == null && log.contains("GPL")) {
                 verdict = verdict + "\n  the object has no license section: add char LICENSE[] SEC(\"license\") = \"GPL\";";
@@ -510,9 +606,14 @@ final class Loader {
             if (insn < 0 || insn >= linked.insns.count()) return null;
             if (linked.insns.code(insn) != Opcode.CALL_INSN || linked.insns.imm(insn) != CoreRelocator.POISON_IMM) return null;
             for (CoreRelocation c : applied) {
-                if (c.result() == null || !c.result().poison()) continue;
+                if (c.outcome() != CoreRelocation.Outcome.POISONED) continue;
                 for (Map.Entry<Function, Integer> e : linked.starts.entrySet()) {
-                    if (e.getKey().name.equals(c.program()) && e.getValue() + c.insn() == insn) return c;
+                    if (!e.getKey().name.equals(c.program())) continue;
+                    int at = e.getValue() + c.insn();
+                    // a poisoned LD_IMM64 is two invalid calls
+                    if (at == insn || (at + 1 == insn && e.getKey().insns.isLdImm64(c.insn()))) {
+                        return c;
+                    }
                 }
             }
             return null;

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.bpf4j.btf.BtfExt;
 import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.BtfType;
 import org.bpf4j.btf.CoreRelo;
+import org.bpf4j.core.CoreTargets;
 import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
 import org.bpf4j.elf.ElfFile;
@@ -222,7 +222,17 @@ public final class ObjectSpec {
      * it come back unprocessed.
      */
     public List<CoreRelocation> resolveCore(Btf target) {
-        return CoreApplier.resolve(this, List.of(target), null);
+        return resolveCore(CoreTargets.of(target));
+    }
+
+    /**
+     * Resolves every CO-RE relocation of the object against {@code targets} (a kernel BTF, and
+     * module BTFs searched for types the kernel BTF lacks), as {@link #resolveCore(Btf)}. The
+     * relocations come in libbpf's order of application (.BTF.ext order); relocations of
+     * programs whose {@link ProgramSpec#autoload()} is off are left out, as libbpf skips them.
+     */
+    public List<CoreRelocation> resolveCore(CoreTargets targets) {
+        return CoreApplier.resolve(this, targets, CoreApplier.included(this, null));
     }
 
     /** Every function (programs, then subprograms), for CO-RE. */
@@ -361,7 +371,7 @@ public final class ObjectSpec {
                     if (sym.sectionIndex() == s.index() && sym.type() == Symbol.STT_FUNC) syms.add(sym);
                 }
                 if (syms.isEmpty()) throw bad(secName, "code without any function symbol");
-                syms.sort(Comparator.comparingLong(Symbol::value));
+                syms.sort((x, y) -> Long.compare(x.value(), y.value()));
                 for (Symbol sym : syms) {
                     long off = sym.value(), size = sym.size();
                     if (off % 8 != 0 || size % 8 != 0 || off + size > code.length || size == 0) {
@@ -561,7 +571,7 @@ public final class ObjectSpec {
                 vars.add(new GlobalData.Variable(var.name(), (int) offset, size, exposed ? var.type() : -1,
                         isSigned(var.type())));
             }
-            vars.sort(Comparator.comparingInt(GlobalData.Variable::offset));
+            vars.sort((x, y) -> Integer.compare(x.offset(), y.offset()));
             return vars;
         }
 
@@ -604,7 +614,7 @@ public final class ObjectSpec {
                 }
             }
             // sort each function's relocations by instruction
-            for (Function f : functions) f.relocs.sort(Comparator.comparingInt(Function.Reloc::insn));
+            for (Function f : functions) f.relocs.sort((x, y) -> Integer.compare(x.insn(), y.insn()));
         }
 
         private void readRelocation(Section target, Relocation r) {

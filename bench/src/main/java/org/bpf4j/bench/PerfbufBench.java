@@ -2,9 +2,9 @@ package org.bpf4j.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static org.bpf4j.bench.Results.die;
-import static org.bpf4j.bench.Results.note;
-import static org.bpf4j.bench.Results.result;
+import static org.bpf4j.bench.BufBench.die;
+import static org.bpf4j.bench.BufBench.note;
+import static org.bpf4j.bench.BufBench.result;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -114,12 +114,12 @@ final class PerfbufBench {
             if (i + 1 >= argv.length) throw die("missing value for %s", a);
             String v = argv[++i];
             switch (a) {
-                case "--size" -> size = Results.arg(v);
-                case "--records" -> records = Results.arg(v);
-                case "--pages" -> pages = Results.arg(v);
-                case "--batch" -> batch = Results.arg(v);
-                case "--window" -> window = Results.arg(v);
-                case "--repeat" -> repeat = (int) Results.arg(v);
+                case "--size" -> size = BufBench.arg(v);
+                case "--records" -> records = BufBench.arg(v);
+                case "--pages" -> pages = BufBench.arg(v);
+                case "--batch" -> batch = BufBench.arg(v);
+                case "--window" -> window = BufBench.arg(v);
+                case "--repeat" -> repeat = (int) BufBench.arg(v);
                 default -> throw die("unknown option %s", a);
             }
         }
@@ -159,12 +159,12 @@ final class PerfbufBench {
                 note("%s: records=%d x %d runs, pages_per_cpu=%d, batch=%d, window=%d%% (in-flight limit %d records); "
                         + "values are medians over the runs, drops, lost and consumed are totals; java %s",
                         bench, records, repeat, pages, batch, window, limit, System.getProperty("java.vm.version"));
-                result(bench, "events_per_s", Results.median(rate), "events/s");
+                result(bench, "events_per_s", BufBench.median(rate), "events/s");
                 result(bench, "consumed", got, "events");
                 result(bench, "drops", totalDrops, "events");
                 result(bench, "lost", counter.lost, "events");
-                result(bench, "elapsed", Results.median(elapsed), "ms");
-                result(bench, "consumer_cpu_per_event", Results.median(cpu), "ns");
+                result(bench, "elapsed", BufBench.median(elapsed), "ms");
+                result(bench, "consumer_cpu_per_event", BufBench.median(cpu), "ns");
                 result(bench, "idle_cpu", idleCpuMs(reader), "ms");
             }
         }
@@ -185,7 +185,7 @@ final class PerfbufBench {
         Object lock = new Object();
         Throwable[] failure = {null};
         Thread th = new Thread(() -> {
-            long cpu0 = Results.threadCpuNs();
+            long cpu0 = BufBench.threadCpuNs();
             try {
                 while (true) {
                     int n = reader.poll(100);
@@ -201,7 +201,7 @@ final class PerfbufBench {
             } catch (Throwable t) {
                 failure[0] = t;
             }
-            consumerCpu[0] = Results.threadCpuNs() - cpu0;
+            consumerCpu[0] = BufBench.threadCpuNs() - cpu0;
         }, "perfbuf-reader");
         th.start();
         long produced = 0, committed = 0, waits = 0;
@@ -250,11 +250,11 @@ final class PerfbufBench {
                 produced += n;
                 fill -= n;
             }
-            long t0 = System.nanoTime(), c0 = Results.threadCpuNs(), before = counter.consumed();
+            long t0 = System.nanoTime(), c0 = BufBench.threadCpuNs(), before = counter.consumed();
             while (counter.consumed() < committed) reader.consume();
             long dt = System.nanoTime() - t0, n = counter.consumed() - before;
             busyNs += dt;
-            cpuNs += Results.threadCpuNs() - c0;
+            cpuNs += BufBench.threadCpuNs() - c0;
             if (rounds < maxRounds) rate[rounds++] = n / (dt / 1e9);
         }
         long got = counter.consumed();
@@ -265,7 +265,7 @@ final class PerfbufBench {
         if (RingbufBench.VERBOSE) note("%s: rates per round %s", bench, Arrays.toString(Arrays.copyOf(rate, rounds)));
         note("%s: records=%d in rounds of %d (one CPU buffer's capacity); drops while filling: %d, lost: %d; java %s",
                 bench, produced, capacity - 1, readDrops(drops), counter.lost, System.getProperty("java.vm.version"));
-        result(bench, "events_per_s", Results.median(Arrays.copyOf(rate, rounds)), "events/s");
+        result(bench, "events_per_s", BufBench.median(Arrays.copyOf(rate, rounds)), "events/s");
         result(bench, "events_per_s_overall", got / (busyNs / 1e9), "events/s");
         result(bench, "consumer_cpu_per_event", (double) cpuNs / got, "ns");
         result(bench, "consumed", got, "events");
@@ -274,10 +274,10 @@ final class PerfbufBench {
     static double idleCpuMs(PerfBufReader reader) throws InterruptedException {
         double[] ms = {0};
         Thread th = new Thread(() -> {
-            long c0 = Results.threadCpuNs();
+            long c0 = BufBench.threadCpuNs();
             long end = System.nanoTime() + 1_000_000_000L;
             while (System.nanoTime() < end) reader.poll(100);
-            ms[0] = (Results.threadCpuNs() - c0) / 1e6;
+            ms[0] = (BufBench.threadCpuNs() - c0) / 1e6;
         }, "perfbuf-idle");
         th.start();
         th.join();

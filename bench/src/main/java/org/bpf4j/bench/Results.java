@@ -1,59 +1,47 @@
 package org.bpf4j.bench;
 
-import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Result lines in bench/README.md's format: {@code bench<TAB>impl<TAB>metric<TAB>value<TAB>unit}, notes with '#'. */
+/** The result lines of bench/run: {@code bench<TAB>impl<TAB>metric<TAB>value<TAB>unit}. */
 final class Results {
     private Results() {}
 
     static final String IMPL = "bpf4j";
-    static final PrintStream OUT = System.out;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    static void note(String text) {
+        System.out.println("# " + text);
+    }
 
     static void result(String bench, String metric, double value, String unit) {
-        OUT.println(bench + "\t" + IMPL + "\t" + metric + "\t" + format(value) + "\t" + unit);
-        OUT.flush();
+        String v;
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) v = Long.toString((long) value);
+        else if (Math.abs(value) < 100) v = String.format(Locale.ROOT, "%.3f", value);
+        else v = String.format(Locale.ROOT, "%.1f", value);
+        System.out.println(bench + "\t" + IMPL + "\t" + metric + "\t" + v + "\t" + unit);
     }
 
-    /** Integers as integers, otherwise %.1f from 100 up and %.3f below, as bench_common.h. */
-    static String format(double v) {
-        if (v == (double) (long) v && Math.abs(v) < 1e15) return Long.toString((long) v);
-        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%.1f", v);
-        return String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    static void note(String fmt, Object... args) {
-        OUT.println("# " + String.format(Locale.ROOT, fmt, args));
-        OUT.flush();
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
+    /** min, median, mean of {@code xs}. */
+    static double[] stats(double[] xs) {
+        double[] s = xs.clone();
         Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        double sum = 0;
+        for (double x : s) sum += x;
+        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return new double[] {s[0], median, sum / s.length};
     }
 
-    /** CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID). */
-    static long threadCpuNs() {
-        return THREADS.getCurrentThreadCpuTime();
+    static long arg(String[] args, String name, long def) {
+        for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return Long.parseLong(args[i + 1]);
+        return def;
     }
 
-    static RuntimeException die(String fmt, Object... args) {
-        System.err.println("error: " + String.format(Locale.ROOT, fmt, args));
-        System.exit(1);
-        return new IllegalStateException();
+    static String arg(String[] args, String name, String def) {
+        for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
+        return def;
     }
 
-    static long arg(String s) {
-        try {
-            return Long.decode(s);
-        } catch (NumberFormatException e) {
-            throw die("not a number: %s", s);
-        }
+    static double ms(long nanos) {
+        return nanos / 1e6;
     }
 }

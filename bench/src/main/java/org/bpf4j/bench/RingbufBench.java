@@ -2,9 +2,9 @@ package org.bpf4j.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.bpf4j.bench.Results.die;
-import static org.bpf4j.bench.Results.note;
-import static org.bpf4j.bench.Results.result;
+import static org.bpf4j.bench.BufBench.die;
+import static org.bpf4j.bench.BufBench.note;
+import static org.bpf4j.bench.BufBench.result;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -113,12 +113,12 @@ final class RingbufBench {
             if (i + 1 >= argv.length) throw die("missing value for %s", a);
             String v = argv[++i];
             switch (a) {
-                case "--size" -> size = Results.arg(v);
-                case "--records" -> records = Results.arg(v);
-                case "--ring" -> ring = Results.arg(v);
-                case "--batch" -> batch = Results.arg(v);
-                case "--window" -> window = Results.arg(v);
-                case "--repeat" -> repeat = (int) Results.arg(v);
+                case "--size" -> size = BufBench.arg(v);
+                case "--records" -> records = BufBench.arg(v);
+                case "--ring" -> ring = BufBench.arg(v);
+                case "--batch" -> batch = BufBench.arg(v);
+                case "--window" -> window = BufBench.arg(v);
+                case "--repeat" -> repeat = (int) BufBench.arg(v);
                 case "--wakeup" -> {
                     if (v.equals("adaptive")) adaptive = true;
                     else if (!v.equals("batch")) throw die("--wakeup batch|adaptive");
@@ -166,11 +166,11 @@ final class RingbufBench {
                         + "values are medians over the runs, drops and consumed are totals; java %s",
                         bench, records, repeat, ring, batch, window, limit, adaptive ? "adaptive" : "batch",
                         System.getProperty("java.vm.version"));
-                result(bench, "events_per_s", Results.median(rate), "events/s");
+                result(bench, "events_per_s", BufBench.median(rate), "events/s");
                 result(bench, "consumed", got, "events");
                 result(bench, "drops", totalDrops, "events");
-                result(bench, "elapsed", Results.median(elapsed), "ms");
-                result(bench, "consumer_cpu_per_event", Results.median(cpu), "ns");
+                result(bench, "elapsed", BufBench.median(elapsed), "ms");
+                result(bench, "consumer_cpu_per_event", BufBench.median(cpu), "ns");
                 result(bench, "idle_cpu", idleCpuMs(reader), "ms");
             }
         }
@@ -194,7 +194,7 @@ final class RingbufBench {
         Object lock = new Object();
         Throwable[] failure = {null};
         Thread th = new Thread(() -> {
-            long cpu0 = Results.threadCpuNs();
+            long cpu0 = BufBench.threadCpuNs();
             try {
                 while (true) {
                     int n = reader.poll(100);
@@ -210,7 +210,7 @@ final class RingbufBench {
             } catch (Throwable t) {
                 failure[0] = t;
             }
-            consumerCpu[0] = Results.threadCpuNs() - cpu0;
+            consumerCpu[0] = BufBench.threadCpuNs() - cpu0;
         }, "ringbuf-reader");
         th.start();
         long produced = 0, committed = 0, waits = 0;
@@ -261,11 +261,11 @@ final class RingbufBench {
                 produced += n;
                 fill -= n;
             }
-            long t0 = System.nanoTime(), c0 = Results.threadCpuNs(), before = counter.consumed();
+            long t0 = System.nanoTime(), c0 = BufBench.threadCpuNs(), before = counter.consumed();
             while (counter.consumed() < committed) reader.consume();
             long dt = System.nanoTime() - t0, n = counter.consumed() - before;
             busyNs += dt;
-            cpuNs += Results.threadCpuNs() - c0;
+            cpuNs += BufBench.threadCpuNs() - c0;
             if (rounds < maxRounds) rate[rounds++] = n / (dt / 1e9);
         }
         long got = counter.consumed();
@@ -276,7 +276,7 @@ final class RingbufBench {
         if (VERBOSE) note("%s: rates per round %s", bench, java.util.Arrays.toString(java.util.Arrays.copyOf(rate, rounds)));
         note("%s: records=%d in rounds of %d (a full ring); drops while filling: %d; java %s", bench, produced,
                 capacity - 1, readDrops(drops), System.getProperty("java.vm.version"));
-        result(bench, "events_per_s", Results.median(java.util.Arrays.copyOf(rate, rounds)), "events/s");
+        result(bench, "events_per_s", BufBench.median(java.util.Arrays.copyOf(rate, rounds)), "events/s");
         result(bench, "events_per_s_overall", got / (busyNs / 1e9), "events/s");
         result(bench, "consumer_cpu_per_event", (double) cpuNs / got, "ns");
         result(bench, "consumed", got, "events");
@@ -286,10 +286,10 @@ final class RingbufBench {
     static double idleCpuMs(RingBufReader reader) throws InterruptedException {
         double[] ms = {0};
         Thread th = new Thread(() -> {
-            long c0 = Results.threadCpuNs();
+            long c0 = BufBench.threadCpuNs();
             long end = System.nanoTime() + 1_000_000_000L;
             while (System.nanoTime() < end) reader.poll(100);
-            ms[0] = (Results.threadCpuNs() - c0) / 1e6;
+            ms[0] = (BufBench.threadCpuNs() - c0) / 1e6;
         }, "ringbuf-idle");
         th.start();
         th.join();

@@ -188,6 +188,11 @@ public final class Btf {
         return k;
     }
 
+    /** Parses BTF the kernel produced (structural checks only), for tests and the timing harness. */
+    static Btf parseTrusted(byte[] raw, Btf base, String origin) {
+        return parse(raw, base, origin, null, true);
+    }
+
     /** Reads and parses (trusted) the kernel's BTF at {@code p}. */
     static Btf loadKernel(Path p) {
         if (!Files.exists(p)) {
@@ -226,12 +231,30 @@ public final class Btf {
     }
 
     /**
+     * The kernel modules that expose BTF: the entries of /sys/kernel/btf other than vmlinux, sorted;
+     * empty without module BTF (or modules).
+     */
+    public static List<String> kernelModuleNames() {
+        File[] files = new File("/sys/kernel/btf").listFiles();
+        if (files == null) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        for (File f : files) if (!f.getName().equals("vmlinux")) out.add(f.getName());
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /**
      * Reads a whole file. Not Files.readAllBytes: sysfs returns at most a page per read(2), and
      * FileInputStream with reads of at most 8 KiB (no native buffer allocation per call) has the
      * shortest path per read in a fresh JVM.
      */
     static byte[] readFile(Path p) {
         File f = p.toFile();
+        if (org.bpf4j.sys.NativeState.ready() && p.startsWith(SYSFS_BTF)) {
+            // one mmap instead of a read() per page, when the FFM downcall is up anyway
+            byte[] mapped = org.bpf4j.sys.Os.readMapped(p.toString(), f.length());
+            if (mapped != null) return mapped;
+        }
         try (FileInputStream in = new FileInputStream(f)) {
             long length = f.length();
             if (length > Integer.MAX_VALUE - 16) throw new IOException("file too large (" + length + " bytes)");
@@ -317,95 +340,46 @@ public final class Btf {
         int start = (int) (hdrLen + typeOff);
         int end = (int) (start + typeLen);
         int[] offsets = new int[(int) (typeLen / TYPE_HEADER)];
-        // One pass over the records. Written for the bytecode interpreter (a fresh JVM parses the
-        // 5 MB kernel BTF before the JIT has compiled anything): no calls, little-endian words
-        // decoded inline, and the reference checks folded into a running maximum plus an OR of
-        // all values (whose sign bit catches ids and offsets >= 2^31), checked once at the end.
+        // Pass 1 (scan): where each record starts, checking kinds and lengths. Pass 2 (unless the
+        // kernel produced the BTF): every name offset and type reference. Both are written for the
+        // bytecode interpreter and a cold JIT, since a fresh JVM parses the 5 MB kernel BTF before
+        // anything is compiled: see scan() and Validator.
         final byte[] r = raw;
-        int count = 0;
-        int maxRef = 0, maxName = 0, or = 0;
-        int p = start;
-        while (p < end) {
-            if (end - p < TYPE_HEADER) throw truncatedType(origin, section, firstId + count, p - start);
-            int kind = r[p + 7] & 0x1f;
-            int vlen = (r[p + 4] & 0xff) | (r[p + 5] & 0xff) << 8;
-            int size;
-            switch (kind) {
-                case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> size = TYPE_HEADER; // PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT TYPE_TAG
-                case 1, 14, 17 -> size = TYPE_HEADER + 4;                  // INT VAR DECL_TAG
-                case 3 -> size = TYPE_HEADER + 12;                         // ARRAY
-                case 4, 5, 15, 19 -> size = TYPE_HEADER + 12 * vlen;       // STRUCT UNION DATASEC ENUM64
-                case 6, 13 -> size = TYPE_HEADER + 8 * vlen;               // ENUM FUNC_PROTO
-                default -> throw malformed(origin, section, "type [" + (firstId + count) + "]: unknown kind " + kind);
-            }
-            if (end - p < size) throw truncatedType(origin, section, firstId + count, p - start);
-            if (!trusted) {
-                int v = (r[p] & 0xff) | (r[p + 1] & 0xff) << 8 | (r[p + 2] & 0xff) << 16 | r[p + 3] << 24;
-                or |= v;
-                if (v > maxName) maxName = v;
-                switch (kind) {
-                    case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> { // refer to a type (FUNC_PROTO: the return type)
-                        v = (r[p + 8] & 0xff) | (r[p + 9] & 0xff) << 8 | (r[p + 10] & 0xff) << 16 | r[p + 11] << 24;
-                        or |= v;
-                        if (v > maxRef) maxRef = v;
-                        if (kind == 13) { // parameters: name, type
-                            for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 8) {
-                                v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
-                                or |= v;
-                                if (v > maxName) maxName = v;
-                                v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
-                                or |= v;
-                                if (v > maxRef) maxRef = v;
-                            }
-                        }
-                    }
-                    case 3 -> { // ARRAY: element type, index type
-                        v = (r[p + 12] & 0xff) | (r[p + 13] & 0xff) << 8 | (r[p + 14] & 0xff) << 16 | r[p + 15] << 24;
-                        or |= v;
-                        if (v > maxRef) maxRef = v;
-                        v = (r[p + 16] & 0xff) | (r[p + 17] & 0xff) << 8 | (r[p + 18] & 0xff) << 16 | r[p + 19] << 24;
-                        or |= v;
-                        if (v > maxRef) maxRef = v;
-                    }
-                    case 4, 5 -> { // members: name, type, offset
-                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
-                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
-                            or |= v;
-                            if (v > maxName) maxName = v;
-                            v = (r[q + 4] & 0xff) | (r[q + 5] & 0xff) << 8 | (r[q + 6] & 0xff) << 16 | r[q + 7] << 24;
-                            or |= v;
-                            if (v > maxRef) maxRef = v;
-                        }
-                    }
-                    case 6, 19 -> { // enumerators: name, value(s)
-                        for (int q = p + TYPE_HEADER, e = p + size, step = kind == 6 ? 8 : 12; q < e; q += step) {
-                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
-                            or |= v;
-                            if (v > maxName) maxName = v;
-                        }
-                    }
-                    case 15 -> { // variables: type, offset, size
-                        for (int q = p + TYPE_HEADER, e = p + size; q < e; q += 12) {
-                            v = (r[q] & 0xff) | (r[q + 1] & 0xff) << 8 | (r[q + 2] & 0xff) << 16 | r[q + 3] << 24;
-                            or |= v;
-                            if (v > maxRef) maxRef = v;
-                        }
-                    }
-                    default -> { // INT, FWD, FLOAT: no references
-                    }
+        Validator v = trusted ? null : new Validator(r, offsets);
+        long scanned;
+        if (trusted) {
+            scanned = scan(r, start, end, offsets);
+        } else {
+            // one pass, in chunks of records (see Validator)
+            int q = start;
+            int n = 0;
+            while (true) {
+                long chunk = v.scan(q, end, n);
+                int c = (int) chunk;
+                q = (int) (chunk >>> 32);
+                if (c < 0 || c == n) { // unknown kind, or no progress (done, or a partial header left)
+                    scanned = chunk;
+                    break;
                 }
+                n = c;
             }
-            offsets[count++] = p;
-            p += size;
         }
+        int count = (int) scanned;
+        int p = (int) (scanned >>> 32);
+        if (count < 0) {
+            count &= 0x7fffffff;
+            throw malformed(origin, section, "type [" + (firstId + count) + "]: unknown kind " + (r[p + 7] & 0x1f));
+        }
+        if (p > end) throw truncatedType(origin, section, firstId + count - 1, offsets[count - 1] - start);
+        if (p < end) throw truncatedType(origin, section, firstId + count, p - start);
         int typeCount = firstId + count;
         if (count > (1 << 20)) {
             throw malformed(origin, section, "too many types (" + count + ")");
         }
         Btf btf = new Btf(origin, raw, base, firstId, typeCount, offsets, start, end - start, strStart, sLen, strBase);
         if (!trusted) {
-            if (or < 0 || maxName >= strLimit || maxRef >= typeCount) btf.reportBadReference(section);
-            // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it)
+            if (v.or < 0 || v.maxName >= strLimit || v.maxRef >= typeCount) btf.reportBadReference(section);
+            // FUNC must refer to a FUNC_PROTO (libbpf and the kernel rely on it); all ids are in range now
             for (int i = 0; i < count; i++) {
                 int o = offsets[i];
                 if ((r[o + 7] & 0x1f) == 12) {
@@ -418,6 +392,140 @@ public final class Btf {
             }
         }
         return btf;
+    }
+
+    /**
+     * Records the offset of each type record in [start, end) while a whole common header fits, as
+     * few bytecodes per record as possible. Returns (p << 32 | count) where p is where scanning
+     * stopped (end if all is well, beyond end if the last record overruns, before it if a partial
+     * header remains), or with count | 0x80000000 and p at the record if a kind is unknown.
+     */
+    private static long scan(byte[] r, int start, int end, int[] offsets) {
+        // Table lookups, not a switch: a switch over kinds compiles its rare cases (FLOAT, TYPE_TAG,
+        // DATASEC occur once in vmlinux) to traps that throw the compiled loop away when hit.
+        int[] fixed = FIXED_SIZE;
+        int[] perElement = ELEMENT_SIZE;
+        int count = 0;
+        int p = start;
+        int last = end - TYPE_HEADER;
+        while (p <= last) {
+            int kind = r[p + 7] & 0x1f;
+            int size = fixed[kind];
+            if (size == 0) return (long) p << 32 | 0x80000000L | count;
+            offsets[count++] = p;
+            p += size + perElement[kind] * ((r[p + 4] & 0xff) | (r[p + 5] & 0xff) << 8);
+        }
+        return (long) p << 32 | count;
+    }
+
+    /** By kind: the record size without elements (0 = unknown kind), and the size of one element. */
+    private static final int[] FIXED_SIZE = new int[32];
+    private static final int[] ELEMENT_SIZE = new int[32];
+
+    static {
+        for (int k = 1; k <= BtfKind.MAX_CODE; k++) {
+            int one = recordSize(k, 1);
+            int none = recordSize(k, 0);
+            FIXED_SIZE[k] = none;
+            ELEMENT_SIZE[k] = one - none;
+        }
+    }
+
+    private static final int VALIDATE_CHUNK = 16;
+
+    /**
+     * Where a kind keeps its references, for the table-driven validation: whether the size/type word
+     * is a type id, and per element (member, parameter, enumerator, variable) the masks for the
+     * words at +0 (a name offset, except for DATASEC) and at +4 (a type id for STRUCT, UNION,
+     * FUNC_PROTO) or +0 (DATASEC). A mask of 0 reads a word as 0, which is always valid: no branch
+     * per kind, so the JIT has no rare case to trap on (FLOAT, TYPE_TAG and DATASEC are rare).
+     */
+    private static final int[] HEADER_REF_MASK = new int[32];
+    private static final int[] ELEMENT_NAME_MASK = new int[32];
+    private static final int[] ELEMENT_TYPE_MASK = new int[32];
+    private static final int[] ELEMENT_TYPE_AT = new int[32];
+
+    static {
+        for (int k : new int[] {2, 8, 9, 10, 11, 12, 13, 14, 17, 18}) HEADER_REF_MASK[k] = -1;
+        for (int k : new int[] {4, 5, 6, 13, 19}) ELEMENT_NAME_MASK[k] = -1;
+        for (int k : new int[] {4, 5, 13}) {
+            ELEMENT_TYPE_MASK[k] = -1;
+            ELEMENT_TYPE_AT[k] = 4;
+        }
+        ELEMENT_TYPE_MASK[15] = -1; // DATASEC: type at +0
+    }
+
+    /**
+     * Pass 2 of a full parse, over ranges of types (a method called a few hundred times is compiled
+     * long before one long loop would be). Keeps the largest name offset and type id seen, and the
+     * OR of all of them, whose sign bit catches values >= 2^31; parse() checks them at the end.
+     */
+    private static final class Validator {
+        final byte[] r;
+        final int[] offsets;
+        int maxName;
+        int maxRef;
+        int or;
+
+        Validator(byte[] r, int[] offsets) {
+            this.r = r;
+            this.offsets = offsets;
+        }
+
+        /**
+         * Like {@link Btf#scan} for at most VALIDATE_CHUNK records from p (record number count),
+         * checking their references too. Returns (p << 32 | count) after them; count has bit 31 set
+         * (and p is at the record) for an unknown kind; an unchanged count means nothing was left
+         * to scan (p == end) or only a partial header (p < end).
+         */
+        long scan(int p, int end, int count) {
+            byte[] b = r;
+            int[] offs = offsets;
+            int mn = maxName, mr = maxRef, o = or;
+            int[] fixed = FIXED_SIZE, elemSize = ELEMENT_SIZE;
+            int[] headerRef = HEADER_REF_MASK, elemName = ELEMENT_NAME_MASK, elemType = ELEMENT_TYPE_MASK;
+            int[] typeAt = ELEMENT_TYPE_AT;
+            int last = end - TYPE_HEADER;
+            for (int k = 0; k < VALIDATE_CHUNK && p <= last; k++) {
+                int kind = b[p + 7] & 0x1f;
+                int size = fixed[kind];
+                if (size == 0) return (long) p << 32 | 0x80000000L | count;
+                int step = elemSize[kind];
+                int recEnd = p + size + step * ((b[p + 4] & 0xff) | (b[p + 5] & 0xff) << 8);
+                if (recEnd > end) break; // truncated record: parse() reports it (p > end)
+                offs[count++] = p;
+                int v = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+                o |= v;
+                if (v > mn) mn = v;
+                v = ((b[p + 8] & 0xff) | (b[p + 9] & 0xff) << 8 | (b[p + 10] & 0xff) << 16 | b[p + 11] << 24)
+                        & headerRef[kind];
+                o |= v;
+                if (v > mr) mr = v;
+                if (kind == 3) { // ARRAY: element type, index type
+                    v = (b[p + 12] & 0xff) | (b[p + 13] & 0xff) << 8 | (b[p + 14] & 0xff) << 16 | b[p + 15] << 24;
+                    o |= v;
+                    if (v > mr) mr = v;
+                    v = (b[p + 16] & 0xff) | (b[p + 17] & 0xff) << 8 | (b[p + 18] & 0xff) << 16 | b[p + 19] << 24;
+                    o |= v;
+                    if (v > mr) mr = v;
+                }
+                int nameMask = elemName[kind], typeMask = elemType[kind], at = typeAt[kind];
+                for (int q = p + size; q < recEnd; q += step) {
+                    v = ((b[q] & 0xff) | (b[q + 1] & 0xff) << 8 | (b[q + 2] & 0xff) << 16 | b[q + 3] << 24) & nameMask;
+                    o |= v;
+                    if (v > mn) mn = v;
+                    int t = q + at;
+                    v = ((b[t] & 0xff) | (b[t + 1] & 0xff) << 8 | (b[t + 2] & 0xff) << 16 | b[t + 3] << 24) & typeMask;
+                    o |= v;
+                    if (v > mr) mr = v;
+                }
+                p = recEnd;
+            }
+            maxName = mn;
+            maxRef = mr;
+            or = o;
+            return (long) p << 32 | count;
+        }
     }
 
     /** Finds the first type with a name offset or type reference out of range and throws naming it. */
@@ -759,70 +867,8 @@ public final class Btf {
 
     /** The type as a record; {@link BtfType.Void} for id 0. */
     public BtfType type(int id) {
-        int kind = kindCode(id);
-        if (id == 0) return BtfType.Void.INSTANCE;
-        String name = name(id);
-        int sot = sizeOrType(id);
-        int vlen = vlen(id);
-        boolean kflag = kindFlag(id);
-        switch (kind) {
-            case 1:
-                return new BtfType.Int(id, name, sot, intEncoding(id), intBitOffset(id), intBits(id));
-            case 2:
-                return new BtfType.Ptr(id, sot);
-            case 3:
-                return new BtfType.Array(id, arrayType(id), arrayIndexType(id), arrayNelems(id));
-            case 4:
-            case 5: {
-                BtfType.Member[] ms = new BtfType.Member[vlen];
-                for (int i = 0; i < vlen; i++) {
-                    ms[i] = new BtfType.Member(memberName(id, i), memberType(id, i), memberBitOffset(id, i),
-                            memberBitfieldSize(id, i));
-                }
-                List<BtfType.Member> members = List.of(ms);
-                return kind == 4 ? new BtfType.Struct(id, name, sot, members) : new BtfType.Union(id, name, sot, members);
-            }
-            case 6:
-            case 19: {
-                BtfType.EnumValue[] vs = new BtfType.EnumValue[vlen];
-                for (int i = 0; i < vlen; i++) vs[i] = new BtfType.EnumValue(enumName(id, i), enumValue(id, i));
-                return new BtfType.Enum(id, name, sot, kflag, kind == 19, List.of(vs));
-            }
-            case 7:
-                return new BtfType.Fwd(id, name, kflag);
-            case 8:
-                return new BtfType.Typedef(id, name, sot);
-            case 9:
-                return new BtfType.Volatile(id, sot);
-            case 10:
-                return new BtfType.Const(id, sot);
-            case 11:
-                return new BtfType.Restrict(id, sot);
-            case 12:
-                return new BtfType.Func(id, name, sot, vlen);
-            case 13: {
-                BtfType.Param[] ps = new BtfType.Param[vlen];
-                for (int i = 0; i < vlen; i++) ps[i] = new BtfType.Param(paramName(id, i), paramType(id, i));
-                return new BtfType.FuncProto(id, sot, List.of(ps));
-            }
-            case 14:
-                return new BtfType.Var(id, name, sot, varLinkage(id));
-            case 15: {
-                BtfType.VarSecinfo[] vs = new BtfType.VarSecinfo[vlen];
-                for (int i = 0; i < vlen; i++) {
-                    vs[i] = new BtfType.VarSecinfo(datasecVarType(id, i), datasecVarOffset(id, i), datasecVarSize(id, i));
-                }
-                return new BtfType.Datasec(id, name, sot, List.of(vs));
-            }
-            case 16:
-                return new BtfType.Float(id, name, sot);
-            case 17:
-                return new BtfType.DeclTag(id, name, sot, declTagComponentIdx(id));
-            case 18:
-                return new BtfType.TypeTag(id, name, sot);
-            default:
-                throw new IllegalStateException("kind " + kind);
-        }
+        // in another class, so that loading Btf does not load (and verify) the record classes
+        return Materializer.type(this, id);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -845,12 +891,16 @@ public final class Btf {
         }
         if (name.isEmpty() || firstId == typeCount) return -1;
         byte[] q = query(name);
+        int code = kind.code();
+        if (scanInsteadOfIndex()) {
+            int[] ids = linear(q, code, MODE_FIRST);
+            return ids.length == 0 ? -1 : ids[0];
+        }
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
         int[] hashes = ix.hashes;
         int mask = slots.length - 1;
-        int code = kind.code();
         for (int s = h & mask, id; (id = slots[s]) != 0; s = (s + 1) & mask) {
             if (hashes[s] == h && (raw[offsets[id - firstId] + 7] & 0x1f) == code && nameMatches(id, q, q.length - 1, true)) {
                 return id;
@@ -864,6 +914,7 @@ public final class Btf {
         int[] out = base == null ? EMPTY : base.findAll(name);
         if (name.isEmpty() || firstId == typeCount) return out;
         byte[] q = query(name);
+        if (scanInsteadOfIndex()) return concat(out, linear(q, -1, MODE_EXACT));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
@@ -891,9 +942,10 @@ public final class Btf {
         if (essentialName.isEmpty() || firstId == typeCount) return fromBase;
         byte[] q = query(essentialName);
         int qlen = q.length - 1;
+        int code = kind == null ? -1 : kind.code();
+        if (scanInsteadOfIndex()) return concat(fromBase, linear(q, code, MODE_ESSENTIAL));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
-        int code = kind == null ? -1 : kind.code();
         // 1. types named exactly q, unless their own essential name is shorter (q has a flavour)
         int[] exact = new int[4];
         int n = 0;
@@ -925,6 +977,67 @@ public final class Btf {
         int i = 0, j = 0, k = fromBase.length;
         while (i < n || j < m) out[k++] = j >= m || (i < n && exact[i] < fl[j]) ? exact[i++] : fl[j++];
         return out;
+    }
+
+    /**
+     * The first few lookups scan the types instead of building the index: in a fresh JVM, a scan
+     * of the kernel's BTF costs a few milliseconds, the index ten or more, and a command-line tool
+     * may need only a lookup or two. Later lookups build and use the index.
+     */
+    private static final int SCANNED_LOOKUPS = 4;
+    private int scannedLookups; // racy on purpose: at worst a thread scans once more
+    private int scanBudget = SCANNED_LOOKUPS;
+
+    private boolean scanInsteadOfIndex() {
+        if (nameIndex != null || scannedLookups >= scanBudget) return false;
+        scannedLookups++;
+        return true;
+    }
+
+    /** For tests: how many lookups may scan before the index is built (0: index at once). */
+    void lookupScanBudget(int lookups) {
+        scanBudget = lookups;
+    }
+
+    private static final int MODE_FIRST = 0;     // lowest id with the exact name and kind
+    private static final int MODE_EXACT = 1;     // all ids with the exact name (and kind, if given)
+    private static final int MODE_ESSENTIAL = 2; // all ids with that essential name (and kind, if given)
+
+    /** Scans the local types for names matching q (NUL-terminated) in the given mode; ascending ids. */
+    private int[] linear(byte[] q, int code, int mode) {
+        byte[] r = raw;
+        int qlen = q.length - 1;
+        byte first = q[0];
+        int[] out = EMPTY;
+        int n = 0;
+        for (int i = 0, count = typeCount - firstId; i < count; i++) {
+            int o = offsets[i];
+            if (code >= 0 && (r[o + 7] & 0x1f) != code) continue;
+            int nameOff = (r[o] & 0xff) | (r[o + 1] & 0xff) << 8 | (r[o + 2] & 0xff) << 16 | r[o + 3] << 24;
+            if (nameOff <= 0 || nameOff >= strLimit) continue;
+            if (nameOff >= strBase && r[strStart + (nameOff - strBase)] != first) continue; // the usual case
+            int id = firstId + i;
+            boolean match;
+            if (mode != MODE_ESSENTIAL) {
+                match = nameMatches(id, q, qlen, true);
+            } else {
+                // starts with q, and its essential name is that long: q exactly, or q plus a flavour
+                match = nameMatches(id, q, qlen, false) && essentialLengthOf(id) == qlen;
+            }
+            if (!match) continue;
+            if (mode == MODE_FIRST) return new int[] {id};
+            if (n == out.length) out = Arrays.copyOf(out, Math.max(4, n * 2));
+            out[n++] = id;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        if (a.length == 0) return b;
+        if (b.length == 0) return a;
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /** libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator. */
@@ -968,8 +1081,11 @@ public final class Btf {
         while ((c = b[i]) != 0) {
             if (c == '_') {
                 run++;
-            } else {
-                if (run == 3 && i - 4 >= s) essential = i - 3 - s;
+            } else if (run != 0) {
+                // if (run == 3 && i - 4 >= s) essential = i - 3 - s; without a branch: a flavour
+                // is so rare that the JIT would compile that branch to a trap, and then hit it
+                int sep = (((run ^ 3) - 1) >>> 31) & ((s - i + 3) >>> 31);
+                essential += sep * (i - 3 - s - essential);
                 run = 0;
             }
             h = (h ^ (c & 0xff)) * 0x01000193;
@@ -979,7 +1095,8 @@ public final class Btf {
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         int len = i - s;
-        return (long) (essential < 0 ? len : essential) << 32 | (h & 0xffffffffL);
+        essential += (essential >>> 31) * (len + 1); // -1 (no flavour) -> len, again without a branch
+        return (long) essential << 32 | (h & 0xffffffffL);
     }
 
     /** The hash hashName gives to the first len bytes of b[s..] (for essential prefixes). */
@@ -1045,48 +1162,80 @@ public final class Btf {
     }
 
     private NameIndex buildIndex() {
-        byte[] r = raw;
         int n = typeCount - firstId;
-        int named = 0;
-        for (int i = 0; i < n; i++) {
-            int o = offsets[i];
-            if ((r[o] | r[o + 1] | r[o + 2] | r[o + 3]) != 0) named++;
+        // at most half full even if every type is named (not counting the named ones saves a pass)
+        int cap = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
+        IndexBuild ib = new IndexBuild(cap, n);
+        // In small chunks: a method called a few hundred times is JIT-compiled long before a loop
+        // has run the 60000 iterations that get it compiled on the stack (OSR). This matters in a
+        // fresh JVM, where the first lookup in the kernel's BTF builds this index.
+        for (int i = 0; i < n; i += INDEX_CHUNK) ib.add(i, Math.min(n, i + INDEX_CHUNK));
+        ib.finish();
+        return new NameIndex(ib.slots, ib.hashes, Arrays.copyOf(ib.flavoured, ib.nf),
+                Arrays.copyOf(ib.flavourHashes, ib.nf));
+    }
+
+    private static final int INDEX_CHUNK = 16;
+
+    private final class IndexBuild {
+        final int[] slots;
+        final int[] hashes;
+        final int mask;
+        final int[] flavoured;
+        final int[] flavourHashes;
+        int nf;
+
+        IndexBuild(int cap, int types) {
+            slots = new int[cap];
+            hashes = new int[cap];
+            mask = cap - 1;
+            flavoured = new int[types + 1];
+            flavourHashes = new int[types + 1];
         }
-        int cap = Integer.highestOneBit(Math.max(16, named * 2 - 1)) << 1;
-        int mask = cap - 1;
-        int[] slots = new int[cap];
-        int[] hashes = new int[cap];
-        int[] flavoured = EMPTY;
-        int[] flavourHashes = EMPTY;
-        int nf = 0;
-        for (int i = 0; i < n; i++) {
-            int nameOff = u32(r, offsets[i]);
-            if (nameOff <= 0 || nameOff >= strLimit) continue; // anonymous (or garbage in unchecked trusted BTF)
-            byte[] b = r;
-            int s;
-            if (nameOff < strBase) { // split BTF naming a type with one of the base's strings
-                b = query(base.string(nameOff));
-                s = 0;
-            } else {
-                s = strStart + (nameOff - strBase);
-            }
-            long hl = hashName(b, s);
-            int h = (int) hl;
-            int slot = h & mask;
-            while (slots[slot] != 0) slot = (slot + 1) & mask;
-            slots[slot] = firstId + i;
-            hashes[slot] = h;
-            int essential = (int) (hl >>> 32);
-            if (b[s + essential] != 0) { // has a flavour
-                if (nf == flavoured.length) {
-                    flavoured = Arrays.copyOf(flavoured, Math.max(8, nf * 2));
-                    flavourHashes = Arrays.copyOf(flavourHashes, flavoured.length);
+
+        /** Inserts the named local types with index [from, to) (ids firstId + i). */
+        void add(int from, int to) {
+            byte[] r = raw;
+            int[] sl = slots;
+            int m = mask;
+            for (int i = from; i < to; i++) {
+                int o = offsets[i];
+                int nameOff = (r[o] & 0xff) | (r[o + 1] & 0xff) << 8 | (r[o + 2] & 0xff) << 16 | r[o + 3] << 24;
+                if (nameOff <= 0 || nameOff >= strLimit) continue; // anonymous (or garbage in unchecked trusted BTF)
+                byte[] b = r;
+                int s;
+                if (nameOff < strBase) { // split BTF naming a type with one of the base's strings
+                    b = query(base.string(nameOff));
+                    s = 0;
+                } else {
+                    s = strStart + (nameOff - strBase);
                 }
+                long hl = hashName(b, s);
+                int h = (int) hl;
+                int slot = h & m;
+                while (sl[slot] != 0) slot = (slot + 1) & m;
+                sl[slot] = firstId + i;
+                hashes[slot] = h;
+                // flavoured (the essential name is shorter): noted without a branch, see hashName
+                int essential = (int) (hl >>> 32);
                 flavoured[nf] = firstId + i;
-                flavourHashes[nf++] = hashPrefix(b, s, essential);
+                flavourHashes[nf] = essential;
+                nf += (b[s + essential] | -b[s + essential]) >>> 31;
             }
         }
-        return new NameIndex(slots, hashes, Arrays.copyOf(flavoured, nf), Arrays.copyOf(flavourHashes, nf));
+
+        /** Replaces the essential lengths of the flavoured types by the hashes of their essential names. */
+        void finish() {
+            for (int i = 0; i < nf; i++) {
+                int nameOff = u32(raw, offsets[flavoured[i] - firstId]);
+                if (nameOff < strBase) {
+                    byte[] q = query(base.string(nameOff));
+                    flavourHashes[i] = hashPrefix(q, 0, flavourHashes[i]);
+                } else {
+                    flavourHashes[i] = hashPrefix(raw, strStart + (nameOff - strBase), flavourHashes[i]);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------

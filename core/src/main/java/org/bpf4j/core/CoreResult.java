@@ -2,13 +2,125 @@ package org.bpf4j.core;
 
 /**
  * The outcome of one CO-RE relocation, as libbpf's {@code struct bpf_core_relo_res}: the value the
- * compiler put in the instruction ({@code origValue}), the value for the target kernel
- * ({@code newValue}), or {@code poison} when the target lacks the field, type or enum value.
- *
- * @param localSpec  libbpf's rendering of the local access, for messages
- * @param targetSpec the matched target access, or null
+ * compiler put in the instruction ({@link #origValue}), the value for the target kernel
+ * ({@link #newValue}), or {@link #poison} when the target lacks the field, type or enum value.
+ * The descriptions ({@link #localSpec}, {@link #targetSpec}, {@link #access}) are formatted on
+ * first request: resolving costs no string building.
  */
-public record CoreResult(boolean poison, long origValue, long newValue, boolean validate, int origSize, int newSize,
-                         int origTypeId, int newTypeId, boolean failMemSizeAdjust, String localSpec,
-                         String targetSpec) {
+public final class CoreResult {
+    private final boolean poison;
+    private final long origValue, newValue;
+    private final boolean validate;
+    private final int origSize, newSize, origTypeId, newTypeId;
+    private final boolean failMemSizeAdjust;
+    private final int candidates;
+    private final CoreSpec local, target;
+    private String localSpec, targetSpec, access;
+
+    CoreResult(boolean poison, long origValue, long newValue, boolean validate, int origSize, int newSize,
+               int origTypeId, int newTypeId, boolean failMemSizeAdjust, CoreSpec local, CoreSpec target, int candidates) {
+        this.poison = poison;
+        this.origValue = origValue;
+        this.newValue = newValue;
+        this.validate = validate;
+        this.origSize = origSize;
+        this.newSize = newSize;
+        this.origTypeId = origTypeId;
+        this.newTypeId = newTypeId;
+        this.failMemSizeAdjust = failMemSizeAdjust;
+        this.local = local;
+        this.target = target;
+        this.candidates = candidates;
+    }
+
+    /** A result with ready-made descriptions (for patching instructions by hand, and tests). */
+    public CoreResult(boolean poison, long origValue, long newValue, boolean validate, int origSize, int newSize,
+                      int origTypeId, int newTypeId, boolean failMemSizeAdjust, String localSpec, String targetSpec,
+                      String access, int candidates) {
+        this(poison, origValue, newValue, validate, origSize, newSize, origTypeId, newTypeId, failMemSizeAdjust, null,
+                null, candidates);
+        this.localSpec = localSpec;
+        this.targetSpec = targetSpec;
+        this.access = access;
+    }
+
+    /** No candidate matched and the kind has no neutral answer: the instruction is poisoned. */
+    public boolean poison() {
+        return poison;
+    }
+
+    /** The value the instruction must hold (checked when {@link #validate}). */
+    public long origValue() {
+        return origValue;
+    }
+
+    /** The value to patch in. */
+    public long newValue() {
+        return newValue;
+    }
+
+    /** Whether the instruction's current value is checked against {@link #origValue}. */
+    public boolean validate() {
+        return validate;
+    }
+
+    /** For byte_off: the memory access size the local field implies (0: none). */
+    public int origSize() {
+        return origSize;
+    }
+
+    /** For byte_off: the memory access size the target's field implies. */
+    public int newSize() {
+        return newSize;
+    }
+
+    /** For byte_off: the local field's type (resolved). */
+    public int origTypeId() {
+        return origTypeId;
+    }
+
+    /** For byte_off: the target field's type (resolved). */
+    public int newTypeId() {
+        return newTypeId;
+    }
+
+    /**
+     * A load or store of this field would change size in a way that reads it incorrectly (signed
+     * or non-integer): patching poisons such a load.
+     */
+    public boolean failMemSizeAdjust() {
+        return failMemSizeAdjust;
+    }
+
+    /**
+     * How many target types had the local type's essential name (after earlier relocations pruned
+     * them); -1 when not searched (local_type_id).
+     */
+    public int candidates() {
+        return candidates;
+    }
+
+    /** libbpf's rendering of the local access: {@code [5] struct task_struct.pid (0:11 @ offset 24)}. */
+    public String localSpec() {
+        if (localSpec == null && local != null) localSpec = local.toString();
+        return localSpec;
+    }
+
+    /** The matched target access in the same form, or null. */
+    public String targetSpec() {
+        if (targetSpec == null && target != null) targetSpec = target.toString();
+        return targetSpec;
+    }
+
+    /** The local access in C terms: {@code task_struct.comm[2]}, {@code bpf_map_type::BPF_MAP_TYPE_ARENA}. */
+    public String access() {
+        if (access == null && local != null) access = local.cForm();
+        return access;
+    }
+
+    @Override
+    public String toString() {
+        return poison ? "poison (" + localSpec() + ")" : Long.toUnsignedString(newValue) + " (" + localSpec() + " -> "
+                + targetSpec() + ")";
+    }
 }

@@ -2,9 +2,20 @@ package org.bpf4j.features;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bpf4j.AttachType;
+import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.MapType;
 import org.bpf4j.ProgramType;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.BtfType;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Native;
@@ -34,15 +45,68 @@ public final class Features {
         return PROG_TYPES.computeIfAbsent(type.code(), t -> probeProgType(type));
     }
 
-    private static boolean probeMapType(int type) {
+    private static final ConcurrentHashMap<org.bpf4j.btf.BtfSanitizer.Missing, Boolean> BTF = new ConcurrentHashMap<>();
+
+    /**
+     * Whether the kernel's BTF loader accepts what {@code feature} names (the BTF kinds and
+     * flags libbpf probes before loading an object's BTF: FUNC, global FUNC, DATASEC, FLOAT,
+     * DECL_TAG, TYPE_TAG, ENUM64, '?' DATASEC names).
+     */
+    public static boolean btf(org.bpf4j.btf.BtfSanitizer.Missing feature) {
+        return BTF.computeIfAbsent(feature, Features::probeBtf);
+    }
+
+    private static boolean probeBtf(org.bpf4j.btf.BtfSanitizer.Missing f) {
+        // minimal BTF blobs: [1] int (4 bytes) and one use of the feature; strings "\0int\0x\0.data\0"
+        final int INT = 1 << 24, PTR = 2 << 24, FUNC = 12 << 24, PROTO = 13 << 24, VAR = 14 << 24,
+                DATASEC = 15 << 24, FLOAT = 16 << 24, DECL_TAG = 17 << 24, TYPE_TAG = 18 << 24, ENUM64 = 19 << 24;
+        String strings = "\0int\0x\0.data\0?.data\0";
+        int sInt = 1, sX = 5, sData = 7, sQData = 13;
+        int[] types = switch (f) {
+            case FUNC -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC, 2};
+            case FUNC_GLOBAL -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC | 1, 2};
+            case DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sData, DATASEC | 1, 4, 2, 0, 4};
+            case QMARK_DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sQData, DATASEC | 1, 4, 2, 0, 4};
+            case FLOAT -> new int[] {sX, FLOAT, 4};
+            case DECL_TAG -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sX, DECL_TAG, 2, -1};
+            case TYPE_TAG -> new int[] {sInt, INT, 4, 0x20, sX, TYPE_TAG, 1, 0, PTR, 2};
+            case ENUM64 -> new int[] {sX, ENUM64 | 1, 8, sX, 1, 2};
+        };
+        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int typeLen = types.length * 4;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
+            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
+            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
+            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
+            blob.set(i32, 4, 24);
+            blob.set(i32, 8, 0);
+            blob.set(i32, 12, typeLen);
+            blob.set(i32, 16, typeLen);
+            blob.set(i32, 20, str.length);
+            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
+            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            long r = Bpf.btfLoadRaw(blob, null, 0);
+            if (r >= 0) {
+                Native.call(SysNr.CLOSE, r);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    static boolean probeMapType(int type) {
         MapType t = MapType.of(type);
         int key = 4, value = 4, max = 1, flags = 0;
+        boolean btf = false;
         if (t != null) {
             switch (t) {
                 case RINGBUF, USER_RINGBUF -> { key = 0; value = 0; max = 4096; }
                 case QUEUE, STACK -> key = 0;
+                case STACK_TRACE -> value = 8; // an array of u64 instruction pointers
                 case LPM_TRIE -> { key = 8; value = 8; flags = 1; }
-                case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> flags = 1;
+                // local storage maps need BTF for their value (libbpf's probe does the same)
+                case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> { flags = 1; max = 0; btf = true; }
                 case BLOOM_FILTER -> key = 0;
                 case ARENA -> { key = 0; value = 0; flags = 1 << 10; }
                 case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> { key = 16; max = 0; }
@@ -51,29 +115,518 @@ public final class Features {
                 default -> { }
             }
         }
-        long r = Bpf.mapCreateRaw(new Bpf.MapCreate(type, key, value, max, flags, "probe"));
-        if (r >= 0) {
-            Native.call(SysNr.CLOSE, r);
-            return true;
-        }
-        // EINVAL means an unknown type; anything else (EPERM, ENOMEM, a flag it disliked) means the type exists
-        return r != -Errno.EINVAL;
-    }
-
-    private static boolean probeProgType(ProgramType type) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment insns = arena.allocate(16, 8);
-            insns.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 0x00000000000000b7L); // r0 = 0
-            insns.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, 0x0000000000000095L); // exit
-            MemorySegment license = arena.allocateFrom("GPL");
-            Bpf.ProgLoad p = new Bpf.ProgLoad(type.code(), insns, 2, "GPL", null, 0, 0, 0, 0, null, 0, 0, null, 0,
-                    0, 0, 0, 0, 0, null);
-            long r = Bpf.progLoadRaw(p, license, null, 0, null);
+        long btfFd = btf ? loadValueBtf() : -1;
+        try {
+            Bpf.MapCreate attr = btfFd >= 0
+                    ? new Bpf.MapCreate(type, key, value, max, flags, "probe", 0, (int) btfFd, 1, 2, 0, 0, 0, 0)
+                    : new Bpf.MapCreate(type, key, value, max, flags, "probe");
+            long r = Bpf.mapCreateRaw(attr);
             if (r >= 0) {
                 Native.call(SysNr.CLOSE, r);
                 return true;
             }
+            // EINVAL means an unknown type; anything else (EPERM, ENOMEM, a flag it disliked) means the type exists
             return r != -Errno.EINVAL;
+        } finally {
+            if (btfFd >= 0) Native.call(SysNr.CLOSE, btfFd);
         }
+    }
+
+    /** BTF with [1] int and [2] struct val { int cnt; }, for the value of local storage map probes; fd or -errno. */
+    private static long loadValueBtf() {
+        final int INT = 1 << 24, STRUCT = 4 << 24;
+        String strings = "\0int\0val\0cnt\0";
+        int[] types = {1, INT, 4, 0x20, 5, STRUCT | 1, 4, 9, 1, 0};
+        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int typeLen = types.length * 4;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
+            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
+            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
+            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
+            blob.set(i32, 4, 24);
+            blob.set(i32, 8, 0);
+            blob.set(i32, 12, typeLen);
+            blob.set(i32, 16, typeLen);
+            blob.set(i32, 20, str.length);
+            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
+            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            return Bpf.btfLoadRaw(blob, null, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ program types
+
+    private static final ConcurrentHashMap<Integer, Probe> PROG_TYPE_PROBES = new ConcurrentHashMap<>();
+
+    /** Whether the kernel can load programs of {@code type}, and if not, why. */
+    public static Probe programTypeProbe(ProgramType type) {
+        return PROG_TYPE_PROBES.computeIfAbsent(type.code(), t -> probeProgTypeDetail(type));
+    }
+
+    private static boolean probeProgType(ProgramType type) {
+        return programTypeProbe(type).supported();
+    }
+
+    private static final long R0_0 = 0x00000000000000b7L, EXIT = 0x0000000000000095L;
+
+    /** Loads a minimal program; returns the fd (closed at once) or {@code -errno}; fills {@code logOut} if given. */
+    static long load(ProgramType type, int expectedAttach, int attachBtfId, int flags, long[] insns, String[] logOut) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment code = arena.allocate(8L * insns.length, 8);
+            for (int i = 0; i < insns.length; i++) code.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8L * i, insns[i]);
+            MemorySegment license = arena.allocateFrom("GPL");
+            MemorySegment log = logOut == null ? null : arena.allocate(4096);
+            Bpf.ProgLoad p = new Bpf.ProgLoad(type.code(), code, insns.length, "GPL", null, expectedAttach, flags,
+                    type == ProgramType.KPROBE ? kernelVersionCode() : 0, 0, null, 0, 0, null, 0, 0, attachBtfId, 0, 0, 0,
+                    null);
+            long r = Bpf.progLoadRaw(p, license, log, log == null ? 0 : 1, null);
+            if (r >= 0) Native.call(SysNr.CLOSE, r);
+            if (logOut != null) logOut[0] = log.getString(0);
+            return r;
+        }
+    }
+
+    /** {@code LINUX_VERSION_CODE} of the running kernel, from its release string (kprobe programs before 5.0 need it). */
+    static int kernelVersionCode() {
+        try {
+            String rel = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(rel);
+            if (!m.find()) return 0;
+            int patch = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
+            return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + patch;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The expected attach type, flags and attach BTF id a minimal program of {@code type} needs to load (libbpf's choices). */
+    private static int[] loadSettings(ProgramType type) {
+        int none = 0;
+        return switch (type) {
+            case CGROUP_SOCK_ADDR -> new int[] {AttachType.CGROUP_INET4_CONNECT.code(), 0, 0};
+            case CGROUP_SOCKOPT -> new int[] {AttachType.CGROUP_GETSOCKOPT.code(), 0, 0};
+            case SK_LOOKUP -> new int[] {AttachType.SK_LOOKUP.code(), 0, 0};
+            case LIRC_MODE2 -> new int[] {AttachType.LIRC_MODE2.code(), 0, 0};
+            case NETFILTER -> new int[] {AttachType.NETFILTER.code(), 0, 0};
+            case SYSCALL -> new int[] {0, BPF_F_SLEEPABLE, 0};
+            case TRACING -> new int[] {AttachType.TRACE_RAW_TP.code(), 0, kernelBtfId("btf_trace_sched_switch", BtfKind.TYPEDEF)};
+            default -> new int[] {none, 0, 0};
+        };
+    }
+
+    private static final int BPF_F_SLEEPABLE = 1 << 4;
+
+    private static int kernelBtfId(String name, BtfKind kind) {
+        try {
+            return Math.max(0, Btf.kernel().find(name, kind));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static Probe probeProgTypeDetail(ProgramType type) {
+        if (type == ProgramType.UNSPEC) return Probe.no("not a program type");
+        switch (type) {
+            case LSM -> {
+                Probe p = probeTracing(AttachType.LSM_MAC, "bpf_lsm_file_open", "lsm");
+                return p.supported() || !p.detail().contains("EPERM") ? p : Probe.no("loads are refused (EPERM)");
+            }
+            case EXT -> {
+                // freplace needs a target program; libbpf's probe: attach_btf_id 1 without one says "Cannot replace kernel functions"
+                String[] log = new String[1];
+                long r = load(type, 0, 1, 0, new long[] {R0_0, EXIT}, log);
+                if (r == -Errno.EINVAL && log[0].contains("Cannot replace kernel functions")) return Probe.yes("");
+                if (r == -Errno.EPERM) return Probe.no("loads are refused (EPERM)");
+                return Probe.no(describe(r, log[0]));
+            }
+            case STRUCT_OPS -> {
+                long r = load(type, 0, 0, 0, new long[] {R0_0, EXIT}, null);
+                if (r == -Errno.ENOTSUPP || r >= 0) return Probe.yes("");
+                return Probe.no(describe(r, null));
+            }
+            default -> { }
+        }
+        int[] s = loadSettings(type);
+        String[] log = new String[1];
+        long r = load(type, s[0], s[2], s[1], new long[] {R0_0, EXIT}, log);
+        if (r >= 0) return Probe.yes("");
+        if (r == -Errno.EPERM) return Probe.no("loads are refused (EPERM)");
+        return Probe.no(describe(r, log[0]) + (type.since() == null ? "" : " (program type of Linux " + type.since() + "+)"));
+    }
+
+    private static String describe(long r, String log) {
+        String s = "BPF_PROG_LOAD: " + Errno.name((int) -r);
+        if (log != null && !log.isBlank()) s += ": " + log.strip().lines().reduce((a, b) -> b).orElse("");
+        return s;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static volatile Map<Integer, String> helperNames;
+    private static final ConcurrentHashMap<Long, Boolean> HELPERS = new ConcurrentHashMap<>();
+
+    /**
+     * The kernel's BPF helpers by id, named as in C ({@code bpf_map_lookup_elem}), from the
+     * running kernel's BTF ({@code enum bpf_func_id}); empty without kernel BTF.
+     */
+    public static Map<Integer, String> helperNames() {
+        Map<Integer, String> m = helperNames;
+        if (m == null) {
+            Map<Integer, String> out = new TreeMap<>();
+            try {
+                Btf btf = Btf.kernel();
+                int id = btf.find("bpf_func_id", BtfKind.ENUM);
+                if (id > 0 && btf.type(id) instanceof BtfType.Enum e) {
+                    for (BtfType.EnumValue v : e.values()) {
+                        if (!v.name().startsWith("BPF_FUNC_") || v.name().equals("BPF_FUNC_unspec")) continue;
+                        if (v.name().startsWith("__BPF_FUNC_")) continue;
+                        out.put((int) v.value(), "bpf_" + v.name().substring("BPF_FUNC_".length()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                // no kernel BTF: no names
+            }
+            helperNames = m = java.util.Collections.unmodifiableMap(out);
+        }
+        return m;
+    }
+
+    /**
+     * Whether programs of {@code type} may call helper {@code helperId}: libbpf's probe, a program
+     * that only calls the helper, rejected by the verifier with "invalid func", "unknown func" or
+     * "program of this type cannot use helper" if not. Programs of types that need an attach
+     * target (lsm, ext, struct_ops) are not probed: false.
+     */
+    public static boolean helper(ProgramType type, int helperId) {
+        long key = ((long) type.code() << 32) | helperId;
+        return HELPERS.computeIfAbsent(key, k -> probeHelper(type, helperId));
+    }
+
+    /** Whether {@link #helper} can answer for {@code type}. */
+    public static boolean helpersProbeable(ProgramType type) {
+        return switch (type) {
+            case UNSPEC, LSM, EXT, STRUCT_OPS -> false;
+            default -> programType(type);
+        };
+    }
+
+    static boolean probeHelper(ProgramType type, int helperId) {
+        if (!helpersProbeable(type)) return false;
+        int[] s = loadSettings(type);
+        String[] log = new String[1];
+        long call = 0x85L | ((long) helperId << 32);
+        long r = load(type, s[0], s[2], s[1], new long[] {call, EXIT}, log);
+        if (r >= 0) return true;
+        String l = log[0];
+        return !(l.contains("invalid func ") || l.contains("unknown func ")
+                || l.contains("program of this type cannot use helper "));
+    }
+
+    // ------------------------------------------------------------------ attach kinds
+
+    /** The answer of a probe: supported or not, and a detail (how, or what is missing). */
+    public record Probe(boolean supported, String detail) {
+        static Probe yes(String how) {
+            return new Probe(true, how);
+        }
+
+        static Probe no(String why) {
+            return new Probe(false, why);
+        }
+    }
+
+    /** The ways bpf4j attaches programs, each probed on its own. */
+    public enum Attach {
+        KPROBE("kprobes", "4.1", "kprobe, kretprobe, ksyscall"),
+        UPROBE("uprobes", "4.3", "uprobe, uretprobe"),
+        TRACEPOINT("tracepoints", "4.7", "tracepoint"),
+        RAW_TRACEPOINT("raw tracepoints", "4.17", "raw_tp"),
+        TP_BTF("BTF tracepoints", "5.5", "tp_btf"),
+        FENTRY("fentry programs", "5.5", "fentry"),
+        FEXIT("fexit programs", "5.5", "fexit"),
+        FMOD_RET("fmod_ret programs", "5.7", "fmod_ret"),
+        LSM("BPF LSM programs", "5.7", "lsm"),
+        ITER("BPF iterators", "5.8", "iter"),
+        PERF_EVENT("perf_event programs", "4.9", "perf_event"),
+        PERF_LINK("BPF links for perf events", "5.15", "kprobe, uprobe, tracepoint, perf_event links"),
+        XDP_LINK("XDP links", "5.9", "xdp"),
+        TCX("tcx links", "6.6", "tc, tcx/ingress, tcx/egress"),
+        CGROUP_LINK("cgroup links", "5.7", "cgroup_skb, cgroup/*, sockops"),
+        SOCKET_FILTER("socket filters", "3.19", "socket");
+
+        private final String label, since, sections;
+
+        Attach(String label, String since, String sections) {
+            this.label = label;
+            this.since = since;
+            this.sections = sections;
+        }
+
+        /** A plural noun phrase for messages: "tcx links". */
+        public String label() {
+            return label;
+        }
+
+        /** The first kernel version with this attach kind. */
+        public String since() {
+            return since;
+        }
+
+        /** The section names that use it. */
+        public String sections() {
+            return sections;
+        }
+
+        /** The exception for an attach this kernel cannot do. */
+        public FeatureNotSupportedException missing() {
+            Probe p = attach(this);
+            return FeatureNotSupportedException.withMessage(label, label + " are not supported by this kernel: "
+                    + p.detail());
+        }
+    }
+
+    private static final ConcurrentHashMap<Attach, Probe> ATTACH = new ConcurrentHashMap<>();
+
+    /** Whether this kernel can attach programs this way, and how or why not; probed once. */
+    public static Probe attach(Attach kind) {
+        Probe p = ATTACH.get(kind);
+        if (p != null) return p;
+        p = probeAttach(kind); // not computeIfAbsent: some probes consult others
+        Probe prev = ATTACH.putIfAbsent(kind, p);
+        return prev != null ? prev : p;
+    }
+
+    /** Throws {@link FeatureNotSupportedException} naming what is missing unless {@code kind} works here. */
+    public static void require(Attach kind) {
+        if (!attach(kind).supported()) throw kind.missing();
+    }
+
+    static Probe probeAttach(Attach kind) {
+        return switch (kind) {
+            case KPROBE -> {
+                Path pmu = Path.of("/sys/bus/event_source/devices/kprobe/type");
+                if (Files.exists(pmu)) yield Probe.yes("kprobe PMU");
+                if (tracefsHas("kprobe_events")) yield Probe.yes("tracefs kprobe_events");
+                yield Probe.no(org.bpf4j.link.KprobeLink.unsupportedReason());
+            }
+            case UPROBE -> {
+                if (Files.exists(Path.of("/sys/bus/event_source/devices/uprobe/type"))) yield Probe.yes("uprobe PMU");
+                if (tracefsHas("uprobe_events")) yield Probe.yes("tracefs uprobe_events");
+                KernelConfig cfg = KernelConfig.running().orElse(null);
+                yield Probe.no(cfg != null && !cfg.enabled("CONFIG_UPROBE_EVENTS")
+                        ? "it was built without CONFIG_UPROBE_EVENTS" : "no uprobe PMU and no uprobe_events in tracefs");
+            }
+            case TRACEPOINT -> {
+                if (!programType(ProgramType.TRACEPOINT)) yield Probe.no(programTypeProbe(ProgramType.TRACEPOINT).detail());
+                try {
+                    yield Probe.yes("tracefs at " + org.bpf4j.link.Tracefs.root());
+                } catch (RuntimeException e) {
+                    yield Probe.no(e.getMessage());
+                }
+            }
+            case RAW_TRACEPOINT -> fromType(ProgramType.RAW_TRACEPOINT);
+            case TP_BTF -> probeTracing(AttachType.TRACE_RAW_TP, "btf_trace_sched_switch", "tp_btf");
+            case FENTRY -> probeTracing(AttachType.TRACE_FENTRY, firstFunc("bpf_fentry_test1", "do_nanosleep"), "fentry");
+            case FEXIT -> probeTracing(AttachType.TRACE_FEXIT, firstFunc("bpf_fentry_test1", "do_nanosleep"), "fexit");
+            // security_* functions may have their return modified on every kernel with fmod_ret
+            case FMOD_RET -> probeTracing(AttachType.MODIFY_RETURN, firstFunc("security_file_open"), "fmod_ret");
+            case LSM -> {
+                Probe p = probeTracing(AttachType.LSM_MAC, "bpf_lsm_file_open", "lsm");
+                if (!p.supported()) yield p;
+                String active = activeLsms();
+                if (active != null && !List.of(active.split(",")).contains("bpf")) {
+                    yield Probe.no("the BPF LSM is not active (active: " + active + "; boot with lsm=...,bpf)");
+                }
+                yield p;
+            }
+            case ITER -> probeTracing(AttachType.TRACE_ITER, "bpf_iter_task", "iter");
+            case PERF_EVENT -> fromType(ProgramType.PERF_EVENT);
+            case PERF_LINK -> since(kind, probeLink(ProgramType.TRACEPOINT, 0, AttachType.PERF_EVENT, -1, Errno.EBADF));
+            case XDP_LINK -> since(kind, linkTypeInBtf("BPF_LINK_TYPE_XDP"));
+            case TCX -> since(kind, probeLink(ProgramType.SCHED_CLS, 0, AttachType.TCX_INGRESS, 0x7ffffff0, Errno.ENODEV));
+            case CGROUP_LINK -> since(kind, probeLink(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS.code(),
+                    AttachType.CGROUP_INET_INGRESS, -1, Errno.EBADF));
+            case SOCKET_FILTER -> fromType(ProgramType.SOCKET_FILTER);
+        };
+    }
+
+    /** A missing link kind's detail, with the kernel version that brought it. */
+    private static Probe since(Attach kind, Probe p) {
+        return p.supported() ? p : Probe.no(p.detail() + "; " + kind.label() + " came with Linux " + kind.since());
+    }
+
+    private static Probe fromType(ProgramType t) {
+        Probe p = programTypeProbe(t);
+        return p.supported() ? Probe.yes("") : Probe.no("program type " + t + ": " + p.detail());
+    }
+
+    private static boolean tracefsHas(String file) {
+        try {
+            return Files.exists(org.bpf4j.link.Tracefs.root().resolve(file));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String firstFunc(String... names) {
+        for (String n : names) if (kernelBtfId(n, BtfKind.FUNC) > 0) return n;
+        return names[0];
+    }
+
+    /**
+     * Loads a minimal tracing program of {@code attach} type against kernel BTF type {@code target}.
+     * An EPERM while privileged is the kernel refusing BPF trampolines: the detail says why.
+     */
+    private static Probe probeTracing(AttachType attach, String target, String kind) {
+        BtfKind k = attach == AttachType.TRACE_RAW_TP ? BtfKind.TYPEDEF : BtfKind.FUNC;
+        int id = kernelBtfId(target, k);
+        if (id <= 0) return Probe.no("no " + k + " '" + target + "' in the kernel BTF to probe with");
+        ProgramType type = attach == AttachType.LSM_MAC ? ProgramType.LSM : ProgramType.TRACING;
+        String[] log = new String[1];
+        long r = load(type, attach.code(), id, 0, new long[] {R0_0, EXIT}, log);
+        if (r >= 0) return Probe.yes("");
+        if (r == -Errno.EPERM) return Probe.no(trampolineRefusal(kind, null));
+        return Probe.no(describe(r, log[0]));
+    }
+
+    private static Probe probeLink(ProgramType type, int expectedAttach, AttachType attach, int target, int okErrno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment code = arena.allocate(16, 8);
+            code.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, R0_0);
+            code.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, EXIT);
+            MemorySegment license = arena.allocateFrom("GPL");
+            Bpf.ProgLoad p = new Bpf.ProgLoad(type.code(), code, 2, "GPL", null, expectedAttach, 0, 0, 0, null, 0, 0,
+                    null, 0, 0, 0, 0, 0, 0, null);
+            long fd = Bpf.progLoadRaw(p, license, null, 0, null);
+            if (fd < 0) return Probe.no("program type " + type + " does not load (" + Errno.name((int) -fd) + ")");
+            try {
+                long r = Bpf.linkCreateRaw((int) fd, target, attach.code(), 0, null);
+                if (r >= 0) {
+                    Native.call(SysNr.CLOSE, r);
+                    return Probe.yes("");
+                }
+                if (r == -okErrno) return Probe.yes("");
+                return Probe.no("BPF_LINK_CREATE with BPF_" + attach.name() + " answers " + Errno.name((int) -r));
+            } finally {
+                Native.call(SysNr.CLOSE, fd);
+            }
+        }
+    }
+
+    /**
+     * Whether the kernel's own BTF lists a link type ({@code enum bpf_link_type}): XDP links have no
+     * probe without an interface to attach to (a missing interface and an unknown attach type
+     * both answer EINVAL), so this asks the kernel's description of itself.
+     */
+    private static Probe linkTypeInBtf(String linkType) {
+        try {
+            Btf btf = Btf.kernel();
+            int id = btf.find("bpf_link_type", BtfKind.ENUM);
+            if (id > 0 && btf.type(id) instanceof BtfType.Enum e && e.value(linkType) != null) return Probe.yes("");
+            return Probe.no("the kernel's BTF has no " + linkType);
+        } catch (RuntimeException e) {
+            return Probe.yes("assumed (no kernel BTF to check " + linkType + ")");
+        }
+    }
+
+    /** The active LSMs from {@code /sys/kernel/security/lsm} (securityfs), or null if unreadable. */
+    static String activeLsms() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/security/lsm")).trim();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why a privileged BPF_PROG_LOAD of a trampoline-based program (fentry, fexit, fmod_ret, lsm)
+     * failed with EPERM, from what the system shows: capabilities, the kernel configuration,
+     * lockdown, ftrace, the active LSMs.
+     *
+     * @param kind    {@code fentry}, {@code fexit}, {@code fmod_ret} or {@code lsm}
+     * @param program the program's name for the message, or null
+     */
+    public static String trampolineRefusal(String kind, String program) {
+        StringBuilder sb = new StringBuilder();
+        List<String> missingCaps = missingCapabilities();
+        if (!missingCaps.isEmpty()) {
+            return "BPF_PROG_LOAD: EPERM" + (program == null ? "" : " for program '" + program + "'")
+                    + ": this process lacks " + String.join(" and ", missingCaps);
+        }
+        sb.append("BPF_PROG_LOAD answers EPERM").append(program == null ? "" : " for program '" + program + "'")
+                .append(" although this process has CAP_BPF and CAP_PERFMON, before the verifier runs");
+        sb.append(". ").append(kind).append(" programs run from BPF trampolines that patch the entry of kernel "
+                + "functions (through ftrace), and this kernel does not let them");
+        KernelConfig cfg = KernelConfig.running().orElse(null);
+        List<String> needed = new ArrayList<>(List.of("CONFIG_BPF_JIT", "CONFIG_FUNCTION_TRACER",
+                "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS"));
+        if (kind.equals("lsm")) needed.add("CONFIG_BPF_LSM");
+        List<String> off = new ArrayList<>();
+        if (cfg != null) for (String o : needed) if (!cfg.enabled(o)) off.add(o);
+        if (!off.isEmpty()) {
+            sb.append(": it was built without ").append(String.join(", ", off));
+            return sb.toString();
+        }
+        String lockdown = lockdown();
+        boolean ftraceRefused = ftraceFilterRefused();
+        if (ftraceRefused) sb.append("; ftrace's function filter (set_ftrace_filter in tracefs) is refused too (EPERM)");
+        if (lockdown != null) {
+            sb.append("; lockdown is '").append(lockdown).append("'");
+            if (!lockdown.equals("confidentiality")) sb.append(" (which does not forbid this)");
+        }
+        if (kind.equals("lsm")) {
+            String lsms = activeLsms();
+            if (lsms != null) sb.append("; active LSMs: ").append(lsms);
+        }
+        if (cfg != null) {
+            sb.append("; the build has ").append(String.join(", ", needed)).append(" (").append(cfg.source()).append(")")
+                    .append(", so this is a restriction of this kernel's builder (a hardened or sandboxed kernel), "
+                            + "not a missing option");
+        }
+        sb.append(". tp_btf, raw_tp and tracepoint programs do not need trampolines");
+        return sb.toString();
+    }
+
+    /** The active lockdown level from {@code /sys/kernel/security/lockdown} ({@code none [integrity] confidentiality}), or null. */
+    static String lockdown() {
+        try {
+            String s = Files.readString(Path.of("/sys/kernel/security/lockdown")).trim();
+            int a = s.indexOf('['), b = s.indexOf(']');
+            return a >= 0 && b > a ? s.substring(a + 1, b) : s;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean ftraceFilterRefused() {
+        try {
+            Path p = org.bpf4j.link.Tracefs.root().resolve("set_ftrace_filter");
+            if (!Files.exists(p)) return false;
+            try (var in = Files.newInputStream(p)) {
+                in.read();
+                return false;
+            }
+        } catch (java.nio.file.AccessDeniedException e) {
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return e.getMessage() != null && e.getMessage().contains("Operation not permitted");
+        }
+    }
+
+    /** The capabilities of CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN this process lacks (from /proc/self/status). */
+    public static List<String> missingCapabilities() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (!line.startsWith("CapEff:")) continue;
+                long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                if ((caps & (1L << 39)) == 0 && (caps & (1L << 21)) == 0) out.add("CAP_BPF");
+                if ((caps & (1L << 38)) == 0 && (caps & (1L << 21)) == 0) out.add("CAP_PERFMON");
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // unknown: assume privileged
+        }
+        return out;
     }
 }

@@ -34,7 +34,7 @@ public final class Attach {
     static volatile boolean forceIoctl;
 
     /** Attaches {@code progFd} to an open perf event: BPF link when possible, ioctl otherwise. */
-    public static BpfLink perfEventLink(int progFd, Fd perf, String target) {
+    public static FdLink perfEventLink(int progFd, Fd perf, String target) {
         long r = forceIoctl ? -Errno.EINVAL : Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0, null);
         if (r >= 0) return new FdLink(target, new Fd((int) r), perf);
         if (r != -Errno.EINVAL && r != -Errno.ENOTSUPP && r != -Errno.EOPNOTSUPP) {

@@ -62,6 +62,12 @@ public final class Bpf {
     // --- BPF_LINK_CREATE
     public static final int LINK_CREATE_PROG_FD = 0, LINK_CREATE_TARGET_FD = 4, LINK_CREATE_ATTACH_TYPE = 8,
             LINK_CREATE_FLAGS = 12, LINK_CREATE_UNION = 16, LINK_CREATE_SIZE = 64;
+    /** Members of the attach-type specific union of {@code BPF_LINK_CREATE}. */
+    public static final int LINK_CREATE_PERF_EVENT_BPF_COOKIE = 16, LINK_CREATE_TCX_RELATIVE_FD = 16,
+            LINK_CREATE_TCX_EXPECTED_REVISION = 24;
+    // --- struct bpf_btf_info (BPF_OBJ_GET_INFO_BY_FD on a BTF object)
+    public static final int BTF_INFO_BTF = 0, BTF_INFO_BTF_SIZE = 8, BTF_INFO_ID = 12, BTF_INFO_NAME = 16,
+            BTF_INFO_NAME_LEN = 24, BTF_INFO_KERNEL_BTF = 28, BTF_INFO_SIZE = 32;
     // --- BPF_LINK_DETACH, BPF_MAP_FREEZE (first field is the fd)
     public static final int FD_ONLY_SIZE = 4;
 
@@ -313,6 +319,42 @@ public final class Bpf {
         a.set(JAVA_LONG, INFO_INFO, info.address());
         Errors.check(bpf(BpfCmd.OBJ_GET_INFO_BY_FD, a, INFO_SIZE), "BPF_OBJ_GET_INFO_BY_FD", null);
         return a.get(JAVA_INT, INFO_INFO_LEN);
+    }
+
+    /** {@code BPF_OBJ_GET_INFO_BY_FD}; returns 0 or {@code -errno}. */
+    public static long objGetInfoRaw(int fd, MemorySegment info) {
+        MemorySegment a = attr();
+        a.set(JAVA_INT, INFO_BPF_FD, fd);
+        a.set(JAVA_INT, INFO_INFO_LEN, (int) info.byteSize());
+        a.set(JAVA_LONG, INFO_INFO, info.address());
+        return bpf(BpfCmd.OBJ_GET_INFO_BY_FD, a, INFO_SIZE);
+    }
+
+    /**
+     * An fd for the kernel's BTF object named {@code name} ({@code vmlinux}, or a module's), found
+     * by walking BTF ids ({@code BPF_BTF_GET_NEXT_ID}) and asking each its name; null if none has it.
+     * What a program attaching to a module function passes as {@code attach_btf_obj_fd}.
+     */
+    public static Fd kernelBtf(String name) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(BTF_INFO_SIZE, 8);
+            MemorySegment nameBuf = arena.allocate(64);
+            for (int id = getNextId(BpfCmd.BTF_GET_NEXT_ID, 0); id > 0; id = getNextId(BpfCmd.BTF_GET_NEXT_ID, id)) {
+                long fd = getFdByIdRaw(BpfCmd.BTF_GET_FD_BY_ID, id);
+                if (fd < 0) continue; // freed meanwhile
+                Fd owned = new Fd((int) fd);
+                info.fill((byte) 0);
+                nameBuf.fill((byte) 0);
+                info.set(JAVA_LONG, BTF_INFO_NAME, nameBuf.address());
+                info.set(JAVA_INT, BTF_INFO_NAME_LEN, (int) nameBuf.byteSize());
+                if (objGetInfoRaw(owned.value(), info) == 0 && info.get(JAVA_INT, BTF_INFO_KERNEL_BTF) != 0
+                        && nameBuf.getString(0).equals(name)) {
+                    return owned;
+                }
+                owned.close();
+            }
+            return null;
+        }
     }
 
     /** {@code BPF_OBJ_PIN}: pins {@code fd} at {@code path} on a bpffs. */

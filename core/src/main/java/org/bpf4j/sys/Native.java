@@ -41,6 +41,7 @@ public final class Native {
                 Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"));
         CAPTURE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_SIZE, 8));
+        NativeState.ready = true;
     }
 
     /** Calls system call {@code nr}; returns its result, or {@code -errno} on failure. */

@@ -29,6 +29,33 @@ public final class Os {
         return MemorySegment.ofAddress(r).reinterpret(length);
     }
 
+    /**
+     * Reads a whole file through a private read-only memory mapping: one system call where
+     * read() on sysfs returns a page at a time (the kernel's BTF is 1350 pages). Returns null when
+     * the file cannot be mapped (older kernels do not map /sys/kernel/btf files), so the caller
+     * reads it the usual way.
+     */
+    public static byte[] readMapped(String path, long size) {
+        if (size <= 0 || size > Integer.MAX_VALUE - 16) return null;
+        long fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = Native.call(SysNr.OPENAT, -100 /* AT_FDCWD */, cstr(arena, path).address(), O_RDONLY | O_CLOEXEC);
+        }
+        if (fd < 0) return null;
+        try {
+            long addr = Native.call(SysNr.MMAP, 0, size, PROT_READ, 2 /* MAP_PRIVATE */, fd, 0);
+            if (addr < 0 && addr > -4096) return null;
+            MemorySegment m = MemorySegment.ofAddress(addr).reinterpret(size);
+            try {
+                return m.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            } finally {
+                Native.call(SysNr.MUNMAP, addr, size);
+            }
+        } finally {
+            Native.call(SysNr.CLOSE, fd);
+        }
+    }
+
     public static void munmap(MemorySegment segment) {
         Native.call(SysNr.MUNMAP, segment.address(), segment.byteSize());
     }
@@ -158,6 +185,116 @@ public final class Os {
     /** {@code munmap(address, length)}; returns 0 or {@code -errno}. */
     public static long munmapRaw(long address, long length) {
         return Native.call(SysNr.MUNMAP, address, length);
+    }
+
+    // ------------------------------------------------------------------ files and sockets
+
+    /** {@code O_DIRECTORY}: 0200000 on x86_64, 040000 on arm64. */
+    public static final int O_DIRECTORY = SysNr.X86_64 ? 0x10000 : 0x4000;
+    public static final int AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000,
+            SOCK_NONBLOCK = 0x800, SOL_SOCKET = 1, MSG_DONTWAIT = 0x40;
+    /** {@code SO_ATTACH_BPF} and {@code SO_DETACH_BPF} (the same number as {@code SO_DETACH_FILTER}). */
+    public static final int SO_ATTACH_BPF = 50, SO_DETACH_BPF = 27;
+    private static final int AT_FDCWD = -100, F_DUPFD_CLOEXEC = 1030, SIOCGIFINDEX = 0x8933, SIOCGIFNAME = 0x8910;
+
+    /** {@code openat(AT_FDCWD, path, flags | O_CLOEXEC)}; returns the fd or {@code -errno}. */
+    public static long openRaw(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Native.call(SysNr.OPENAT, AT_FDCWD, cstr(arena, path).address(), flags | O_CLOEXEC, 0, 0, 0);
+        }
+    }
+
+    /** Opens a directory (a cgroup, for instance) read-only; the exception names {@code path}. */
+    public static Fd openDirectory(String path) {
+        return new Fd((int) Errors.check(openRaw(path, O_RDONLY | O_DIRECTORY), "open", path));
+    }
+
+    /** {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: a second descriptor for the same open file. */
+    public static Fd dup(int fd) {
+        return new Fd((int) Errors.check(Native.call(SysNr.FCNTL, fd, F_DUPFD_CLOEXEC, 0), "fcntl(F_DUPFD_CLOEXEC)",
+                "fd " + fd));
+    }
+
+    /** {@code socket(domain, type | SOCK_CLOEXEC, protocol)}. */
+    public static Fd socket(int domain, int type, int protocol) {
+        long r = Native.call(SysNr.SOCKET, domain, type | SOCK_CLOEXEC, protocol);
+        return new Fd((int) Errors.check(r, "socket", null));
+    }
+
+    private static MemorySegment sockaddrIn(Arena arena, byte[] ipv4, int port) {
+        if (ipv4.length != 4) throw new IllegalArgumentException("not an IPv4 address: " + ipv4.length + " bytes");
+        MemorySegment sa = arena.allocate(16, 4);
+        sa.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+        sa.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) (port >>> 8));
+        sa.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 3, (byte) port);
+        MemorySegment.copy(ipv4, 0, sa, java.lang.foreign.ValueLayout.JAVA_BYTE, 4, 4);
+        return sa;
+    }
+
+    /** {@code bind} to an IPv4 address and port (0: any port); returns 0 or {@code -errno}. */
+    public static long bindInet4Raw(int fd, byte[] ipv4, int port) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Native.call(SysNr.BIND, fd, sockaddrIn(arena, ipv4, port).address(), 16);
+        }
+    }
+
+    /** The port a bound IPv4 socket has ({@code getsockname}). */
+    public static int localPortInet4(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(16, 4);
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, 16);
+            Errors.check(Native.call(SysNr.GETSOCKNAME, fd, sa.address(), len.address()), "getsockname", "fd " + fd);
+            return ((sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2) & 0xff) << 8)
+                    | (sa.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3) & 0xff);
+        }
+    }
+
+    /** {@code sendto} an IPv4 address; returns the bytes sent or {@code -errno}. */
+    public static long sendtoInet4Raw(int fd, MemorySegment data, byte[] ipv4, int port, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Native.call(SysNr.SENDTO, fd, data.address(), data.byteSize(), flags,
+                    sockaddrIn(arena, ipv4, port).address(), 16);
+        }
+    }
+
+    /** {@code recvfrom(fd, buf, len, flags, NULL, NULL)}; returns the bytes received or {@code -errno}. */
+    public static long recvRaw(int fd, MemorySegment buf, int flags) {
+        return Native.call(SysNr.RECVFROM, fd, buf.address(), buf.byteSize(), flags, 0, 0);
+    }
+
+    /**
+     * The index of network interface {@code name} in the calling thread's network namespace
+     * ({@code ioctl(SIOCGIFINDEX)}, what {@code if_nametoindex} does).
+     */
+    public static int ifIndex(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        if (b.length == 0 || b.length > 15) throw new IllegalArgumentException("bad interface name '" + name + "'");
+        try (Fd s = socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined()) {
+            MemorySegment ifr = arena.allocate(40, 8); // struct ifreq: char name[16]; union { int ifindex; ... }
+            MemorySegment.copy(b, 0, ifr, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b.length);
+            long r = ioctlRaw(s.value(), SIOCGIFINDEX, ifr.address());
+            if (r == -Errno.ENODEV) {
+                throw new org.bpf4j.BpfException("no network interface '" + name + "' in this network namespace");
+            }
+            Errors.check(r, "ioctl(SIOCGIFINDEX)", "interface " + name);
+            return ifr.get(JAVA_INT, 16);
+        }
+    }
+
+    /**
+     * The name of network interface {@code ifindex} in the calling thread's network namespace
+     * ({@code ioctl(SIOCGIFNAME)}), or null if there is none.
+     */
+    public static String ifName(int ifindex) {
+        try (Fd s = socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined()) {
+            MemorySegment ifr = arena.allocate(40, 8);
+            ifr.set(JAVA_INT, 16, ifindex);
+            long r = ioctlRaw(s.value(), SIOCGIFNAME, ifr.address());
+            if (r == -Errno.ENODEV) return null;
+            Errors.check(r, "ioctl(SIOCGIFNAME)", "ifindex " + ifindex);
+            return ifr.getString(0);
+        }
     }
 
     /** A NUL-terminated copy of {@code s} in {@code arena}. */

@@ -14,7 +14,15 @@ public final class PerfEvent {
     public static final int TYPE_HARDWARE = 0, TYPE_SOFTWARE = 1, TYPE_TRACEPOINT = 2, TYPE_HW_CACHE = 3,
             TYPE_RAW = 4, TYPE_BREAKPOINT = 5;
     // perf_sw_ids
-    public static final int COUNT_SW_CPU_CLOCK = 0, COUNT_SW_BPF_OUTPUT = 10;
+    public static final int COUNT_SW_CPU_CLOCK = 0, COUNT_SW_TASK_CLOCK = 1, COUNT_SW_PAGE_FAULTS = 2,
+            COUNT_SW_CONTEXT_SWITCHES = 3, COUNT_SW_CPU_MIGRATIONS = 4, COUNT_SW_PAGE_FAULTS_MIN = 5,
+            COUNT_SW_PAGE_FAULTS_MAJ = 6, COUNT_SW_ALIGNMENT_FAULTS = 7, COUNT_SW_EMULATION_FAULTS = 8,
+            COUNT_SW_DUMMY = 9, COUNT_SW_BPF_OUTPUT = 10, COUNT_SW_CGROUP_SWITCHES = 11;
+    // perf_hw_id
+    public static final int COUNT_HW_CPU_CYCLES = 0, COUNT_HW_INSTRUCTIONS = 1, COUNT_HW_CACHE_REFERENCES = 2,
+            COUNT_HW_CACHE_MISSES = 3, COUNT_HW_BRANCH_INSTRUCTIONS = 4, COUNT_HW_BRANCH_MISSES = 5,
+            COUNT_HW_BUS_CYCLES = 6, COUNT_HW_STALLED_CYCLES_FRONTEND = 7, COUNT_HW_STALLED_CYCLES_BACKEND = 8,
+            COUNT_HW_REF_CPU_CYCLES = 9;
     public static final int SAMPLE_RAW = 1 << 10;
     // struct perf_event_attr offsets
     public static final int ATTR_TYPE = 0, ATTR_SIZE = 4, ATTR_CONFIG = 8, ATTR_SAMPLE_PERIOD = 16,
@@ -35,7 +43,7 @@ public final class PerfEvent {
         }
     }
 
-    /** {@code perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC)}; returns the fd or -errno. */
+    /** {@code perf_event_open(attr, pid, cpu, groupFd, PERF_FLAG_FD_CLOEXEC)}; returns the fd or -errno. */
     public static long openRaw(Attr attr, int pid, int cpu, int groupFd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocate(ATTR_BYTES, 8);

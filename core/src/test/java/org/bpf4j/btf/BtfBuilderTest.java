@@ -303,23 +303,7 @@ class BtfBuilderTest {
     // The kernel's verdict
 
     static Path loader() {
-        Path out = Path.of("target", "btf_load").toAbsolutePath();
-        if (Files.isExecutable(out)) return out;
-        Path src = Path.of("src", "test", "tools", "btf_load.c").toAbsolutePath();
-        if (!BtfTestSupport.onPath("cc") || !Files.exists(Path.of("/usr/include/bpf/bpf.h"))) return null;
-        try {
-            Process p = new ProcessBuilder("cc", "-O2", src.toString(), "-lbpf", "-o", out.toString())
-                    .redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? out : fail(log);
-        } catch (IOException | InterruptedException e) {
-            return null;
-        }
-    }
-
-    private static Path fail(String log) {
-        System.err.println("cannot build btf_load: " + log);
-        return null;
+        return BtfTestSupport.buildTool("btf_load", "/usr/include/bpf/bpf.h");
     }
 
     /** Loads raw BTF into the kernel; returns null if accepted, else the kernel's log. */

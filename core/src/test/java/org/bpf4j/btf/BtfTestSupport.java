@@ -149,16 +149,28 @@ final class BtfTestSupport {
      * into target/, or returns null if no C compiler or libbpf is available.
      */
     static Path oracle() {
-        Path out = Path.of("target", "btf_oracle").toAbsolutePath();
-        if (Files.isExecutable(out)) return out;
-        Path src = Path.of("src", "test", "tools", "btf_oracle.c").toAbsolutePath();
-        if (!Files.exists(src) || !onPath("cc") || !Files.exists(Path.of("/usr/include/bpf/btf.h"))) return null;
+        return buildTool("btf_oracle", "/usr/include/bpf/btf.h");
+    }
+
+    /** Builds core/src/test/tools/NAME.c against libbpf into target/NAME (if stale); null if impossible. */
+    static Path buildTool(String name, String header) {
+        Path out = Path.of("target", name).toAbsolutePath();
+        Path src = Path.of("src", "test", "tools", name + ".c").toAbsolutePath();
+        try {
+            if (Files.isExecutable(out) && Files.exists(src)
+                    && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) >= 0) {
+                return out;
+            }
+        } catch (IOException e) {
+            // rebuild
+        }
+        if (!Files.exists(src) || !onPath("cc") || !Files.exists(Path.of(header))) return null;
         try {
             Process p = new ProcessBuilder("cc", "-O2", src.toString(), "-lbpf", "-o", out.toString())
                     .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
-                System.err.println("cannot build the libbpf oracle: " + log);
+                System.err.println("cannot build " + src + ": " + log);
                 return null;
             }
             return out;

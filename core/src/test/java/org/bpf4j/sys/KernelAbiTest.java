@@ -180,4 +180,47 @@ class KernelAbiTest {
         }
         for (BpfCmd c : BpfCmd.values()) assertEquals(c.code(), enumValue("bpf_cmd", c.label()), c.label());
     }
+
+    @Test
+    void attachLayoutsMatchTheKernel() {
+        String u = "bpf_attr";
+        assertEquals(Bpf.LINK_CREATE_PERF_EVENT_BPF_COOKIE, offset(u, "target_btf_id", "perf_event")
+                + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "perf_event"))), "bpf_cookie") / 8);
+        assertEquals(Bpf.LINK_CREATE_TCX_RELATIVE_FD, offset(u, "target_btf_id", "tcx")
+                + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "relative_fd") / 8);
+        assertEquals(Bpf.LINK_CREATE_TCX_EXPECTED_REVISION, offset(u, "target_btf_id", "tcx")
+                + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "expected_revision") / 8);
+        BtfType.Struct info = (BtfType.Struct) btf.type(btf.find("bpf_btf_info", BtfKind.STRUCT));
+        assertEquals(Bpf.BTF_INFO_BTF, find(info, "btf") / 8);
+        assertEquals(Bpf.BTF_INFO_BTF_SIZE, find(info, "btf_size") / 8);
+        assertEquals(Bpf.BTF_INFO_ID, find(info, "id") / 8);
+        assertEquals(Bpf.BTF_INFO_NAME, find(info, "name") / 8);
+        assertEquals(Bpf.BTF_INFO_NAME_LEN, find(info, "name_len") / 8);
+        assertEquals(Bpf.BTF_INFO_KERNEL_BTF, find(info, "kernel_btf") / 8);
+        assertEquals(Bpf.BTF_INFO_SIZE, info.size());
+    }
+
+    /** The type of member {@code field} in the member of {@code composite} that holds {@code anchor}. */
+    static int member(String composite, String anchor, String field) {
+        int id = btf.find(composite, BtfKind.UNION);
+        for (BtfType.Member m : ((BtfType.Composite) btf.type(id)).members()) {
+            if (!(btf.type(btf.resolve(m.type())) instanceof BtfType.Composite c) || find(c, anchor) == null) continue;
+            return memberType(c, field);
+        }
+        throw new AssertionError(composite + ": no member holds " + anchor);
+    }
+
+    static int memberType(BtfType.Composite c, String name) {
+        for (BtfType.Member m : c.members()) {
+            if (m.name().equals(name)) return m.type();
+            if (m.name().isEmpty() && btf.type(btf.resolve(m.type())) instanceof BtfType.Composite inner) {
+                try {
+                    return memberType(inner, name);
+                } catch (AssertionError e) {
+                    // not in this anonymous member
+                }
+            }
+        }
+        throw new AssertionError("no member " + name);
+    }
 }

@@ -8,13 +8,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;
-import org.bpf4j.ObjectSpec;
 import org.bpf4j.ringbuf.RingBufReader;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
 import org.bpf4j.sys.Native;
 import org.bpf4j.sys.Os;
 import org.bpf4j.sys.SysNr;
+import org.bpf4j.tools.bpf.ExecsnoopSkeleton;
 
 /**
  * {@code bpf4j execsnoop}: traces execve with the options and output of libbpf-tools' execsnoop
@@ -122,20 +122,19 @@ final class Execsnoop {
     }
 
     static int trace(Options opt, PrintStream out, PrintStream err) {
-        ObjectSpec spec = ObjectSpec.fromResource(Execsnoop.class, "bpf/execsnoop.bpf.o");
-        spec.rodata().set("ignore_failed", !opt.fails());
-        spec.rodata().set("targ_uid", opt.uid());
-        spec.rodata().set("max_args", opt.maxArgs());
-        spec.rodata().set("filter_cg", opt.cgroup() != null);
+        // the skeleton bpf4j-maven-plugin generated from src/main/bpf/execsnoop.bpf.c
+        ExecsnoopSkeleton skel = ExecsnoopSkeleton.open();
+        skel.rodata().ignoreFailed(!opt.fails()).targUid((int) opt.uid()).maxArgs(opt.maxArgs())
+                .filterCg(opt.cgroup() != null);
         LineBuffer lb = new LineBuffer();
         long[] start = {0};
-        try (BpfObject obj = spec.load();
-             RingBufReader reader = RingBufReader.of(obj.map("events"),
+        try (skel;
+             RingBufReader reader = RingBufReader.of(skel.load().events(),
                      (data, offset, length) -> format(lb, opt, start[0], data, offset, length));
-             Session session = new Session("execsnoop")) {
-            if (opt.cgroup() != null) addCgroup(obj, opt.cgroup());
+             Session session = new Session("execsnoop", out)) {
+            if (opt.cgroup() != null) addCgroup(skel.object(), opt.cgroup());
             start[0] = System.nanoTime();
-            obj.attachAll();
+            skel.attach();
             if (opt.time()) lb.left("TIME", 9);
             if (opt.timestamp()) lb.left("TIME(s)", 8).ch(' ');
             if (opt.printUid()) lb.left("UID", 6).ch(' ');
@@ -148,7 +147,7 @@ final class Execsnoop {
             }
             reader.consume();
             lb.flushTo(out);
-            long lost = obj.bss().getLong("lost_events");
+            long lost = skel.bss().lostEvents();
             if (lost != 0) err.println("Lost " + Long.toUnsignedString(lost) + " events: the ring buffer was full");
         }
         return 0;

@@ -21,6 +21,20 @@ public final class Main {
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
                                    report each, unload: like bpftool prog loadall
+              core relocs OBJECT [--btf FILE] [-v]
+                                   the object's CO-RE relocations as they resolve against a
+                                   kernel's BTF (default: the running kernel's)
+              core check OBJECT [--btf FILE]...
+                                   portability check: would the object load on these kernels,
+                                   and which relocations do not resolve
+              btf dump [FILE] [--format c|raw] [--type NAME]...
+                                   print BTF (default: the kernel's) as C (a vmlinux.h) or raw
+              gen skeleton OBJECT --package P --out DIR
+                                   write a typed Java skeleton of a BPF object
+            Kernel:
+              features [--full] [--section SECTION]...
+                                   what this kernel supports (program and map types, helpers,
+                                   attach kinds), like bpftool feature probe
             Other:
               help                 this text
               version              bpf4j's version
@@ -40,12 +54,17 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
+        if (cmd.equals("syscount")) Warmup.start("trace_event_raw_sys_enter");
         try {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);
                 case "execsnoop" -> Execsnoop.run(args, out, err);
                 case "opensnoop" -> Opensnoop.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
+                case "core" -> CoreCommand.run(args, out, err);
+                case "btf" -> BtfCommand.run(args, out, err);
+                case "gen" -> GenCommand.run(args, out, err);
+                case "features" -> FeaturesCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

@@ -5,10 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
-import org.bpf4j.BpfObject;
-import org.bpf4j.ObjectSpec;
 import org.bpf4j.link.Tracefs;
 import org.bpf4j.perf.PerfBufReader;
+import org.bpf4j.tools.bpf.OpensnoopSkeleton;
 
 /**
  * {@code bpf4j opensnoop}: traces open, openat and openat2 with the options and output of
@@ -116,26 +115,26 @@ final class Opensnoop {
     }
 
     static int trace(Options opt, PrintStream out, PrintStream err) {
-        ObjectSpec spec = ObjectSpec.fromResource(Opensnoop.class, "bpf/opensnoop.bpf.o");
-        spec.rodata().set("targ_tgid", opt.pid());
-        spec.rodata().set("targ_pid", opt.tid());
-        spec.rodata().set("targ_uid", opt.uid());
-        spec.rodata().set("targ_failed", opt.failed());
+        // the skeleton bpf4j-maven-plugin generated from src/main/bpf/opensnoop.bpf.c
+        OpensnoopSkeleton skel = OpensnoopSkeleton.open();
+        skel.rodata().targTgid(opt.pid()).targPid(opt.tid()).targUid((int) opt.uid()).targFailed(opt.failed());
         // open(2) is missing on arm64 and riscv64; openat2(2) came with Linux 5.6
-        for (String call : new String[] {"open", "openat2"}) {
-            if (!Files.isDirectory(Tracefs.root().resolve("events/syscalls/sys_enter_" + call))) {
-                spec.program("on_" + call + "_enter").autoload(false);
-                spec.program("on_" + call + "_exit").autoload(false);
-            }
+        if (!tracepointExists("sys_enter_open")) {
+            skel.onOpenEnterSpec().autoload(false);
+            skel.onOpenExitSpec().autoload(false);
+        }
+        if (!tracepointExists("sys_enter_openat2")) {
+            skel.onOpenat2EnterSpec().autoload(false);
+            skel.onOpenat2ExitSpec().autoload(false);
         }
         LineBuffer lb = new LineBuffer();
-        try (BpfObject obj = spec.load();
+        try (skel;
              // the per-CPU events must be in the map before the programs run: until then, output fails
-             PerfBufReader reader = PerfBufReader.builder(obj.map("events"))
+             PerfBufReader reader = PerfBufReader.builder(skel.load().events())
                      .onLost((cpu, n) -> err.println("Lost " + n + " events on CPU #" + cpu + "!"))
                      .open((cpu, data, offset, length) -> format(lb, opt, data, offset, length));
-             Session session = new Session("opensnoop")) {
-            obj.attachAll();
+             Session session = new Session("opensnoop", out)) {
+            skel.attach();
             if (opt.timestamp()) lb.left("TIME", 8).ch(' ');
             if (opt.printUid()) lb.left("UID", 7).ch(' ');
             lb.left("PID", 6).ch(' ').left("COMM", 16).ch(' ').right("FD", 3).ch(' ').right("ERR", 3).ch(' ');
@@ -148,13 +147,17 @@ final class Opensnoop {
                 lb.flushTo(out);
                 if (end != 0 && System.nanoTime() - end > 0) break;
             }
-            long errors = obj.bss().getLong("output_errors");
+            long errors = skel.bss().outputErrors();
             if (errors != 0) {
                 err.println(errors + " events could not be written to the perf buffer (last error "
-                        + obj.bss().getLong("last_output_error") + ")");
+                        + skel.bss().lastOutputError() + ")");
             }
         }
         return 0;
+    }
+
+    private static boolean tracepointExists(String name) {
+        return Files.isDirectory(Tracefs.root().resolve("events/syscalls").resolve(name));
     }
 
     /** One line, as libbpf-tools' opensnoop prints it. */

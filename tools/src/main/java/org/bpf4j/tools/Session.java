@@ -15,11 +15,15 @@ final class Session implements AutoCloseable {
     private final Thread hook;
     private final Thread owner = Thread.currentThread();
 
-    Session(String name) {
+    /** On Ctrl+C, once the command is done, {@code out} is flushed and the JVM exits with 0, as libbpf-tools do. */
+    Session(String name, java.io.PrintStream out) {
         hook = new Thread(() -> {
             stopRequested = true;
             try {
-                done.await(5, TimeUnit.SECONDS);
+                if (done.await(5, TimeUnit.SECONDS)) {
+                    out.flush();
+                    Runtime.getRuntime().halt(0);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

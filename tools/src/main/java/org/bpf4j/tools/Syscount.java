@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.bpf4j.BpfMap;
-import org.bpf4j.BpfObject;
-import org.bpf4j.ObjectSpec;
-import org.bpf4j.map.Codecs;
+import org.bpf4j.map.MapView;
+import org.bpf4j.tools.bpf.SyscountSkeleton;
 
 /**
  * {@code bpf4j syscount}: the study document's system call counter, with the options and output
@@ -77,32 +75,40 @@ final class Syscount {
             return 0;
         }
 
-        ObjectSpec spec = ObjectSpec.fromResource(Syscount.class, "bpf/syscount.bpf.o");
-        if (pid != 0) spec.rodata().set("target_pid", pid);
+        Warmup.trace("main");
+        // the skeleton bpf4j-maven-plugin generated from src/main/bpf/syscount.bpf.c
+        SyscountSkeleton skel = SyscountSkeleton.open();
+        Warmup.trace("object parsed");
+        if (pid != 0) skel.rodata().targetPid(pid);
         if (latency) {
-            spec.rodata().set("measure_latency", true);
-            spec.program("sys_exit").autoload(true);
+            skel.rodata().measureLatency(true);
+            skel.sysExitSpec().autoload(true);
         }
-        try (BpfObject obj = spec.load()) {
-            obj.attachAll();
-            BpfMap counts = obj.map("syscall_counts");
-            BpfMap times = obj.map("syscall_time_ns");
-
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    done.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "syscount-exit");
-            Runtime.getRuntime().addShutdownHook(hook);
-
-            out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
-            out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl+C: print the last table, detach, and exit 0 as libbpf-tools' syscount does
+        Thread hook = new Thread(() -> {
+            stop.countDown();
             try {
+                if (done.await(10, TimeUnit.SECONDS)) {
+                    out.flush();
+                    Runtime.getRuntime().halt(0);
+                }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "syscount-exit");
+        try {
+            try (skel) {
+                skel.load();
+                Warmup.trace("loaded");
+                skel.attach();
+                Warmup.trace("attached");
+                MapView<Integer, Long> counts = skel.syscallCounts();
+                MapView<Integer, Long> times = skel.syscallTimeNs();
+                Runtime.getRuntime().addShutdownHook(hook);
+                out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
+                out.flush();
                 int seconds = 0;
                 boolean running = true;
                 while (running) {
@@ -116,13 +122,13 @@ final class Syscount {
                     if (running && interval == 0) continue;
                     print(out, counts, latency ? times : null, top, millis);
                 }
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl+C: the hook is running and waits for `done`
-                }
+            }
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
+                // Ctrl+C: the hook is running and halts once `done` is counted down
             }
         }
         return 0;
@@ -140,9 +146,10 @@ final class Syscount {
     private record Row(int nr, long count, long totalNs) {}
 
     /** Reads and clears the counters, then prints the top rows as libbpf-tools' syscount does. */
-    static void print(PrintStream out, BpfMap countsMap, BpfMap timesMap, int top, boolean millis) {
-        Map<Integer, Long> counts = countsMap.view(Codecs.U32, Codecs.U64).drain();
-        Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.view(Codecs.U32, Codecs.U64).drain();
+    static void print(PrintStream out, MapView<Integer, Long> countsMap, MapView<Integer, Long> timesMap, int top,
+                      boolean millis) {
+        Map<Integer, Long> counts = countsMap.drain();
+        Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.drain();
         if (counts.isEmpty()) return;
         List<Row> rows = new ArrayList<>(counts.size());
         for (Map.Entry<Integer, Long> e : counts.entrySet()) {

@@ -75,4 +75,14 @@ class CliTest {
         assertEquals(null, a.next(table));
         assertEquals(java.util.List.of("pos"), a.positional());
     }
+
+    @Test
+    void theSkeletonEmbedsTheObjectByteForByte() throws Exception {
+        byte[] resource;
+        try (var in = org.bpf4j.tools.bpf.SyscountSkeleton.class.getResourceAsStream(
+                org.bpf4j.tools.bpf.SyscountSkeleton.OBJECT_RESOURCE)) {
+            resource = in.readAllBytes();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(resource, org.bpf4j.tools.bpf.SyscountSkeleton.objectBytes());
+    }
 }

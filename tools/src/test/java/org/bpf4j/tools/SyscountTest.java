@@ -58,7 +58,11 @@ class SyscountTest {
 
         int join(long millis) throws InterruptedException {
             thread.join(millis);
-            if (thread.isAlive()) fail("command still running: " + output());
+            if (thread.isAlive()) {
+                StringBuilder st = new StringBuilder();
+                for (StackTraceElement e : thread.getStackTrace()) st.append("\n  at ").append(e);
+                fail("command still running after " + millis + " ms: " + output() + st);
+            }
             return status[0];
         }
     }
@@ -79,7 +83,7 @@ class SyscountTest {
         int n = 100_000;
         Process child = startGetppidChild(n);
         try {
-            Running sc = new Running("syscount", "-p", Long.toString(child.pid()), "-d", "3", "-T", "50");
+            Running sc = new Running("syscount", "-p", Long.toString(child.pid()), "-d", "4", "-T", "50");
             sc.awaitOutput("Tracing syscalls, printing top 50... Ctrl+C to quit.\n", 20_000);
 
             // while syscount runs, this JVM maps no native library but libc's and the JDK's own
@@ -89,7 +93,7 @@ class SyscountTest {
             w.write("go\n");
             w.flush();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
-            assertEquals(0, sc.join(15_000), sc.errBuf.toString());
+            assertEquals(0, sc.join(60_000), sc.errBuf.toString());
 
             String out = sc.output();
             Matcher ts = Pattern.compile("(?m)^\\[\\d\\d:\\d\\d:\\d\\d\\]$").matcher(out);

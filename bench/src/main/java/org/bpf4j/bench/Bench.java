@@ -1,0 +1,33 @@
+package org.bpf4j.bench;
+
+import java.util.Arrays;
+
+/**
+ * {@code bench/bpf4j-bench NAME ARGS...}: the Java counterparts of bench/run's C baselines, with
+ * the same arguments and output lines (impl {@code bpf4j}).
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
+                    + "btf-dump-c, ringbuf, perfbuf)");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "btf-parse" -> BtfParseBench.run(rest);
+            case "hash-dump" -> HashDumpBench.run(rest);
+            case "open-load-attach" -> OpenLoadAttachBench.run(rest);
+            case "core-relocs" -> CoreRelocsBench.run(rest);
+            case "btf-dump-c" -> BtfDumpCBench.run(rest);
+            case "ringbuf" -> RingbufBench.main(rest);
+            case "perfbuf" -> PerfbufBench.main(rest);
+            default -> {
+                System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
+                System.exit(0);
+            }
+        }
+    }
+}

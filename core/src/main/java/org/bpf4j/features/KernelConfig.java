@@ -1,0 +1,95 @@
+package org.bpf4j.features;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The configuration the running kernel was built with, from {@code /proc/config.gz}
+ * ({@code CONFIG_IKCONFIG_PROC}) or {@code /boot/config-$(uname -r)}, read once and cached. Used
+ * to name the exact option behind a missing feature in error messages; absent on many systems,
+ * so nothing may depend on it.
+ */
+public final class KernelConfig {
+    private final Map<String, String> options;
+    private final String source;
+
+    private KernelConfig(Map<String, String> options, String source) {
+        this.options = options;
+        this.source = source;
+    }
+
+    private static volatile Optional<KernelConfig> running;
+
+    /** The running kernel's configuration, if the system exposes it. */
+    public static Optional<KernelConfig> running() {
+        Optional<KernelConfig> r = running;
+        if (r == null) {
+            synchronized (KernelConfig.class) {
+                if (running == null) running = load();
+                r = running;
+            }
+        }
+        return r;
+    }
+
+    private static Optional<KernelConfig> load() {
+        Path gz = Path.of("/proc/config.gz");
+        try {
+            if (Files.isReadable(gz)) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+                    return Optional.of(parse(readAll(in), gz.toString()));
+                }
+            }
+            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            Path boot = Path.of("/boot/config-" + release);
+            if (Files.isReadable(boot)) return Optional.of(parse(Files.readString(boot), boot.toString()));
+        } catch (IOException e) {
+            // no configuration to consult: callers word their messages without it
+        }
+        return Optional.empty();
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Parses the text of a kernel {@code .config}. */
+    public static KernelConfig parse(String text, String source) {
+        Map<String, String> m = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("CONFIG_")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) m.put(line.substring(0, eq), line.substring(eq + 1));
+            } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
+                m.put(line.substring(2, line.length() - " is not set".length()), "n");
+            }
+        }
+        return new KernelConfig(Map.copyOf(m), source);
+    }
+
+    /** Where the configuration was read from. */
+    public String source() {
+        return source;
+    }
+
+    /** The option's value ({@code y}, {@code m}, a number or string); {@code n} when not set. */
+    public String get(String option) {
+        return options.getOrDefault(option, "n");
+    }
+
+    /** Whether the option is built in or a module. */
+    public boolean enabled(String option) {
+        String v = get(option);
+        return v.equals("y") || v.equals("m");
+    }
+}

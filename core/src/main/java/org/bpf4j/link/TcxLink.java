@@ -1,0 +1,62 @@
+package org.bpf4j.link;
+
+import org.bpf4j.AttachType;
+import org.bpf4j.BpfException;
+import org.bpf4j.features.Features;
+import org.bpf4j.sys.Bpf;
+import org.bpf4j.sys.Errno;
+import org.bpf4j.sys.Errors;
+import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Os;
+
+/**
+ * A tc program ({@code SEC("tc")}, {@code SEC("tcx/ingress")}, a {@code sched_cls} program)
+ * attached to a network interface's ingress or egress through a tcx link (Linux 6.6+):
+ * {@code BPF_LINK_CREATE} with {@code BPF_TCX_INGRESS} or {@code BPF_TCX_EGRESS}. No qdisc, no
+ * netlink: the program runs on every packet in that direction and returns {@code TC_ACT_OK} (0),
+ * {@code TC_ACT_SHOT} (2, drop), {@code TC_ACT_REDIRECT} (7) or {@code TC_NEXT} (-1: the next
+ * program). Several links may share a hook; a new one runs after those already there.
+ */
+public final class TcxLink implements BpfLink {
+    private final String target;
+    private final Fd link;
+
+    private TcxLink(String target, Fd link) {
+        this.target = target;
+        this.link = link;
+    }
+
+    /** Attaches {@code progFd} to interface {@code ifindex}, at ingress or egress. */
+    public static TcxLink attach(int progFd, int ifindex, boolean ingress) {
+        String name = Os.ifName(ifindex);
+        String target = "tcx " + (ingress ? "ingress" : "egress") + " of " + (name == null ? "" : name + ", ")
+                + "ifindex " + ifindex;
+        if (name == null) throw new BpfException(target + ": no such network interface in this network namespace");
+        Features.require(Features.Attach.TCX);
+        AttachType type = ingress ? AttachType.TCX_INGRESS : AttachType.TCX_EGRESS;
+        long r = Bpf.linkCreateRaw(progFd, ifindex, type.code(), 0, new long[] {0, 0});
+        if (r == -Errno.ENODEV) throw new BpfException(target + ": no such network interface in this network namespace");
+        if (r < 0) throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
+        return new TcxLink(target, new Fd((int) r));
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return link.isOpen();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcxLink(" + target + ")";
+    }
+}

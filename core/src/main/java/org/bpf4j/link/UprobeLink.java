@@ -1,0 +1,215 @@
+package org.bpf4j.link;
+
+import java.nio.file.Path;
+import org.bpf4j.BpfException;
+import org.bpf4j.FeatureNotSupportedException;
+import org.bpf4j.elf.ElfFile;
+import org.bpf4j.elf.SymbolOffsets;
+import org.bpf4j.sys.Errno;
+import org.bpf4j.sys.Errors;
+import org.bpf4j.sys.Fd;
+
+/**
+ * A uprobe or uretprobe: a program attached to an instruction of an executable or shared library
+ * (a function's entry, or its returns), in every process that maps the file or only in one.
+ *
+ * <p>The target is a file and an offset in it. {@link Options} takes a file ({@link Binaries}
+ * finds short names: {@code "c"} is libc) and a function name (looked up in {@code .dynsym}, then
+ * {@code .symtab}, turned into a file offset by {@link SymbolOffsets}), plus an offset from the
+ * function or from the start of the file. The probe is created through the uprobe PMU or, on
+ * kernels without it, as a tracefs {@code uprobe_events} entry that closing removes.
+ */
+public final class UprobeLink implements BpfLink {
+
+    /**
+     * What to probe.
+     *
+     * @param binary       a path, library name ({@code libc.so.6}) or short name ({@code c}); see {@link Binaries}
+     * @param function     a function symbol ({@code getpid}, {@code memcpy@GLIBC_2.2.5}), or null to
+     *                     probe {@code offset} from the start of the file
+     * @param offset       bytes past the function's entry, or the file offset when {@code function} is null
+     * @param pid          only this process (any of its threads), or -1 for every process
+     * @param retprobe     a uretprobe: the program runs when the function returns
+     * @param refCtrOffset file offset of a USDT semaphore the kernel increments while attached, or 0
+     * @param mode         PMU, tracefs, or the PMU when it exists
+     */
+    public record Options(String binary, String function, long offset, int pid, boolean retprobe, long refCtrOffset,
+                          ProbeMode mode) {
+        /** A uprobe on {@code function}'s entry in {@code binary}, in every process. */
+        public static Options of(String binary, String function) {
+            return new Options(binary, function, 0, -1, false, 0, ProbeMode.AUTO);
+        }
+
+        /** A uprobe at file offset {@code offset} of {@code binary}. */
+        public static Options atOffset(String binary, long offset) {
+            return new Options(binary, null, offset, -1, false, 0, ProbeMode.AUTO);
+        }
+
+        public Options pid(int pid) {
+            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode);
+        }
+
+        public Options retprobe(boolean ret) {
+            return new Options(binary, function, offset, pid, ret, refCtrOffset, mode);
+        }
+
+        public Options offset(long off) {
+            return new Options(binary, function, off, pid, retprobe, refCtrOffset, mode);
+        }
+
+        public Options refCtrOffset(long off) {
+            return new Options(binary, function, offset, pid, retprobe, off, mode);
+        }
+
+        public Options mode(ProbeMode m) {
+            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, m);
+        }
+    }
+
+    private final String target;
+    private final Path path;
+    private final long fileOffset;
+    private final FdLink link;
+    private final Probes.Legacy legacy;
+    private final boolean retprobe;
+    private final int pid;
+
+    private UprobeLink(String target, Path path, long fileOffset, FdLink link, Probes.Legacy legacy, boolean retprobe,
+                       int pid) {
+        this.target = target;
+        this.path = path;
+        this.fileOffset = fileOffset;
+        this.link = link;
+        this.legacy = legacy;
+        this.retprobe = retprobe;
+        this.pid = pid;
+    }
+
+    /** Where {@code o} points: the resolved file and the offset in it, without touching the kernel. */
+    public record Target(Path path, long fileOffset, String description) {}
+
+    /** Resolves the file and offset of {@code o} (pure: reads the ELF file, no system calls beyond that). */
+    public static Target resolve(Options o) {
+        Path path = Binaries.resolve(o.binary());
+        long off = o.offset();
+        String desc;
+        if (o.function() != null) {
+            if (o.retprobe() && o.offset() != 0) {
+                throw new BpfException("uretprobe on " + o.function() + ": return probes take no offset (+" + o.offset() + ")");
+            }
+            long sym = SymbolOffsets.functionOffset(ElfFile.read(path), o.function());
+            off = sym + o.offset();
+            desc = path + ":" + o.function() + (o.offset() != 0 ? "+0x" + Long.toHexString(o.offset()) : "")
+                    + " (file offset 0x" + Long.toHexString(off) + ")";
+        } else {
+            desc = path + ":0x" + Long.toHexString(off);
+        }
+        if (off < 0) throw new BpfException("negative uprobe offset " + off + " in " + path);
+        return new Target(path, off, desc);
+    }
+
+    /** Attaches program {@code progFd} (a kprobe-type program) as {@code o} says. */
+    public static UprobeLink attach(int progFd, Options o) {
+        Target t = resolve(o);
+        String what = (o.retprobe() ? "uretprobe " : "uprobe ") + t.description()
+                + (o.pid() >= 0 ? " in pid " + o.pid() : "");
+        String file = t.path().toAbsolutePath().toString();
+        int type = Probes.pmuType(Probes.Kind.UPROBE);
+        boolean usePmu = switch (o.mode()) {
+            case PMU -> {
+                if (type < 0) throw new FeatureNotSupportedException("uprobe PMU", "no "
+                        + Probes.EVENT_SOURCES.resolve("uprobe/type") + " (Linux 4.17+ with CONFIG_UPROBE_EVENTS)");
+                yield true;
+            }
+            case TRACEFS -> false;
+            case AUTO -> type >= 0 && !Probes.forceTracefs;
+        };
+        if (!usePmu && Probes.eventsFile(Probes.Kind.UPROBE) == null) {
+            throw new FeatureNotSupportedException("uprobes", type < 0 ? "no uprobe PMU and no uprobe_events in tracefs "
+                    + "(the kernel needs CONFIG_UPROBE_EVENTS)" : "no uprobe_events in tracefs");
+        }
+        if (usePmu) {
+            long r = Probes.openPmu(Probes.Kind.UPROBE, type, o.retprobe(), file, t.fileOffset(), o.refCtrOffset(), o.pid());
+            if (r < 0) throw error((int) -r, what, o);
+            Fd perf = new Fd((int) r);
+            try {
+                return new UprobeLink(what, t.path(), t.fileOffset(), Attach.perfEventLink(progFd, perf, what),
+                        null, o.retprobe(), o.pid());
+            } catch (RuntimeException e) {
+                perf.close();
+                throw e;
+            }
+        }
+        if (o.refCtrOffset() != 0) {
+            // tracefs takes "path:offset(ref_ctr_offset)" since 4.20; the PMU is older, so keep it simple
+            throw new FeatureNotSupportedException("uprobe reference counters through tracefs", "use the uprobe PMU");
+        }
+        String name = Probes.eventName(t.path().getFileName().toString(), t.fileOffset());
+        Probes.Legacy legacy = Probes.openLegacy(Probes.Kind.UPROBE, o.retprobe(), 0,
+                file + ":0x" + Long.toHexString(t.fileOffset()), name, o.pid(), what);
+        try {
+            return new UprobeLink(what, t.path(), t.fileOffset(), Attach.perfEventLink(progFd, legacy.perf(), what),
+                    legacy, o.retprobe(), o.pid());
+        } catch (RuntimeException e) {
+            legacy.perf().close();
+            try {
+                legacy.remove();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static RuntimeException error(int errno, String what, Options o) {
+        if (errno == Errno.ESRCH) return new BpfException(what + ": no process " + o.pid());
+        if (errno == Errno.ENOENT) return new BpfException(what + ": the kernel cannot open the file");
+        return Errors.of("perf_event_open", errno, what);
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    /** The probed file. */
+    public Path path() {
+        return path;
+    }
+
+    /** The probed offset in {@link #path()}. */
+    public long fileOffset() {
+        return fileOffset;
+    }
+
+    public boolean retprobe() {
+        return retprobe;
+    }
+
+    /** The process filter, or -1. */
+    public int pid() {
+        return pid;
+    }
+
+    /** The tracefs event {@code group/name} this link created, or null when it used the PMU. */
+    public String tracefsEvent() {
+        return legacy == null ? null : legacy.group() + "/" + legacy.event();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return link.isOpen();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!link.isOpen()) return;
+        link.close();
+        if (legacy != null) legacy.remove();
+    }
+
+    @Override
+    public String toString() {
+        return "UprobeLink(" + target + ")";
+    }
+}

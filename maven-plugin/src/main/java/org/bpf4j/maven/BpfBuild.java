@@ -1,0 +1,231 @@
+package org.bpf4j.maven;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.bpf4j.ObjectSpec;
+import org.bpf4j.gen.SkeletonGenerator;
+
+/**
+ * What the plugin does, without Maven: compiles every {@code *.bpf.c} of a directory with clang
+ * for the BPF target into {@code OUT/PACKAGE/NAME.bpf.o} (debug info stripped except BTF, as
+ * libbpf-tools do), and writes a Java skeleton per object into a source directory.
+ */
+public final class BpfBuild {
+    /** Settings; see the mojos for their meaning. */
+    public record Settings(Path sourceDirectory, List<Path> includeDirectories, String clang, List<String> clangArguments,
+                           boolean strip, String packageName, Path objectDirectory, Path generatedSources,
+                           boolean skeletons) {}
+
+    /** What a build did: objects compiled (not those up to date), skeletons written. */
+    public record Result(List<Path> objects, List<Path> compiled, List<Path> skeletons) {}
+
+    /** Thrown with a message for the user (the mojo turns it into a build failure). */
+    public static final class BuildException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BuildException(String message) {
+            super(message);
+        }
+
+        BuildException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private BpfBuild() {}
+
+    /** Runs a build; {@code log} gets one line per compiled object and skeleton. */
+    public static Result run(Settings s, Consumer<String> log) throws BuildException {
+        List<Path> sources = new ArrayList<>();
+        if (Files.isDirectory(s.sourceDirectory())) {
+            try (Stream<Path> st = Files.list(s.sourceDirectory())) {
+                st.filter(p -> p.getFileName().toString().endsWith(".bpf.c")).sorted().forEach(sources::add);
+            } catch (IOException e) {
+                throw new BuildException("cannot list " + s.sourceDirectory() + ": " + e.getMessage(), e);
+            }
+        }
+        List<Path> objects = new ArrayList<>(), compiled = new ArrayList<>(), skeletons = new ArrayList<>();
+        if (sources.isEmpty()) return new Result(objects, compiled, skeletons);
+        Path outDir = s.objectDirectory().resolve(s.packageName().replace('.', '/'));
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new BuildException("cannot create " + outDir + ": " + e.getMessage(), e);
+        }
+        String clang = null;
+        for (Path src : sources) {
+            String name = src.getFileName().toString();
+            Path obj = outDir.resolve(name.substring(0, name.length() - 2) + ".o");
+            objects.add(obj);
+            if (upToDate(obj, src, s)) continue;
+            if (clang == null) clang = s.clang() != null && !s.clang().isBlank() ? s.clang() : findClang();
+            compile(clang, src, obj, s);
+            compiled.add(obj);
+            log.accept("compiled " + src.getFileName() + " -> " + obj);
+        }
+        if (s.skeletons()) {
+            for (Path obj : objects) {
+                String resource = obj.getFileName().toString();
+                ObjectSpec spec;
+                byte[] bytes;
+                try {
+                    bytes = java.nio.file.Files.readAllBytes(obj);
+                    spec = ObjectSpec.parse(bytes, obj.toString());
+                } catch (RuntimeException | java.io.IOException e) {
+                    throw new BuildException("cannot read " + obj + ": " + e.getMessage(), e);
+                }
+                // the object goes into the skeleton too, as libbpf's .skel.h: no class path lookup at start-up
+                Path java = SkeletonGenerator.write(spec, s.packageName(), SkeletonGenerator.className(resource), resource,
+                        bytes, s.generatedSources());
+                skeletons.add(java);
+                log.accept("skeleton " + java);
+            }
+        }
+        return new Result(objects, compiled, skeletons);
+    }
+
+    /** The object is newer than its source and every header of the source directory. */
+    private static boolean upToDate(Path obj, Path src, Settings s) throws BuildException {
+        if (!Files.exists(obj)) return false;
+        try {
+            FileTime t = Files.getLastModifiedTime(obj);
+            if (Files.getLastModifiedTime(src).compareTo(t) > 0) return false;
+            try (Stream<Path> st = Files.list(s.sourceDirectory())) {
+                for (Path h : (Iterable<Path>) st::iterator) {
+                    if (h.toString().endsWith(".h") && Files.getLastModifiedTime(h).compareTo(t) > 0) return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new BuildException("cannot check " + obj + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String targetArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86";
+            case "aarch64", "arm64" -> "arm64";
+            case "s390x" -> "s390";
+            case "ppc64le" -> "powerpc";
+            case "riscv64" -> "riscv";
+            default -> arch;
+        };
+    }
+
+    private static String multiarch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
+    /** clang 15 or newer (the CO-RE builtins the programs use), the newest first. */
+    static String findClang() throws BuildException {
+        for (String c : new String[] {"clang-21", "clang-20", "clang-19", "clang-18", "clang-17", "clang-16", "clang-15", "clang"}) {
+            String path = onPath(c);
+            if (path == null) continue;
+            try {
+                String v = runFor(List.of(path, "-dumpversion"), null).trim();
+                int major = Integer.parseInt(v.split("\\.")[0]);
+                if (major >= 15) return path;
+            } catch (BuildException | NumberFormatException e) {
+                // not a usable clang
+            }
+        }
+        throw new BuildException("no clang 15 or newer found for the BPF target: install one (Debian: apt-get install"
+                + " clang-19 llvm-19 libbpf-dev) or set the plugin's <clang> parameter");
+    }
+
+    static String onPath(String tool) {
+        String path = System.getenv("PATH");
+        List<String> dirs = new ArrayList<>(path == null ? List.of() : List.of(path.split(":")));
+        dirs.add("/usr/bin");
+        dirs.add("/usr/local/bin");
+        for (String d : dirs) {
+            if (d.isEmpty()) continue;
+            Path p = Path.of(d, tool);
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        return null;
+    }
+
+    /** llvm-strip of the same version as clang, or null. */
+    static String findStrip(String clang) {
+        String v = null;
+        try {
+            v = runFor(List.of(clang, "-dumpversion"), null).trim().split("\\.")[0];
+        } catch (BuildException e) {
+            // fall through to the unversioned tool
+        }
+        if (v != null) {
+            String s = onPath("llvm-strip-" + v);
+            if (s != null) return s;
+        }
+        return onPath("llvm-strip");
+    }
+
+    private static void compile(String clang, Path src, Path obj, Settings s) throws BuildException {
+        Path tmp = obj.resolveSibling(obj.getFileName() + ".tmp");
+        List<String> cmd = new ArrayList<>(List.of(clang, "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + targetArch(),
+                "-I" + s.sourceDirectory()));
+        for (Path inc : s.includeDirectories()) cmd.add("-I" + inc);
+        Path sysArch = Path.of("/usr/include", multiarch() + "-linux-gnu");
+        if (Files.isDirectory(sysArch)) cmd.add("-I" + sysArch);
+        cmd.add("-Wall");
+        cmd.addAll(s.clangArguments());
+        cmd.addAll(List.of("-c", src.toString(), "-o", tmp.toString()));
+        try {
+            runFor(cmd, s.sourceDirectory());
+        } catch (BuildException e) {
+            String msg = e.getMessage();
+            if (msg.contains("bpf/bpf_helpers.h' file not found")) {
+                msg += "\n(libbpf's headers are missing: Debian: apt-get install libbpf-dev)";
+            }
+            throw new BuildException("clang failed on " + src + ":\n" + msg, e);
+        }
+        if (s.strip()) {
+            String strip = findStrip(clang);
+            if (strip != null) runFor(List.of(strip, "-g", tmp.toString()), null);
+        }
+        try {
+            Files.move(tmp, obj, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BuildException("cannot write " + obj + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a command; returns its output, or throws with it when it fails. */
+    private static String runFor(List<String> cmd, Path dir) throws BuildException {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (dir != null) pb.directory(dir.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new BuildException(String.join(" ", cmd) + ": timed out");
+            }
+            if (p.exitValue() != 0) throw new BuildException(String.join(" ", cmd) + " exited with " + p.exitValue() + "\n" + out);
+            return out;
+        } catch (IOException e) {
+            throw new BuildException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildException("interrupted", e);
+        }
+    }
+}
