@@ -179,11 +179,14 @@ class PerfBufReaderTest {
         }
     }
 
-    /** Readiness of the reader's epoll set, without consuming anything. */
-    static int ready(PerfBufReader r) {
+    /**
+     * Readiness of the reader's epoll set within {@code timeoutMs}, without consuming anything
+     * (the kernel wakes readers from an irq_work, a moment after the sample).
+     */
+    static int ready(PerfBufReader r, int timeoutMs) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ev = arena.allocate(Os.epollEventSize() * 64L, 8);
-            return Os.epollWait(r.epollFd(), ev, 64, 0);
+            return Os.epollWait(r.epollFd(), ev, 64, timeoutMs);
         }
     }
 
@@ -194,18 +197,18 @@ class PerfBufReaderTest {
             try (PerfBufReader r = PerfBufReader.builder(f.map("pb")).cpus(List.of(cpu)).wakeupEvents(10)
                     .open((c, d, o, l) -> { })) {
                 f.producePerf(9, 0, MODE_FIXED, cpu);
-                assertEquals(0, ready(r), "9 samples do not wake a reader that asked for 10");
+                assertEquals(0, ready(r, 300), "9 samples do not wake a reader that asked for 10");
                 f.producePerf(1, 9, MODE_FIXED, cpu);
-                assertEquals(1, ready(r), "the 10th does");
+                assertEquals(1, ready(r, 5000), "the 10th does");
                 assertEquals(10, r.consume());
             }
             // 8-byte samples take 24 bytes (header, size field, data padded)
             try (PerfBufReader r = PerfBufReader.builder(f.map("pb")).cpus(List.of(cpu)).wakeupWatermark(1024)
                     .open((c, d, o, l) -> { })) {
                 f.producePerf(20, 0, MODE_FIXED, cpu);
-                assertEquals(0, ready(r), "480 bytes stay below a 1024-byte watermark");
+                assertEquals(0, ready(r, 300), "480 bytes stay below a 1024-byte watermark");
                 f.producePerf(40, 20, MODE_FIXED, cpu);
-                assertEquals(1, ready(r), "1440 bytes are above it");
+                assertEquals(1, ready(r, 5000), "1440 bytes are above it");
                 assertEquals(60, r.consume());
             }
         }
