@@ -107,8 +107,8 @@ final class CpuBuffer {
      * The hot loop: hands out the samples that start before {@code end} (which the caller got
      * from {@code data_head}, so they are complete) and lie wholly before the end of the data
      * area; stops early at anything else (a record that wraps around, a lost-samples record, a
-     * bad size) for {@link #slow} to handle. Leaves the position reached in {@link #cursor},
-     * which is updated before each handler call, so it is right also when a handler throws.
+     * bad size) for {@link #slow} to handle. Leaves the position reached in {@link #cursor}, also
+     * when a handler throws (then past the handler's record).
      * A method of its own with no call but the handler's, called per {@link #SCAN_BYTES} at
      * most: the JIT compiles it early and whole (not as an on-stack replacement of a long-running
      * loop) and keeps its few live values in registers.
@@ -127,11 +127,14 @@ final class CpuBuffer {
             if ((int) hdr != RECORD_SAMPLE || recSize < SAMPLE_RAW_DATA || off + recSize - 1 > m) break;
             int len = ALL.get(JAVA_INT_UNALIGNED, base + off + SAMPLE_RAW_SIZE);
             if (Integer.compareUnsigned(len, recSize - SAMPLE_RAW_DATA) > 0) break;
-            // advance first: a throwing handler still consumes its own record
             t += recSize;
-            cursor = t;
             count++;
-            h.onSample(cpu, d, off + SAMPLE_RAW_DATA, len);
+            try {
+                h.onSample(cpu, d, off + SAMPLE_RAW_DATA, len);
+            } catch (Throwable e) {
+                cursor = t; // a throwing handler still consumes its own record
+                throw e;
+            }
         }
         cursor = t;
         return count;
