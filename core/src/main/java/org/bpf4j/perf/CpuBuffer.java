@@ -48,6 +48,11 @@ final class CpuBuffer {
     private final LostHandler lostHandler;
     private MemorySegment scratch, scratchView;
     private long tail;
+    /**
+     * Records may be left that no wake-up will announce: the last {@link #process} stopped
+     * early (a handler threw, or it did a whole lap).
+     */
+    boolean pending;
     /** Where the last {@link #scan} stopped. */
     private long cursor;
     long lost;
@@ -79,10 +84,14 @@ final class CpuBuffer {
         long t = tail;
         final long limit = t + size;
         int count = 0;
+        boolean caughtUp = false;
         try {
             while (true) {
                 long head = (long) LONG.getAcquire(meta, (long) DATA_HEAD);
-                if (head - t <= 0) break;
+                if (head - t <= 0) {
+                    caughtUp = true;
+                    break;
+                }
                 while (t - head < 0) {
                     long end = Math.min(head, t + SCAN_BYTES);
                     try {
@@ -99,6 +108,7 @@ final class CpuBuffer {
             }
         } finally {
             if (t != tail) publish(t);
+            pending = !caughtUp;
         }
         return count;
     }

@@ -190,9 +190,9 @@ public final class PerfBufReader implements AutoCloseable {
     }
 
     /**
-     * Hands out the samples that are ready; if there are none, waits up to {@code timeoutMs}
-     * milliseconds (-1: no limit, 0: do not wait) for a buffer to wake the reader, then hands
-     * those out. Returns the number of samples handed out (0 on timeout or a signal). A handler's
+     * Waits up to {@code timeoutMs} milliseconds (-1: no limit, 0: do not wait) for CPU buffers
+     * that woke the reader ({@code epoll_wait}; see the builder's wakeup options), then hands out
+     * their samples. {@link #consume} reads every buffer without waiting. Returns the number of samples handed out (0 on timeout or a signal). A handler's
      * exception stops the poll and is rethrown (see {@link SampleHandler}).
      */
     public int poll(int timeoutMs) {
@@ -200,14 +200,16 @@ public final class PerfBufReader implements AutoCloseable {
             checkOpen();
             CpuBuffer[] bs = buffers;
             int n = 0;
-            boolean any = false;
+            // a perf buffer is ready once per wake-up: what a poll left behind (a handler threw,
+            // or a whole lap was read) is read first, without waiting
+            boolean leftOver = false;
             for (CpuBuffer b : bs) {
-                if (b.available() > 0) {
-                    any = true;
+                if (b.pending) {
+                    leftOver = true;
                     n += b.process();
                 }
             }
-            if (any || timeoutMs == 0) return n;
+            if (leftOver) return n;
             int ready = epoll.wait(timeoutMs);
             for (int i = 0; i < ready; i++) {
                 long cookie = epoll.cookie(i);
