@@ -20,7 +20,7 @@ done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jar=${VMTEST_JUNIT_JAR:?} jdk=${VMTEST_JDK:?}
 nk=$(( ${#kernels[@]} / 2 ))
-d=$(mktemp -d "$cache/vmtest/selftest.XXXXXX")
+d=$(mktemp -d "$cache/vmtest/run.$$.selftest.XXXXXX")   # removed by vmtest if this process dies
 trap 'rm -rf "$d"' EXIT
 results=() failed=0
 check() {   # NAME CONDITION-STATUS
