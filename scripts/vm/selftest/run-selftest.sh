@@ -39,8 +39,9 @@ fi
 [ $have_libbpf = 1 ] || echo "selftest: clang-19/cc/libbpf-dev missing: the libbpf kprobe/fentry/LSM check is left out" >&2
 
 echo "### 1. exit status and output"
-out=$("$vmtest" "${kernels[@]}" "${opts[@]}" -- sh -c 'uname -r; ls /sys/kernel/btf/vmlinux; exit 3' | tee /dev/stderr)
-rc=$?
+"$vmtest" "${kernels[@]}" "${opts[@]}" -- sh -c 'uname -r; ls /sys/kernel/btf/vmlinux; exit 3' | tee "$d/out1"
+rc=${PIPESTATUS[0]}
+out=$(cat "$d/out1")
 n=$(grep -c '^/sys/kernel/btf/vmlinux$' <<< "$out")
 rel=$(grep -cE '^[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-' <<< "$out")
 check "1. 'exit 3' -> exit $rc (want 3), $n BTF lines and $rel releases (want $nk each)" \
@@ -49,15 +50,17 @@ check "1. 'exit 3' -> exit $rc (want 3), $n BTF lines and $rel releases (want $n
 echo "### 2. kprobes, LSM, FFM bpf(), libbpf attach"
 cp "$here/guest-checks.sh" "$d/"
 extra=(); [ $have_libbpf = 1 ] && extra=(--copy "$d/attach_probe")
-out=$("$vmtest" "${kernels[@]}" "${opts[@]}" --copy "$d" ${extra[@]+"${extra[@]}"} -- sh "$d/guest-checks.sh" "$d" | tee /dev/stderr)
-rc=$?
+"$vmtest" "${kernels[@]}" "${opts[@]}" --copy "$d" ${extra[@]+"${extra[@]}"} -- sh "$d/guest-checks.sh" "$d" | tee "$d/out2"
+rc=${PIPESTATUS[0]}
+out=$(cat "$d/out2")
 n=$(grep -c '^ok: ' <<< "$out")
 want=$(( nk * (4 + have_libbpf) ))
 check "2. guest checks -> exit $rc (want 0), $n ok lines (want $want)" $([ $rc = 0 ] && [ "$n" = $want ]; echo $?)
 
 echo "### 3. --junit --include-tag vmtest-selftest"
-out=$("$vmtest" "${kernels[@]}" "${opts[@]}" --junit --include-tag vmtest-selftest --classpath "$d/classes" | tee /dev/stderr)
-rc=$?
+"$vmtest" "${kernels[@]}" "${opts[@]}" --junit --include-tag vmtest-selftest --classpath "$d/classes" | tee "$d/out3"
+rc=${PIPESTATUS[0]}
+out=$(cat "$d/out3")
 n=$(grep -cE '\[ +1 tests successful +\]' <<< "$out")
 f=$(grep -cE '\[ +0 tests failed +\]' <<< "$out")
 check "3. junit -> exit $rc (want 0), '1 tests successful' $n times, '0 tests failed' $f times (want $nk)" \
