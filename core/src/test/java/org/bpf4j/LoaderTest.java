@@ -19,9 +19,11 @@ import org.bpf4j.sys.Os;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Loading, attaching and reading back obj_full.o on the running kernel, with exact counts. */
+@Tag("matrix")
 class LoaderTest {
     @BeforeEach
     void kernel() {

@@ -14,12 +14,14 @@ import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.BtfType;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written kernel ABI (bpf_attr offsets, perf_event_attr, enum values) checked against the
  * running kernel's own BTF, the way cilium/ebpf derives its syscall layer from it.
  */
+@Tag("matrix")
 class KernelAbiTest {
     static Btf btf;
 
