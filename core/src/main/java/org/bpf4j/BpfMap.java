@@ -322,6 +322,14 @@ public final class BpfMap implements AutoCloseable {
         return c[0];
     }
 
+    /** Deletes many keys at once ({@code BPF_MAP_DELETE_BATCH}); returns how many were deleted. */
+    public int deleteBatch(MemorySegment keys, int count) {
+        int[] c = new int[1];
+        long r = Bpf.mapBatchRaw(BpfCmd.MAP_DELETE_BATCH, fd.value(), null, null, keys, null, count, 0, c);
+        Errors.check(r, "BPF_MAP_DELETE_BATCH", what());
+        return c[0];
+    }
+
     /** Deletes every entry: batch deletion where possible, key by key otherwise. */
     public long clear() {
         MapType mt = mapType();

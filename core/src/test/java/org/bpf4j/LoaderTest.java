@@ -19,9 +19,11 @@ import org.bpf4j.sys.Os;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Loading, attaching and reading back obj_full.o on the running kernel, with exact counts. */
+@Tag("matrix")
 class LoaderTest {
     @BeforeEach
     void kernel() {
@@ -110,6 +112,23 @@ class LoaderTest {
             assertEquals(org.bpf4j.sys.Errno.E2BIG, full.errno(), "max_entries 256");
             assertEquals(256, counts.drain().size(), "lookup-and-delete batch drains everything");
             assertTrue(counts.keys().isEmpty());
+            // BPF_MAP_UPDATE_BATCH and BPF_MAP_DELETE_BATCH
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                var keys = arena.allocate(4L * 100, 4);
+                var values = arena.allocate(8L * 100, 8);
+                for (int i = 0; i < 100; i++) {
+                    keys.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, i, 1000 + i);
+                    values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i, 7L * i);
+                }
+                assertEquals(100, obj.map("counts").updateBatch(keys, values, 100, 0));
+                assertEquals(7L * 42, counts.get(1042));
+                assertEquals(100, counts.keys().size());
+                assertEquals(60, obj.map("counts").deleteBatch(keys, 60));
+                assertEquals(40, counts.keys().size());
+                assertNull(counts.get(1000));
+                assertEquals(7L * 99, counts.get(1099));
+                counts.clear();
+            }
             // BPF_NOEXIST / BPF_EXIST
             counts.put(1, 1L, 1);
             SyscallException e = assertThrows(SyscallException.class, () -> counts.put(1, 2L, 1));

@@ -8,8 +8,10 @@ import org.bpf4j.ProgramType;
 import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("matrix")
 class FeaturesTest {
     @BeforeEach
     void kernel() {

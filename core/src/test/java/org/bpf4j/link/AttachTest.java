@@ -16,8 +16,10 @@ import org.bpf4j.sys.Os;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("matrix")
 class AttachTest {
     @BeforeEach
     void kernel() {

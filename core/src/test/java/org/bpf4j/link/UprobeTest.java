@@ -30,6 +30,7 @@ import org.bpf4j.sys.Os;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * this thread, and b4j_square_plus of the fixture executable uprobe_target (a PIE whose probed
  * segment sits at another address than its file offset), through the PMU and through tracefs.
  */
+@Tag("matrix")
 class UprobeTest {
     static final Path TARGET = KernelTests.fixture("uprobe_target");
     static final List<String> NAMES = List.of("on_getpid", "on_getpid_auto", "on_square_entry", "on_square_retu",

@@ -14,12 +14,14 @@ import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.BtfType;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written kernel ABI (bpf_attr offsets, perf_event_attr, enum values) checked against the
  * running kernel's own BTF, the way cilium/ebpf derives its syscall layer from it.
  */
+@Tag("matrix")
 class KernelAbiTest {
     static Btf btf;
 
@@ -39,10 +41,36 @@ class KernelAbiTest {
             if (!(btf.type(t) instanceof BtfType.Composite c)) continue;
             if (find(c, anchor) == null) continue;
             Integer off = find(c, field);
+            if (off == null && NEWER_THAN_6_1.contains(field) && kernelBefore(6, 4)) return ABSENT;
             assertNotNull(off, composite + ": no " + field + " beside " + anchor);
             return (m.bitOffset() + off) / 8;
         }
         throw new AssertionError(composite + ": no member holds " + anchor);
+    }
+
+    /** Fields bpf4j knows that kernels before 6.4 lack (checked only where the kernel has them). */
+    static final java.util.Set<String> NEWER_THAN_6_1 = java.util.Set.of("log_true_size", "btf_log_true_size");
+    /** What {@link #offset} answers for a field this (older) kernel does not have. */
+    static final int ABSENT = -1;
+
+    /** The running kernel's version as major * 1000 + minor. */
+    static int kernelVersion() {
+        try {
+            String[] v = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim()
+                    .split("[.-]");
+            return Integer.parseInt(v[0]) * 1000 + Integer.parseInt(v[1]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static boolean kernelBefore(int major, int minor) {
+        return kernelVersion() < major * 1000 + minor;
+    }
+
+    /** assertEquals unless the kernel is too old to have the field. */
+    static void assertOffset(int expected, int actual, String what) {
+        if (actual != ABSENT) assertEquals(expected, actual, what);
     }
 
     /** Bit offset of a named member, looking into anonymous members. */
@@ -105,7 +133,7 @@ class KernelAbiTest {
             Bpf.PROG_LOAD_CORE_RELOS, Bpf.PROG_LOAD_CORE_RELO_REC_SIZE, Bpf.PROG_LOAD_LOG_TRUE_SIZE};
         for (int i = 0; i < load.length; i++) {
             assertEquals(Integer.parseInt(load[i][1]), ours[i], load[i][0]);
-            assertEquals(ours[i], offset(u, "insn_cnt", load[i][0]), "BPF_PROG_LOAD " + load[i][0]);
+            assertOffset(ours[i], offset(u, "insn_cnt", load[i][0]), "BPF_PROG_LOAD " + load[i][0]);
         }
 
         assertEquals(Bpf.OBJ_PATHNAME, offset(u, "pathname", "pathname"));
@@ -158,25 +186,48 @@ class KernelAbiTest {
     }
 
     static long enumValue(String enumName, String value) {
-        int id = btf.find(enumName, BtfKind.ENUM);
-        assertTrue(id > 0, enumName);
-        BtfType.EnumValue v = ((BtfType.Enum) btf.type(id)).value(value);
+        BtfType.EnumValue v = enumValueOrNull(enumName, value);
         assertNotNull(v, enumName + "::" + value);
         return v.value();
     }
 
+    static BtfType.EnumValue enumValueOrNull(String enumName, String value) {
+        int id = btf.find(enumName, BtfKind.ENUM);
+        assertTrue(id > 0, enumName);
+        return ((BtfType.Enum) btf.type(id)).value(value);
+    }
+
+    /** "6.2" as 6002. */
+    static int version(String since) {
+        String[] v = since.split("\\.");
+        return Integer.parseInt(v[0]) * 1000 + Integer.parseInt(v[1]);
+    }
+
+    /**
+     * Every constant bpf4j knows has the kernel's value; a constant the kernel lacks must be newer
+     * than it (so the same test holds on Debian's 6.1 kernels in the kernel matrix).
+     */
     @Test
     void enumsMatchTheKernel() {
+        int kernel = kernelVersion();
         for (MapType t : MapType.values()) {
             String name = "BPF_MAP_TYPE_" + t.name();
-            assertEquals(t.code(), enumValue("bpf_map_type", name), name);
+            BtfType.EnumValue v = enumValueOrNull("bpf_map_type", name);
+            if (v == null) assertTrue(t.since() != null && version(t.since()) > kernel, name + " missing");
+            else assertEquals(t.code(), v.value(), name);
         }
         for (ProgramType t : ProgramType.values()) {
-            assertEquals(t.code(), enumValue("bpf_prog_type", "BPF_PROG_TYPE_" + t.name()), t.name());
+            String name = "BPF_PROG_TYPE_" + t.name();
+            BtfType.EnumValue v = enumValueOrNull("bpf_prog_type", name);
+            if (v == null) assertTrue(t.since() != null && version(t.since()) > kernel, name + " missing");
+            else assertEquals(t.code(), v.value(), name);
         }
+        long maxAttach = enumValue("bpf_attach_type", "__MAX_BPF_ATTACH_TYPE");
         for (AttachType t : AttachType.values()) {
             String name = "BPF_" + t.name();
-            assertEquals(t.code(), enumValue("bpf_attach_type", name), name);
+            BtfType.EnumValue v = enumValueOrNull("bpf_attach_type", name);
+            if (v == null) assertTrue(t.code() >= maxAttach, name + " missing though below __MAX_BPF_ATTACH_TYPE");
+            else assertEquals(t.code(), v.value(), name);
         }
         for (BpfCmd c : BpfCmd.values()) assertEquals(c.code(), enumValue("bpf_cmd", c.label()), c.label());
     }
@@ -186,10 +237,12 @@ class KernelAbiTest {
         String u = "bpf_attr";
         assertEquals(Bpf.LINK_CREATE_PERF_EVENT_BPF_COOKIE, offset(u, "target_btf_id", "perf_event")
                 + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "perf_event"))), "bpf_cookie") / 8);
-        assertEquals(Bpf.LINK_CREATE_TCX_RELATIVE_FD, offset(u, "target_btf_id", "tcx")
-                + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "relative_fd") / 8);
-        assertEquals(Bpf.LINK_CREATE_TCX_EXPECTED_REVISION, offset(u, "target_btf_id", "tcx")
-                + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "expected_revision") / 8);
+        if (!kernelBefore(6, 6)) { // tcx links came with 6.6
+            assertEquals(Bpf.LINK_CREATE_TCX_RELATIVE_FD, offset(u, "target_btf_id", "tcx")
+                    + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "relative_fd") / 8);
+            assertEquals(Bpf.LINK_CREATE_TCX_EXPECTED_REVISION, offset(u, "target_btf_id", "tcx")
+                    + find((BtfType.Composite) btf.type(btf.resolve(member(u, "target_btf_id", "tcx"))), "expected_revision") / 8);
+        }
         BtfType.Struct info = (BtfType.Struct) btf.type(btf.find("bpf_btf_info", BtfKind.STRUCT));
         assertEquals(Bpf.BTF_INFO_BTF, find(info, "btf") / 8);
         assertEquals(Bpf.BTF_INFO_BTF_SIZE, find(info, "btf_size") / 8);

@@ -150,8 +150,10 @@ public final class KernelTests {
     public static Path fixture(String name) {
         Path p = Path.of(System.getProperty("user.dir")).resolve("src/test/resources/fixtures").resolve(name);
         if (!Files.exists(p)) {
-            Path alt = Path.of(System.getProperty("user.dir")).resolve("../core/src/test/resources/fixtures").resolve(name);
-            if (Files.exists(alt)) return alt.normalize();
+            for (String dir : new String[] {"../core/src/test/resources/fixtures", "core/src/test/resources/fixtures"}) {
+                Path alt = Path.of(System.getProperty("user.dir")).resolve(dir).resolve(name);
+                if (Files.exists(alt)) return alt.normalize();
+            }
         }
         return p;
     }

@@ -1,0 +1,23 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** vmtest self-test for the --junit mode: exactly one test carries the tag the self-test selects. */
+class VmSelfTaggedTest {
+    @Test
+    @Tag("vmtest-selftest")
+    void runsInsideTheGuest() {
+        assertEquals("1", System.getenv("BPF4J_IN_VM"));
+        assertTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "/sys/kernel/btf/vmlinux");
+    }
+
+    @Test
+    void untaggedTestIsFilteredOut() {
+        fail("--include-tag vmtest-selftest must not select this test");
+    }
+}
