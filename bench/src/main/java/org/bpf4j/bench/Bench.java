@@ -12,7 +12,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
-                    + "btf-dump-c)");
+                    + "btf-dump-c, ringbuf, perfbuf)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -22,6 +22,8 @@ public final class Bench {
             case "open-load-attach" -> OpenLoadAttachBench.run(rest);
             case "core-relocs" -> CoreRelocsBench.run(rest);
             case "btf-dump-c" -> BtfDumpCBench.run(rest);
+            case "ringbuf" -> RingbufBench.main(rest);
+            case "perfbuf" -> PerfbufBench.main(rest);
             default -> {
                 System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
                 System.exit(0);

@@ -15,6 +15,7 @@ public final class Os {
     public static final int MAP_SHARED = 1;
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 0x80000;
     public static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLLIN = 1;
+    public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
 
     /** {@code ioctl(fd, request, arg)}; returns the result or {@code -errno}. */
     public static long ioctlRaw(int fd, long request, long arg) {
@@ -112,6 +113,27 @@ public final class Os {
         return (int) Errors.check(r, "epoll_wait", null);
     }
 
+    /** A non-blocking {@code eventfd}: a way to wake a thread blocked in {@link #epollWait}. */
+    public static Fd eventfd() {
+        return new Fd((int) Errors.check(Native.call(SysNr.EVENTFD2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd", null));
+    }
+
+    /** Adds 1 to an eventfd's counter, making it readable. */
+    public static void eventfdSignal(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1);
+            Native.call(SysNr.WRITE, fd, one.address(), 8);
+        }
+    }
+
+    /** Resets an eventfd's counter (reads it; nothing happens if it is 0). */
+    public static void eventfdDrain(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.call(SysNr.READ, fd, arena.allocate(JAVA_LONG).address(), 8);
+        }
+    }
+
     /** {@code mount(source, target, fstype, flags, NULL)}; returns 0 or {@code -errno}. */
     public static long mountRaw(String source, String target, String fstype, long flags) {
         try (Arena arena = Arena.ofConfined()) {
@@ -127,6 +149,42 @@ public final class Os {
             v.set(JAVA_INT, 0, value);
             return Native.call(SysNr.SETSOCKOPT, fd, level, name, v.address(), 4, 0);
         }
+    }
+
+    private static volatile int pageSize;
+
+    /** The system page size ({@code AT_PAGESZ} from {@code /proc/self/auxv}; 4096 if unreadable). */
+    public static int pageSize() {
+        int p = pageSize;
+        if (p == 0) {
+            p = 4096;
+            try {
+                java.nio.ByteBuffer auxv = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+                        java.nio.file.Path.of("/proc/self/auxv"))).order(java.nio.ByteOrder.nativeOrder());
+                while (auxv.remaining() >= 16) {
+                    long type = auxv.getLong(), value = auxv.getLong();
+                    if (type == 6 /* AT_PAGESZ */ && value > 0) {
+                        p = (int) value;
+                        break;
+                    }
+                    if (type == 0) break;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // keep the default
+            }
+            pageSize = p;
+        }
+        return p;
+    }
+
+    /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}: the address, or {@code -errno}. */
+    public static long mmapRaw(int fd, long length, int prot, long offset) {
+        return Native.call(SysNr.MMAP, 0, length, prot, MAP_SHARED, fd, offset);
+    }
+
+    /** {@code munmap(address, length)}; returns 0 or {@code -errno}. */
+    public static long munmapRaw(long address, long length) {
+        return Native.call(SysNr.MUNMAP, address, length);
     }
 
     // ------------------------------------------------------------------ files and sockets

@@ -13,6 +13,10 @@ public final class Main {
             Tools:
               syscount [-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-L] [-m] [-l]
                                    summarize system call counts and latencies
+              execsnoop [-T] [-t] [-x] [-u UID] [-q] [-n NAME] [-l LINE] [-U] [-c CG] [--max-args N]
+                                   trace exec() calls (ring buffer)
+              opensnoop [-T] [-U] [-x] [-p PID] [-t TID] [-u UID] [-d DURATION] [-n NAME] [-e]
+                                   trace open() calls (perf buffer)
             Object files:
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
@@ -54,6 +58,8 @@ public final class Main {
         try {
             return switch (cmd) {
                 case "syscount" -> Syscount.run(args, out, err);
+                case "execsnoop" -> Execsnoop.run(args, out, err);
+                case "opensnoop" -> Opensnoop.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "core" -> CoreCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);

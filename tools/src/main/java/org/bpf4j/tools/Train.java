@@ -36,6 +36,9 @@ final class Train {
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             out.println(spec.resolveCore(Btf.kernel()).size() + " CO-RE relocations");
         }
+        for (String tool : new String[] {"execsnoop", "opensnoop"}) {
+            ObjectSpec.fromResource(Train.class, "bpf/" + tool + ".bpf.o");
+        }
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             // the vmlinux.h writer: the whole kernel BTF, so its loops are profiled too
@@ -43,6 +46,8 @@ final class Train {
         }
         Main.run(new String[] {"syscount", "--help"}, sink, sink);
         Main.run(new String[] {"syscount", "-l"}, sink, sink);
+        Main.run(new String[] {"execsnoop", "--help"}, sink, sink);
+        Main.run(new String[] {"opensnoop", "--help"}, sink, sink);
         if (isRoot()) {
             // built with sudo (the README's first command): record the whole tool, load to exit
             Main.run(new String[] {"syscount", "-d", "1", "-T", "3"}, sink, sink);

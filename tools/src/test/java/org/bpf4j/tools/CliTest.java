@@ -29,6 +29,35 @@ class CliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unrecognized option '-q'"), err.toString());
     }
 
+    static String usageError(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, Main.run(args, System.out, e));
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void snoopOptionsAreCheckedAsLibbpfToolsDo() {
+        assertTrue(usageError("execsnoop", "--max-args", "0").contains("Invalid MAX_ARGS 0, should be in [1, 60] range"));
+        assertTrue(usageError("execsnoop", "--max-args=61").contains("Invalid MAX_ARGS 61, should be in [1, 60] range"));
+        assertTrue(usageError("execsnoop", "-u", "4294967295").contains("Invalid UID 4294967295"));
+        assertTrue(usageError("execsnoop", "-z").contains("unrecognized option '-z'"));
+        assertTrue(usageError("opensnoop", "-p", "0").contains("Invalid PID: 0"));
+        assertTrue(usageError("opensnoop", "-t", "x").contains("Invalid TID: x"));
+        assertTrue(usageError("opensnoop", "-d", "-1").contains("Invalid duration: -1"));
+        assertTrue(usageError("opensnoop", "a", "b").contains("Unrecognized positional argument: b"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"execsnoop", "--help"}, o, System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: bpf4j execsnoop [OPTION...]\n"));
+        out.reset();
+        assertEquals(0, Main.run(new String[] {"opensnoop", "-h"}, o, System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("-x, --failed               Failed opens only"));
+        out.reset();
+        assertEquals(0, Main.run(new String[] {"help"}, o, System.err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("execsnoop [-T] [-t] [-x]"));
+    }
+
     @Test
     void argsReadShortLongCombinedAndInlineValues() {
         String[] table = {"-p", "--pid=", "-L", "--latency", "-m", "--milliseconds"};

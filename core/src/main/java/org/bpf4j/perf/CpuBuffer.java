@@ -1,0 +1,215 @@
+package org.bpf4j.perf;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static org.bpf4j.sys.PerfRing.DATA_HEAD;
+import static org.bpf4j.sys.PerfRing.DATA_TAIL;
+import static org.bpf4j.sys.PerfRing.HEADER_BYTES;
+import static org.bpf4j.sys.PerfRing.LOST_COUNT;
+import static org.bpf4j.sys.PerfRing.RECORD_LOST;
+import static org.bpf4j.sys.PerfRing.RECORD_SAMPLE;
+import static org.bpf4j.sys.PerfRing.SAMPLE_RAW_DATA;
+import static org.bpf4j.sys.PerfRing.SAMPLE_RAW_SIZE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import org.bpf4j.BpfException;
+
+/**
+ * The consumer side of one CPU's perf event ring: acquire-load {@code data_head}, walk the records
+ * from our tail, copy a record that wraps around the end of the data area into a scratch segment,
+ * and publish the new {@code data_tail} with a release store before returning (also when a
+ * handler throws).
+ *
+ * <p>The loop reads record headers at absolute addresses through one constant all-of-memory
+ * segment, so that no per-access bounds or liveness check of the mapping is re-evaluated per
+ * record (a handler's release store would otherwise force the JIT to reload them every time).
+ * That is safe because the owning reader unmaps the ring only under the lock that
+ * {@code poll}/{@code consume} hold; handlers get the arena-bound, read-only segment, which fails
+ * cleanly when used after close.
+ */
+final class CpuBuffer {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /** All of memory: the loop reads headers at absolute addresses, without per-access checks. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Bytes of records one {@link #scan} call walks at most. */
+    private static final long SCAN_BYTES = 16 * 1024;
+
+    final int cpu;
+    private final MemorySegment meta;
+    private final MemorySegment data;
+    private final long size;
+    private final long mask;
+    private final SampleHandler samples;
+    private final LostHandler lostHandler;
+    private MemorySegment scratch, scratchView;
+    private long tail;
+    /**
+     * Records may be left that no wake-up will announce: the last {@link #process} stopped
+     * early (a handler threw, or it did a whole lap).
+     */
+    boolean pending;
+    /** Where the last {@link #scan} stopped. */
+    private long cursor;
+    long lost;
+
+    /**
+     * @param meta the {@code perf_event_mmap_page} (writable: {@code data_tail} is ours)
+     * @param data the data area, a power of two in size
+     */
+    CpuBuffer(int cpu, MemorySegment meta, MemorySegment data, SampleHandler samples, LostHandler lostHandler) {
+        long size = data.byteSize();
+        if (Long.bitCount(size) != 1) throw new IllegalArgumentException("perf buffer of " + size + " bytes is not a power of two");
+        this.cpu = cpu;
+        this.meta = meta;
+        this.data = data.isReadOnly() ? data : data.asReadOnly();
+        this.size = size;
+        this.mask = size - 1;
+        this.samples = samples;
+        this.lostHandler = lostHandler;
+        this.tail = meta.get(JAVA_LONG, DATA_TAIL);
+    }
+
+    /** Bytes written by the kernel and not yet consumed. */
+    long available() {
+        return (long) LONG.getAcquire(meta, (long) DATA_HEAD) - tail;
+    }
+
+    /** Hands out the records present, up to one lap of the buffer per call; returns the sample count. */
+    int process() {
+        long t = tail;
+        final long limit = t + size;
+        int count = 0;
+        boolean caughtUp = false;
+        try {
+            while (true) {
+                long head = (long) LONG.getAcquire(meta, (long) DATA_HEAD);
+                if (head - t <= 0) {
+                    caughtUp = true;
+                    break;
+                }
+                while (t - head < 0) {
+                    long end = Math.min(head, t + SCAN_BYTES);
+                    try {
+                        count += scan(t, end);
+                        t = cursor;
+                        // scan stops early at a record it leaves to slow()
+                        if (t - end < 0) count += slow(t);
+                    } finally {
+                        t = cursor;
+                    }
+                }
+                publish(t);
+                if (t - limit >= 0) break;
+            }
+        } finally {
+            if (t != tail) publish(t);
+            pending = !caughtUp;
+        }
+        return count;
+    }
+
+    /**
+     * The hot loop: hands out the samples that start before {@code end} (which the caller got
+     * from {@code data_head}, so they are complete) and lie wholly before the end of the data
+     * area; stops early at anything else (a record that wraps around, a lost-samples record, a
+     * bad size) for {@link #slow} to handle. Leaves the position reached in {@link #cursor}, also
+     * when a handler throws (then past the handler's record).
+     * A method of its own with no call but the handler's, called per {@link #SCAN_BYTES} at
+     * most: the JIT compiles it early and whole (not as an on-stack replacement of a long-running
+     * loop) and keeps its few live values in registers.
+     */
+    private int scan(long t, long end) {
+        final MemorySegment d = data;
+        final long base = d.address(), m = mask;
+        final SampleHandler h = samples;
+        int count = 0;
+        while (t < end) {
+            long off = t & m;
+            // struct perf_event_header, little-endian: u32 type, u16 misc, u16 size; records are
+            // 8-byte aligned (the unaligned layout only saves the alignment check)
+            long hdr = ALL.get(JAVA_LONG_UNALIGNED, base + off);
+            int recSize = (int) (hdr >>> 48);
+            if ((int) hdr != RECORD_SAMPLE || recSize < SAMPLE_RAW_DATA || off + recSize - 1 > m) break;
+            int len = ALL.get(JAVA_INT_UNALIGNED, base + off + SAMPLE_RAW_SIZE);
+            if (Integer.compareUnsigned(len, recSize - SAMPLE_RAW_DATA) > 0) break;
+            t += recSize;
+            count++;
+            try {
+                h.onSample(cpu, d, off + SAMPLE_RAW_DATA, len);
+            } catch (Throwable e) {
+                cursor = t; // a throwing handler still consumes its own record
+                throw e;
+            }
+        }
+        cursor = t;
+        return count;
+    }
+
+    /**
+     * Handles the record at {@code t} that {@link #scan} stopped at: one that wraps around the end
+     * of the data area (copied out first), a lost-samples record, another type (skipped), or a
+     * bad one (an exception). Leaves the position after it in {@link #cursor}; returns 1 for a
+     * sample, 0 otherwise.
+     */
+    private int slow(long t) {
+        long off = t & mask;
+        long hdr = data.get(JAVA_LONG, off);
+        int recSize = (int) (hdr >>> 48);
+        int type = (int) hdr;
+        if (recSize < HEADER_BYTES) throw corrupt(t, type, recSize);
+        MemorySegment rec = data;
+        long at = off;
+        if (off + recSize > size) {
+            rec = unwrap(off, recSize);
+            at = 0;
+        }
+        cursor = t + recSize;
+        return dispatch(type, rec, at, recSize, t);
+    }
+
+    /** Handles one record at {@code base} of {@code rec}; returns 1 for a sample, 0 otherwise. */
+    private int dispatch(int type, MemorySegment rec, long base, int recSize, long pos) {
+        if (type == RECORD_SAMPLE) {
+            int len = rec.get(JAVA_INT, base + SAMPLE_RAW_SIZE);
+            if (len < 0 || len > recSize - SAMPLE_RAW_DATA) throw corrupt(pos, type, recSize);
+            samples.onSample(cpu, rec, base + SAMPLE_RAW_DATA, len);
+            return 1;
+        }
+        if (type == RECORD_LOST) lost(rec.get(JAVA_LONG, base + LOST_COUNT));
+        return 0;
+    }
+
+    private void lost(long n) {
+        lost += n;
+        if (lostHandler != null) lostHandler.onLost(cpu, n);
+    }
+
+    /** Copies a record that runs past the end of the data area into the scratch segment. */
+    private MemorySegment unwrap(long off, int recSize) {
+        MemorySegment s = scratch;
+        if (s == null || s.byteSize() < recSize) {
+            s = Arena.ofAuto().allocate(Math.max(recSize, 256), 8);
+            scratch = s;
+            scratchView = s.asReadOnly();
+        }
+        long first = size - off;
+        MemorySegment.copy(data, off, s, 0, first);
+        MemorySegment.copy(data, 0, s, first, recSize - first);
+        return scratchView;
+    }
+
+    private BpfException corrupt(long pos, int type, int recSize) {
+        return new BpfException("perf buffer of CPU " + cpu + ": bad record (type " + type + ", size " + recSize
+                + ") at position " + pos);
+    }
+
+    private void publish(long t) {
+        tail = t;
+        LONG.setRelease(meta, (long) DATA_TAIL, t);
+    }
+}

@@ -1,0 +1,54 @@
+package org.bpf4j.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.bpf4j.ObjectSpec;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.BtfType;
+import org.junit.jupiter.api.Test;
+
+/** The event layouts the Java side of execsnoop and opensnoop decodes, checked against the BTF of their compiled objects. */
+class EventLayoutTest {
+    static BtfType.Composite struct(String object, String name) {
+        Btf btf = ObjectSpec.fromResource(EventLayoutTest.class, "bpf/" + object).btf();
+        int id = btf.find(name, BtfKind.STRUCT);
+        assertTrue(id > 0, object + ": struct " + name);
+        return (BtfType.Composite) btf.type(id);
+    }
+
+    static int offset(BtfType.Composite s, String member) {
+        BtfType.Member m = s.member(member);
+        assertNotNull(m, s.name() + "." + member);
+        return m.bitOffset() / 8;
+    }
+
+    @Test
+    void execEvent() {
+        BtfType.Composite s = struct("execsnoop.bpf.o", "exec_event");
+        assertEquals(Execsnoop.OFF_PID, offset(s, "pid"));
+        assertEquals(Execsnoop.OFF_PPID, offset(s, "ppid"));
+        assertEquals(Execsnoop.OFF_UID, offset(s, "uid"));
+        assertEquals(Execsnoop.OFF_RETVAL, offset(s, "retval"));
+        assertEquals(Execsnoop.OFF_ARGS_COUNT, offset(s, "args_count"));
+        assertEquals(Execsnoop.OFF_ARGS_SIZE, offset(s, "args_size"));
+        assertEquals(Execsnoop.OFF_COMM, offset(s, "comm"));
+        assertEquals(Execsnoop.OFF_ARGS, offset(s, "args"));
+        assertEquals(Execsnoop.OFF_ARGS + Execsnoop.TOTAL_MAX_ARGS * 128, s.size(), "60 arguments of 128 bytes");
+    }
+
+    @Test
+    void openEvent() {
+        BtfType.Composite s = struct("opensnoop.bpf.o", "open_event");
+        assertEquals(Opensnoop.OFF_PID, offset(s, "pid"));
+        assertEquals(Opensnoop.OFF_UID, offset(s, "uid"));
+        assertEquals(Opensnoop.OFF_RET, offset(s, "ret"));
+        assertEquals(Opensnoop.OFF_FLAGS, offset(s, "flags"));
+        assertEquals(Opensnoop.OFF_MODE, offset(s, "mode"));
+        assertEquals(Opensnoop.OFF_COMM, offset(s, "comm"));
+        assertEquals(Opensnoop.OFF_FNAME, offset(s, "fname"));
+        assertEquals((Opensnoop.OFF_FNAME + Opensnoop.NAME_MAX + 3) & ~3, s.size(), "char fname[255], padded to 4");
+    }
+}
