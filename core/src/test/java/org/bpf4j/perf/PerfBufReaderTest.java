@@ -25,9 +25,11 @@ import org.bpf4j.sys.Os;
 import org.bpf4j.testing.KernelTests;
 import org.bpf4j.testing.ReaderFixture;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The perf buffer reader against a real PERF_EVENT_ARRAY filled by a BPF_PROG_TEST_RUN producer. */
+@Tag("matrix")
 class PerfBufReaderTest {
     @BeforeEach
     void kernel() {

@@ -23,9 +23,11 @@ import org.bpf4j.sys.BpfRingbuf;
 import org.bpf4j.testing.KernelTests;
 import org.bpf4j.testing.ReaderFixture;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The ring buffer reader against real BPF_MAP_TYPE_RINGBUF maps filled by a BPF_PROG_TEST_RUN producer. */
+@Tag("matrix")
 class RingBufReaderTest {
     @BeforeEach
     void kernel() {
