@@ -1,5 +1,6 @@
 package org.bpf4j.tools;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bpf4j.btf.Btf;
@@ -21,9 +22,9 @@ final class Warmup {
         long now = java.time.Instant.now().toEpochMilli() * 1_000_000L;
         String cpu = "";
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat")).split(" ");
+            String[] f = Files.readString(Path.of("/proc/self/stat")).split(" ");
             cpu = " (process CPU " + (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10 + " ms)";
-        } catch (java.io.IOException | RuntimeException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // tracing only
         }
         System.err.println("bpf4j: " + what + " at " + (now - Long.parseLong(t0)) / 1_000_000.0 + " ms" + cpu);
@@ -37,7 +38,7 @@ final class Warmup {
             Os.getpid();
             trace("FFM ready");
         });
-        if (System.getenv("BPF4J_NO_BTF_WARMUP") == null && Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+        if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             daemon("bpf4j-btf", () -> {
                 try {
                     Btf k = Btf.kernel();
