@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bpf4j.MapType;
 import org.bpf4j.map.MapView;
+import org.bpf4j.map.RecordDecoder;
+import org.bpf4j.ringbuf.RingBufReader;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
 import org.bpf4j.tools.testbpf.SkelWorkloadSkeleton;
@@ -25,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * The skeleton that bpf4j-maven-plugin generated for src/test/bpf/skel_workload.bpf.c, against
  * the kernel and a known workload: a child process makes exactly N getppid() calls; the program
  * counts them in a hash map with struct keys and values, and sends a struct event per call (to a
- * ring buffer, and to a hash map by sequence number, read here: bpf4j's ring buffer reader is not
- * on this branch yet).
+ * ring buffer, read with bpf4j's ring buffer reader and the skeleton's record codec, and to a
+ * hash map by sequence number, which the ring buffer's events must equal one by one).
  */
 class SkeletonKernelTest {
     @BeforeEach
@@ -39,12 +43,14 @@ class SkeletonKernelTest {
         int n = 2000;
         int getppid = SysNr.GETPPID;
         Process child = SyscountTest.startGetppidChild(n);
+        List<Event> streamed = new ArrayList<>();
         try (SkelWorkloadSkeleton skel = SkelWorkloadSkeleton.open()) {
             int tgid = (int) child.pid();
             skel.rodata().targetTgid(tgid).eventNr(getppid);
             assertEquals(tgid, skel.rodata().targetTgid());
             assertEquals(1 << 20, skel.eventsSpec().maxEntries());
             skel.load();
+            RingBufReader reader = RingBufReader.of(skel.events(), RecordDecoder.of(Event.CODEC), streamed::add);
             assertEquals(1, skel.attach().size());
             IllegalStateException ro = assertThrows(IllegalStateException.class, () -> skel.rodata().targetTgid(1));
             assertTrue(ro.getMessage().contains(".rodata is read-only once loaded"), ro.getMessage());
@@ -89,6 +95,15 @@ class SkeletonKernelTest {
             assertTrue(events.get(0).ts() > before, "kernel monotonic time after the start: " + events.get(0).ts() + " > " + before);
             assertTrue(lastTs < System.nanoTime());
             assertEquals(MapType.RINGBUF, skel.events().mapType());
+
+            // the same events through the ring buffer, decoded by the skeleton's record codec
+            try (reader) {
+                while (reader.consume() > 0) {
+                    // until the ring is empty
+                }
+            }
+            assertEquals(n, streamed.size(), "every event through the ring buffer");
+            for (int i = 0; i < n; i++) assertEquals(events.get(i), streamed.get(i), "ring buffer event " + i);
         } finally {
             child.destroyForcibly();
         }
