@@ -12,7 +12,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
@@ -35,7 +34,7 @@ final class PerfbufBench {
 
     static final int MAX_CPUS = 1024;
 
-    static final class Counter implements SampleHandler {
+    static final class Counter implements SampleHandler, BufBench.Counting {
         private static final VarHandle CONSUMED;
 
         static {
@@ -70,11 +69,18 @@ final class PerfbufBench {
             CONSUMED.setRelease(this, (long) CONSUMED.getOpaque(this) + 1);
         }
 
-        long consumed() {
+        @Override
+        public long consumed() {
             return (long) CONSUMED.getAcquire(this);
         }
 
-        void reset() {
+        @Override
+        public long seqErrors() {
+            return seqErrors;
+        }
+
+        @Override
+        public void reset() {
             Arrays.fill(nextSeq, 0);
             CONSUMED.setRelease(this, 0L);
         }
@@ -144,9 +150,11 @@ final class PerfbufBench {
                 String bench = "perfbuf-" + size + (burst ? "-burst" : "");
                 double[] rate = new double[repeat], cpu = new double[repeat], elapsed = new double[repeat];
                 long totalDrops = 0, got = 0;
+                int recordSize = (int) size;
                 for (int r = 0; r < repeat; r++) {
-                    RingbufBench.Paced p = paced(reader, counter, producer, drops, (int) size, records, batch, limit,
-                            burst);
+                    BufBench.Paced p = BufBench.paced("perfbuf-reader", reader::poll, counter,
+                            (n, first) -> producer.run(n, first, recordSize), () -> readDrops(drops), records, batch,
+                            limit, burst);
                     note("%s run %d: %d records in %.1f ms (%.0f/s), drops %d, producer busy %.1f ms, producer waits %d",
                             bench, r + 1, p.consumed(), p.elapsedMs(), p.eventsPerS(), p.drops(), p.producerMs(),
                             p.waits());
@@ -175,66 +183,6 @@ final class PerfbufBench {
         return v == null ? 0 : v;
     }
 
-    static RingbufBench.Paced paced(PerfBufReader reader, Counter counter, Producer producer, BpfMap drops, int size,
-                                    long records, long batch, long limit, boolean burst) throws InterruptedException {
-        long drops0 = readDrops(drops);
-        counter.reset();
-        long[] consumerCpu = {0}, tLast = {0};
-        long[] expected = {Long.MAX_VALUE};
-        boolean[] done = {false};
-        Object lock = new Object();
-        Throwable[] failure = {null};
-        Thread th = new Thread(() -> {
-            long cpu0 = BufBench.threadCpuNs();
-            try {
-                while (true) {
-                    int n = reader.poll(100);
-                    if (n > 0) tLast[0] = System.nanoTime();
-                    boolean d;
-                    long e;
-                    synchronized (lock) {
-                        d = done[0];
-                        e = expected[0];
-                    }
-                    if (d && counter.consumed() >= e) break;
-                }
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-            consumerCpu[0] = BufBench.threadCpuNs() - cpu0;
-        }, "perfbuf-reader");
-        th.start();
-        long produced = 0, committed = 0, waits = 0;
-        long t0 = System.nanoTime();
-        while (produced < records) {
-            long n = Math.min(records - produced, batch);
-            if (!burst) {
-                while (committed - counter.consumed() + n > limit) {
-                    waits++;
-                    LockSupport.parkNanos(50_000);
-                }
-            }
-            committed += producer.run(n, produced, size);
-            produced += n;
-        }
-        long tProduced = System.nanoTime();
-        long d = readDrops(drops) - drops0;
-        if (committed + d != produced) {
-            throw die("producer accounting: committed %d + drops %d != %d", committed, d, produced);
-        }
-        synchronized (lock) {
-            expected[0] = committed;
-            done[0] = true;
-        }
-        th.join();
-        if (failure[0] != null) throw die("reader failed: %s", failure[0]);
-        long consumed = counter.consumed();
-        if (consumed != committed) throw die("consumed %d != committed %d", consumed, committed);
-        if (counter.seqErrors != 0) throw die("%d records out of order or of the wrong size", counter.seqErrors);
-        double elapsedNs = tLast[0] - t0;
-        return new RingbufBench.Paced(consumed / (elapsedNs / 1e9), elapsedNs / 1e6, (tProduced - t0) / 1e6,
-                (double) consumerCpu[0] / consumed, consumed, d, waits);
-    }
 
     static void drain(PerfBufReader reader, Counter counter, Producer producer, BpfMap drops, int size, long records,
                       long capacity) {

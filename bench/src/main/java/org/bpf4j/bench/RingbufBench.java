@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
@@ -37,7 +36,7 @@ final class RingbufBench {
     static final boolean VERBOSE = System.getenv("BPF4J_BENCH_VERBOSE") != null;
 
     /** The reader's handler, as the C on_sample: sequence and length check, consumed count published per record. */
-    static final class Counter implements RecordHandler {
+    static final class Counter implements RecordHandler, BufBench.Counting {
         private static final VarHandle CONSUMED;
 
         static {
@@ -66,11 +65,18 @@ final class RingbufBench {
             CONSUMED.setRelease(this, (long) CONSUMED.getOpaque(this) + 1);
         }
 
-        long consumed() {
+        @Override
+        public long consumed() {
             return (long) CONSUMED.getAcquire(this);
         }
 
-        void reset() {
+        @Override
+        public long seqErrors() {
+            return seqErrors;
+        }
+
+        @Override
+        public void reset() {
             nextSeq = 0;
             CONSUMED.setRelease(this, 0L);
         }
@@ -151,16 +157,18 @@ final class RingbufBench {
                 int lastFlags = adaptive ? 0 : (int) BpfRingbuf.RB_FORCE_WAKEUP;
                 double[] rate = new double[repeat], cpu = new double[repeat], elapsed = new double[repeat];
                 long totalDrops = 0, got = 0;
+                int recordSize = (int) size;
                 for (int r = 0; r < repeat; r++) {
-                    Paced p = paced(reader, counter, producer, drops, (int) size, flags, lastFlags, records, batch,
-                            limit, burst);
+                    BufBench.Paced p = BufBench.paced("ringbuf-reader", reader::poll, counter,
+                            (n, first) -> producer.run(n, first, recordSize, flags, lastFlags), () -> readDrops(drops),
+                            records, batch, limit, burst);
                     note("%s run %d: %d records in %.1f ms (%.0f/s), drops %d, producer busy %.1f ms, producer waits %d",
-                            bench, r + 1, p.consumed, p.elapsedMs, p.eventsPerS, p.drops, p.producerMs, p.waits);
-                    rate[r] = p.eventsPerS;
-                    cpu[r] = p.cpuPerEvent;
-                    elapsed[r] = p.elapsedMs;
-                    totalDrops += p.drops;
-                    got += p.consumed;
+                            bench, r + 1, p.consumed(), p.elapsedMs(), p.eventsPerS(), p.drops(), p.producerMs(), p.waits());
+                    rate[r] = p.eventsPerS();
+                    cpu[r] = p.cpuPerEvent();
+                    elapsed[r] = p.elapsedMs();
+                    totalDrops += p.drops();
+                    got += p.consumed();
                 }
                 note("%s: records=%d x %d runs, ring=%d, batch=%d, window=%d%% (in-flight limit %d records), wakeup=%s; "
                         + "values are medians over the runs, drops and consumed are totals; java %s",
@@ -176,74 +184,12 @@ final class RingbufBench {
         }
     }
 
-    record Paced(double eventsPerS, double elapsedMs, double producerMs, double cpuPerEvent, long consumed, long drops,
-                 long waits) {}
 
     static long readDrops(BpfMap drops) {
         Long v = drops.view(Codecs.U32, Codecs.U64).get(0);
         return v == null ? 0 : v;
     }
 
-    static Paced paced(RingBufReader reader, Counter counter, Producer producer, BpfMap drops, int size, int flags,
-                       int lastFlags, long records, long batch, long limit, boolean burst) throws InterruptedException {
-        long drops0 = readDrops(drops);
-        counter.reset();
-        long[] consumerCpu = {0}, tLast = {0};
-        long[] expected = {Long.MAX_VALUE};
-        boolean[] done = {false};
-        Object lock = new Object();
-        Throwable[] failure = {null};
-        Thread th = new Thread(() -> {
-            long cpu0 = BufBench.threadCpuNs();
-            try {
-                while (true) {
-                    int n = reader.poll(100);
-                    if (n > 0) tLast[0] = System.nanoTime();
-                    boolean d;
-                    long e;
-                    synchronized (lock) {
-                        d = done[0];
-                        e = expected[0];
-                    }
-                    if (d && counter.consumed() >= e) break;
-                }
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-            consumerCpu[0] = BufBench.threadCpuNs() - cpu0;
-        }, "ringbuf-reader");
-        th.start();
-        long produced = 0, committed = 0, waits = 0;
-        long t0 = System.nanoTime();
-        while (produced < records) {
-            long n = Math.min(records - produced, batch);
-            if (!burst) {
-                while (committed - counter.consumed() + n > limit) {
-                    waits++;
-                    LockSupport.parkNanos(50_000);
-                }
-            }
-            committed += producer.run(n, produced, size, flags, lastFlags);
-            produced += n;
-        }
-        long tProduced = System.nanoTime();
-        long d = readDrops(drops) - drops0;
-        if (committed + d != produced) {
-            throw die("producer accounting: committed %d + drops %d != %d", committed, d, produced);
-        }
-        synchronized (lock) {
-            expected[0] = committed;
-            done[0] = true;
-        }
-        th.join();
-        if (failure[0] != null) throw die("reader failed: %s", failure[0]);
-        long consumed = counter.consumed();
-        if (consumed != committed) throw die("consumed %d != committed %d", consumed, committed);
-        if (counter.seqErrors != 0) throw die("%d records out of order or of the wrong size", counter.seqErrors);
-        double elapsedNs = tLast[0] - t0;
-        return new Paced(consumed / (elapsedNs / 1e9), elapsedNs / 1e6, (tProduced - t0) / 1e6,
-                (double) consumerCpu[0] / consumed, consumed, d, waits);
-    }
 
     /** Fill the whole ring, then time the reader emptying it with consume(); repeat until RECORDS were read. */
     static void drain(RingBufReader reader, Counter counter, Producer producer, BpfMap drops, int size, long records,
