@@ -35,10 +35,23 @@ import org.bpf4j.BpfException;
  */
 final class CpuBuffer {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle SHORT = JAVA_SHORT_UNALIGNED.varHandle();
+    private static final VarHandle INT = JAVA_INT_UNALIGNED.varHandle();
     /** All of memory: the loop reads headers at absolute addresses, without per-access checks. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of records one {@link #scan} call walks at most. */
     private static final long SCAN_BYTES = 16 * 1024;
+    /**
+     * Bytes of records one {@link #scan} call walks at most during the first {@link #WARM_CALLS}
+     * calls in this JVM: the JIT compiles a method after enough calls (or after tens of thousands
+     * of loop iterations in one call), and the interpreter takes about a microsecond per record
+     * here, so short chunks at first move scan out of the interpreter after a few thousand records
+     * instead of some 60,000.
+     */
+    private static final long WARM_BYTES = 256;
+    private static final int WARM_CALLS = 4096;
+    /** scan calls so far, up to {@link #WARM_CALLS} (all buffers, updated racily: a heuristic). */
+    private static int warmCalls;
     /** Bytes at the end of the data area that {@link #scan} leaves to {@link #slow}. */
     private static final long SCAN_MARGIN = 16;
 
@@ -103,7 +116,12 @@ final class CpuBuffer {
                     // before the end of the data area (so that its header reads, 12 bytes at the
                     // next record's start, never leave the mapping)
                     long off = t & mask;
-                    long room = Math.min(Math.min(head - t, SCAN_BYTES), size - SCAN_MARGIN - off);
+                    long chunk = SCAN_BYTES;
+                    if (warmCalls < WARM_CALLS) {
+                        warmCalls++;
+                        chunk = WARM_BYTES;
+                    }
+                    long room = Math.min(Math.min(head - t, chunk), size - SCAN_MARGIN - off);
                     long start = t;
                     try {
                         if (room > 0) count += scan(t, dataAddress + off, dataAddress + off + room);
@@ -152,9 +170,9 @@ final class CpuBuffer {
         while (true) {
             // struct perf_event_header, little-endian: u32 type, u16 misc, u16 size; then the raw
             // sample's u32 size. p + 12 <= lim + 12 < end of the data area.
-            long recSize = ALL.get(JAVA_SHORT_UNALIGNED, p + HDR_SIZE) & 0xFFFFL;
-            long type = ALL.get(JAVA_INT_UNALIGNED, p) & 0xFFFF_FFFFL;
-            long len = ALL.get(JAVA_INT_UNALIGNED, p + SAMPLE_RAW_SIZE) & 0xFFFF_FFFFL;
+            long recSize = (short) SHORT.get(ALL, p + HDR_SIZE) & 0xFFFFL;
+            long type = (int) INT.get(ALL, p) & 0xFFFF_FFFFL;
+            long len = (int) INT.get(ALL, p + SAMPLE_RAW_SIZE) & 0xFFFF_FFFFL;
             long q = p + recSize;
             // negative when the record ends past lim, is not a sample, or its raw size does not
             // fit (which includes a record shorter than a sample header)
