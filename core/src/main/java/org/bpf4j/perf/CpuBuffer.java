@@ -3,9 +3,10 @@ package org.bpf4j.perf;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static org.bpf4j.sys.PerfRing.DATA_HEAD;
 import static org.bpf4j.sys.PerfRing.DATA_TAIL;
+import static org.bpf4j.sys.PerfRing.HDR_SIZE;
 import static org.bpf4j.sys.PerfRing.HEADER_BYTES;
 import static org.bpf4j.sys.PerfRing.LOST_COUNT;
 import static org.bpf4j.sys.PerfRing.RECORD_LOST;
@@ -34,16 +35,33 @@ import org.bpf4j.BpfException;
  */
 final class CpuBuffer {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle SHORT = JAVA_SHORT_UNALIGNED.varHandle();
+    private static final VarHandle INT = JAVA_INT_UNALIGNED.varHandle();
     /** All of memory: the loop reads headers at absolute addresses, without per-access checks. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of records one {@link #scan} call walks at most. */
     private static final long SCAN_BYTES = 16 * 1024;
+    /**
+     * Bytes of records one {@link #scan} call walks at most during the first {@link #WARM_CALLS}
+     * calls in this JVM: the JIT compiles a method after enough calls (or after tens of thousands
+     * of loop iterations in one call), and the interpreter takes about a microsecond per record
+     * here, so short chunks at first move scan out of the interpreter after a few thousand records
+     * instead of some 60,000.
+     */
+    private static final long WARM_BYTES = 256;
+    private static final int WARM_CALLS = 4096;
+    /** scan calls so far, up to {@link #WARM_CALLS} (all buffers, updated racily: a heuristic). */
+    private static int warmCalls;
+    /** Bytes at the end of the data area that {@link #scan} leaves to {@link #slow}. */
+    private static final long SCAN_MARGIN = 16;
 
     final int cpu;
     private final MemorySegment meta;
     private final MemorySegment data;
     private final long size;
     private final long mask;
+    /** Address of {@link #data}, for the loop's absolute reads. */
+    private final long dataAddress;
     private final SampleHandler samples;
     private final LostHandler lostHandler;
     private MemorySegment scratch, scratchView;
@@ -69,6 +87,7 @@ final class CpuBuffer {
         this.data = data.isReadOnly() ? data : data.asReadOnly();
         this.size = size;
         this.mask = size - 1;
+        this.dataAddress = this.data.address();
         this.samples = samples;
         this.lostHandler = lostHandler;
         this.tail = meta.get(JAVA_LONG, DATA_TAIL);
@@ -93,12 +112,25 @@ final class CpuBuffer {
                     break;
                 }
                 while (t - head < 0) {
-                    long end = Math.min(head, t + SCAN_BYTES);
+                    // scan's bound: records must end by head, by the chunk's end, and 16 bytes
+                    // before the end of the data area (so that its header reads, 12 bytes at the
+                    // next record's start, never leave the mapping)
+                    long off = t & mask;
+                    long chunk = SCAN_BYTES;
+                    if (warmCalls < WARM_CALLS) {
+                        warmCalls++;
+                        chunk = WARM_BYTES;
+                    }
+                    long room = Math.min(Math.min(head - t, chunk), size - SCAN_MARGIN - off);
+                    long start = t;
                     try {
-                        count += scan(t, end);
+                        if (room > 0) count += scan(t, dataAddress + off, dataAddress + off + room);
+                        else cursor = t;
                         t = cursor;
-                        // scan stops early at a record it leaves to slow()
-                        if (t - end < 0) count += slow(t);
+                        // no progress: a record scan leaves to slow() (a wrap-around, one in the
+                        // area's last bytes, a lost-samples record, a bad size, one longer than
+                        // a chunk)
+                        if (t == start) count += slow(t);
                     } finally {
                         t = cursor;
                     }
@@ -114,39 +146,47 @@ final class CpuBuffer {
     }
 
     /**
-     * The hot loop: hands out the samples that start before {@code end} (which the caller got
-     * from {@code data_head}, so they are complete) and lie wholly before the end of the data
-     * area; stops early at anything else (a record that wraps around, a lost-samples record, a
-     * bad size) for {@link #slow} to handle. Leaves the position reached in {@link #cursor}, also
-     * when a handler throws (then past the handler's record).
-     * A method of its own with no call but the handler's, called per {@link #SCAN_BYTES} at
+     * The hot loop: hands out the samples from absolute address {@code p} (stream position
+     * {@code t}) that end by address {@code lim}, and stops at the first record that does not
+     * (the end of the chunk, or one for {@link #slow}: not a sample, a bad size). Leaves the
+     * position reached in {@link #cursor}, also when a handler throws (then past the handler's
+     * record).
+     *
+     * <p>A method of its own with no call but the handler's, called per {@link #SCAN_BYTES} at
      * most: the JIT compiles it early and whole (not as an on-stack replacement of a long-running
-     * loop) and keeps its few live values in registers.
+     * loop) and keeps its few live values in registers. The loop-carried path is only "load the
+     * 16-bit size, add it to the address" (no masking: {@code lim} lies before the end of the data
+     * area). Every reason to stop is folded into one sign test, so the branch that ends each
+     * chunk is also the one that meets the first wrap-around or lost record: the JIT has seen it
+     * taken and does not compile it as a trap (a trap there cost a deoptimization and a
+     * recompilation the first time a record wrapped around).
      */
-    private int scan(long t, long end) {
+    private int scan(long t, long p, long lim) {
         final MemorySegment d = data;
-        final long base = d.address(), m = mask;
+        final long base = dataAddress, p0 = p;
+        final int c = cpu;
         final SampleHandler h = samples;
         int count = 0;
-        while (t < end) {
-            long off = t & m;
-            // struct perf_event_header, little-endian: u32 type, u16 misc, u16 size; records are
-            // 8-byte aligned (the unaligned layout only saves the alignment check)
-            long hdr = ALL.get(JAVA_LONG_UNALIGNED, base + off);
-            int recSize = (int) (hdr >>> 48);
-            if ((int) hdr != RECORD_SAMPLE || recSize < SAMPLE_RAW_DATA || off + recSize - 1 > m) break;
-            int len = ALL.get(JAVA_INT_UNALIGNED, base + off + SAMPLE_RAW_SIZE);
-            if (Integer.compareUnsigned(len, recSize - SAMPLE_RAW_DATA) > 0) break;
-            t += recSize;
+        while (true) {
+            // struct perf_event_header, little-endian: u32 type, u16 misc, u16 size; then the raw
+            // sample's u32 size. p + 12 <= lim + 12 < end of the data area.
+            long recSize = (short) SHORT.get(ALL, p + HDR_SIZE) & 0xFFFFL;
+            long type = (int) INT.get(ALL, p) & 0xFFFF_FFFFL;
+            long len = (int) INT.get(ALL, p + SAMPLE_RAW_SIZE) & 0xFFFF_FFFFL;
+            long q = p + recSize;
+            // negative when the record ends past lim, is not a sample, or its raw size does not
+            // fit (which includes a record shorter than a sample header)
+            if (((lim - q) | (recSize - SAMPLE_RAW_DATA - len) | -(type ^ RECORD_SAMPLE)) < 0) break;
             count++;
             try {
-                h.onSample(cpu, d, off + SAMPLE_RAW_DATA, len);
+                h.onSample(c, d, p - base + SAMPLE_RAW_DATA, (int) len);
             } catch (Throwable e) {
-                cursor = t; // a throwing handler still consumes its own record
+                cursor = t + (q - p0); // a throwing handler still consumes its own record
                 throw e;
             }
+            p = q;
         }
-        cursor = t;
+        cursor = t + (p - p0);
         return count;
     }
 
