@@ -34,11 +34,16 @@ public final class Native {
         ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         CAPTURE_SIZE = state.byteSize();
         ValueLayout.OfLong j = ValueLayout.JAVA_LONG;
-        // long syscall(long number, ...): six variadic longs cover every system call's arguments;
-        // the kernel ignores the registers a call does not use.
+        // long syscall(long number, ...) with six longs, which cover every system call's arguments
+        // (the kernel ignores the registers a call does not use). Linked as a fixed-arity function:
+        // on the two ABIs bpf4j runs on, variadic integer arguments travel exactly as fixed ones
+        // (x86_64 SysV: the same registers, then the stack; the variadic extra, %al = how many
+        // vector registers hold arguments, at most makes a C va_start save vector registers
+        // needlessly, and glibc's syscall() is an assembly stub that reads no %al at all;
+        // AArch64 on Linux: identical), and the variadic linkage costs several milliseconds more
+        // of method handle generation at start-up.
         SYSCALL = linker.downcallHandle(symbol,
                 FunctionDescriptor.of(j, j, j, j, j, j, j, j),
-                Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"));
         CAPTURE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_SIZE, 8));
         NativeState.ready = true;
