@@ -49,12 +49,19 @@ bpf4j_java_ok() { # $1 = JAVA_HOME candidate; reads its release file (no JVM sta
   [ -n "${v:-}" ] && [ "$v" -ge 25 ] 2>/dev/null
 }
 
-bpf4j_find_java() {
-  if [ -n "${JAVA_HOME:-}" ] && bpf4j_java_ok "$JAVA_HOME"; then echo "$JAVA_HOME"; return; fi
+# Sets bpf4j_java_home to a JDK 25+ (JAVA_HOME first, then /usr/lib/jvm), in this shell: no
+# subshell, which the launcher's start-up time would pay for.
+bpf4j_locate_java() {
+  if [ -n "${JAVA_HOME:-}" ] && bpf4j_java_ok "$JAVA_HOME"; then bpf4j_java_home=$JAVA_HOME; return; fi
   local d
   for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25* /usr/lib/jvm/*; do
-    [ -d "$d" ] && bpf4j_java_ok "$d" && { echo "$d"; return; }
+    [ -d "$d" ] && bpf4j_java_ok "$d" && { bpf4j_java_home=$d; return; }
   done
   echo "bpf4j: no JDK 25 or newer found (set JAVA_HOME, or install one under /usr/lib/jvm)" >&2
   exit 1
+}
+
+bpf4j_find_java() {
+  bpf4j_locate_java
+  echo "$bpf4j_java_home"
 }

@@ -31,8 +31,20 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
      * The order {@code bpf4j core relocs} prints (and libbpf's log suggests): by program name,
      * then instruction. A stable sort keeps .BTF.ext order for equal keys.
      */
-    public static final Comparator<CoreRelocation> BY_PROGRAM_AND_INSN =
-            Comparator.comparing(CoreRelocation::program).thenComparingInt(CoreRelocation::insn);
+    public static final Comparator<CoreRelocation> BY_PROGRAM_AND_INSN = new ByProgramAndInsn();
+
+    /**
+     * A class rather than {@code Comparator.comparing(...)}, whose serializable lambdas the JVM
+     * generates at run time (the AOT cache cannot hold them): milliseconds on start-up's critical
+     * path, since every load that applies CO-RE initialises this record.
+     */
+    private static final class ByProgramAndInsn implements Comparator<CoreRelocation> {
+        @Override
+        public int compare(CoreRelocation a, CoreRelocation b) {
+            int c = a.program.compareTo(b.program);
+            return c != 0 ? c : Integer.compare(a.insn, b.insn);
+        }
+    }
 
     /** What CO-RE did with a relocation's instruction. */
     public enum Outcome {

@@ -893,7 +893,7 @@ public final class Btf {
         byte[] q = query(name);
         int code = kind.code();
         if (scanInsteadOfIndex()) {
-            int[] ids = linear(q, code, MODE_FIRST);
+            int[] ids = scan(q, code, MODE_FIRST);
             return ids.length == 0 ? -1 : ids[0];
         }
         int h = (int) hashName(q, 0);
@@ -914,7 +914,7 @@ public final class Btf {
         int[] out = base == null ? EMPTY : base.findAll(name);
         if (name.isEmpty() || firstId == typeCount) return out;
         byte[] q = query(name);
-        if (scanInsteadOfIndex()) return concat(out, linear(q, -1, MODE_EXACT));
+        if (scanInsteadOfIndex()) return concat(out, scan(q, -1, MODE_EXACT));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         int[] slots = ix.slots;
@@ -943,7 +943,7 @@ public final class Btf {
         byte[] q = query(essentialName);
         int qlen = q.length - 1;
         int code = kind == null ? -1 : kind.code();
-        if (scanInsteadOfIndex()) return concat(fromBase, linear(q, code, MODE_ESSENTIAL));
+        if (scanInsteadOfIndex()) return concat(fromBase, scan(q, code, MODE_ESSENTIAL));
         int h = (int) hashName(q, 0);
         NameIndex ix = nameIndex();
         // 1. types named exactly q, unless their own essential name is shorter (q has a flavour)
@@ -997,6 +997,28 @@ public final class Btf {
     /** For tests: how many lookups may scan before the index is built (0: index at once). */
     void lookupScanBudget(int lookups) {
         scanBudget = lookups;
+    }
+
+    /** A scanned lookup's answer. */
+    private record Scanned(byte[] q, int code, int mode, int[] ids) {}
+
+    /** The answers of the lookups that scanned; guarded by itself. */
+    private final List<Scanned> scanned = new java.util.ArrayList<>(SCANNED_LOOKUPS);
+
+    /**
+     * {@link #linear}, remembered: a tool looks a type up in a warm-up thread while its object is
+     * parsed, then CO-RE asks for the same type, and the second scan would be on its critical path.
+     * One scan at a time, so that the second asker waits for the first's answer.
+     */
+    private int[] scan(byte[] q, int code, int mode) {
+        synchronized (scanned) {
+            for (Scanned s : scanned) {
+                if (s.code == code && s.mode == mode && Arrays.equals(s.q, q)) return s.ids.clone();
+            }
+            int[] ids = linear(q, code, mode);
+            scanned.add(new Scanned(q, code, mode, ids.clone()));
+            return ids;
+        }
     }
 
     private static final int MODE_FIRST = 0;     // lowest id with the exact name and kind

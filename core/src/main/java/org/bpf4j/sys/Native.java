@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The one native entry point of bpf4j: libc's {@code syscall(2)} wrapper, called through FFM.
@@ -22,7 +21,7 @@ public final class Native {
     private Native() {}
 
     private static final MethodHandle SYSCALL;
-    private static final VarHandle ERRNO;
+    private static final long ERRNO_OFFSET;
     private static final long CAPTURE_SIZE;
     private static final ThreadLocal<MemorySegment> CAPTURE;
 
@@ -31,14 +30,31 @@ public final class Native {
         MemorySegment symbol = linker.defaultLookup().find("syscall")
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall() symbol"));
         StructLayout state = Linker.Option.captureStateLayout();
-        ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        // errno's offset, from the members: a layout path (or a var handle on one) would generate
+        // method handles, milliseconds on start-up's critical path
+        long offset = -1;
+        long at = 0;
+        for (MemoryLayout m : state.memberLayouts()) {
+            if ("errno".equals(m.name().orElse(null))) {
+                offset = at;
+                break;
+            }
+            at += m.byteSize();
+        }
+        if (offset < 0) throw new UnsatisfiedLinkError("the FFM call state has no errno: " + state);
+        ERRNO_OFFSET = offset;
         CAPTURE_SIZE = state.byteSize();
         ValueLayout.OfLong j = ValueLayout.JAVA_LONG;
-        // long syscall(long number, ...): six variadic longs cover every system call's arguments;
-        // the kernel ignores the registers a call does not use.
+        // long syscall(long number, ...) with six longs, which cover every system call's arguments
+        // (the kernel ignores the registers a call does not use). Linked as a fixed-arity function:
+        // on the two ABIs bpf4j runs on, variadic integer arguments travel exactly as fixed ones
+        // (x86_64 SysV: the same registers, then the stack; the variadic extra, %al = how many
+        // vector registers hold arguments, at most makes a C va_start save vector registers
+        // needlessly, and glibc's syscall() is an assembly stub that reads no %al at all;
+        // AArch64 on Linux: identical), and the variadic linkage costs several milliseconds more
+        // of method handle generation at start-up.
         SYSCALL = linker.downcallHandle(symbol,
                 FunctionDescriptor.of(j, j, j, j, j, j, j, j),
-                Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"));
         CAPTURE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_SIZE, 8));
         NativeState.ready = true;
@@ -54,7 +70,7 @@ public final class Native {
             throw new AssertionError("syscall downcall failed", t);
         }
         if (r == -1) {
-            int errno = (int) ERRNO.get(capture, 0L);
+            int errno = capture.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             return -errno;
         }
         return r;

@@ -15,7 +15,7 @@ import org.bpf4j.sys.Os;
 final class Warmup {
     private Warmup() {}
 
-    /** Milliseconds since the launcher started the JVM, when it says (BPF4J_TRACE_STARTUP=1). */
+    /** Milliseconds since the launcher started, when it says (BPF4J_TRACE_STARTUP=1). */
     static void trace(String what) {
         String t0 = System.getProperty("bpf4j.t0");
         if (t0 == null) return;
