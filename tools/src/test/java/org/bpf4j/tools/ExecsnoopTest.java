@@ -53,7 +53,7 @@ class ExecsnoopTest {
 
     static int stop(SyscountTest.Running r) throws InterruptedException {
         r.thread.interrupt();
-        return r.join(10_000);
+        return r.join(60_000); // detaching waits for RCU grace periods: seconds on a busy host
     }
 
     /**
