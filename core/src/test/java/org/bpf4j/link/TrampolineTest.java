@@ -125,7 +125,9 @@ class TrampolineTest {
     @Test
     void lsmFileOpenCountsTheOpensOfThisThread() throws Exception {
         VmTests.requireVm();
-        Assumptions.assumeTrue(Features.attach(Features.Attach.LSM).supported(), Features.attach(Features.Attach.LSM).detail());
+        Assumptions.assumeTrue(Features.attach(Features.Attach.LSM).supported(),
+                "BPF LSM programs need 'bpf' among the kernel's active LSMs (lsm= boot parameter): "
+                        + Features.attach(Features.Attach.LSM).detail());
         Path f = Files.createTempFile("bpf4j-lsm", ".txt");
         try (BpfObject obj = spec().load(LoadOptions.defaults().withPrograms(Set.of("lsm_file_open")))) {
             try (BpfLink link = obj.program("lsm_file_open").attach()) {
@@ -174,6 +176,6 @@ class TrampolineTest {
                 }
             }
         }
-        Assumptions.abort("no loaded module with a traceable function in /sys/kernel/btf");
+        Assumptions.abort("no loaded kernel module has a function fentry can attach to (none in /sys/kernel/btf/*)");
     }
 }
