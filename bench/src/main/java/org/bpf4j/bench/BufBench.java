@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import org.bpf4j.BpfMap;
+import org.bpf4j.map.Codecs;
 
 /** What the ringbuf and perfbuf benchmarks share besides {@link Results}: notes, errors, medians, thread CPU time. */
 final class BufBench {
@@ -115,6 +118,68 @@ final class BufBench {
         double elapsedNs = tLast[0] - t0;
         return new Paced(consumed / (elapsedNs / 1e9), elapsedNs / 1e6, (tProduced - t0) / 1e6,
                 (double) consumerCpu[0] / consumed, consumed, d, waits);
+    }
+
+    static final boolean VERBOSE = System.getenv("BPF4J_BENCH_VERBOSE") != null;
+
+    /** The producer's count of failed reserves/outputs: element 0 of its {@code drops} array map. */
+    static long readDrops(BpfMap drops) {
+        Long v = drops.view(Codecs.U32, Codecs.U64).get(0);
+        return v == null ? 0 : v;
+    }
+
+    /** CPU milliseconds a reader thread uses polling (100 ms timeouts) an empty buffer for one second. */
+    static double idleCpuMs(String threadName, IntUnaryOperator poll) throws InterruptedException {
+        double[] ms = {0};
+        Thread th = new Thread(() -> {
+            long c0 = threadCpuNs();
+            long end = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < end) poll.applyAsInt(100);
+            ms[0] = (threadCpuNs() - c0) / 1e6;
+        }, threadName);
+        th.start();
+        th.join();
+        return ms[0];
+    }
+
+    /**
+     * The drain benchmark, as the C baselines': fill the buffer ({@code capacity - 1} records, in
+     * producer calls of at most 2^23), then time {@code consume} emptying it; repeat until
+     * {@code records} were produced. Prints {@code describe(produced)} as a note and the result
+     * lines of {@code bench}.
+     */
+    static void drain(String bench, Runnable consume, Counting counter, Batch producer, long records, long capacity,
+                      LongFunction<String> describe) {
+        long produced = 0, committed = 0, busyNs = 0, cpuNs = 0;
+        int maxRounds = (int) (records / (capacity - 1) + 2);
+        double[] rate = new double[maxRounds];
+        int rounds = 0;
+        while (produced < records) {
+            long fill = capacity - 1;
+            while (fill > 0) {
+                long n = Math.min(fill, 1 << 23);
+                committed += producer.run(n, produced);
+                produced += n;
+                fill -= n;
+            }
+            long t0 = System.nanoTime(), c0 = threadCpuNs(), before = counter.consumed();
+            while (counter.consumed() < committed) consume.run();
+            long dt = System.nanoTime() - t0, n = counter.consumed() - before;
+            busyNs += dt;
+            cpuNs += threadCpuNs() - c0;
+            if (rounds < maxRounds) rate[rounds++] = n / (dt / 1e9);
+        }
+        long got = counter.consumed();
+        if (got != committed || counter.seqErrors() != 0) {
+            throw die("drain: consumed %d, committed %d, sequence errors %d", got, committed, counter.seqErrors());
+        }
+        double[] rates = Arrays.copyOf(rate, rounds);
+        if (VERBOSE) note("%s: rates per round %s", bench, Arrays.toString(rates));
+        note("%s", describe.apply(produced));
+        result(bench, "events_per_s", median(rates), "events/s");
+        result(bench, "events_per_s_overall", got / (busyNs / 1e9), "events/s");
+        result(bench, "consumer_cpu_per_event", (double) cpuNs / got, "ns");
+        result(bench, "consumed", got, "events");
     }
 
     /** CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID). */

@@ -12,11 +12,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.map.Codecs;
 import org.bpf4j.perf.PerfBufReader;
 import org.bpf4j.perf.SampleHandler;
 import org.bpf4j.sys.Os;
@@ -144,7 +144,13 @@ final class PerfbufBench {
             try (PerfBufReader reader = PerfBufReader.builder(o.map("pb")).pagesPerCpu((int) pages)
                     .onLost((cpu, n) -> counter.lost += n).open(counter)) {
                 if (drain) {
-                    drain(reader, counter, producer, drops, (int) size, records, capacity);
+                    int recordSize = (int) size;
+                    BufBench.drain("perfbuf-" + size + "-drain", reader::consume, counter,
+                            (n, first) -> producer.run(n, first, recordSize), records, capacity,
+                            produced -> String.format(Locale.ROOT, "perfbuf-%d-drain: records=%d in rounds of %d (one CPU "
+                                    + "buffer's capacity); drops while filling: %d, lost: %d; java %s", recordSize,
+                                    produced, capacity - 1, BufBench.readDrops(drops), counter.lost,
+                                    System.getProperty("java.vm.version")));
                     return;
                 }
                 String bench = "perfbuf-" + size + (burst ? "-burst" : "");
@@ -153,7 +159,7 @@ final class PerfbufBench {
                 int recordSize = (int) size;
                 for (int r = 0; r < repeat; r++) {
                     BufBench.Paced p = BufBench.paced("perfbuf-reader", reader::poll, counter,
-                            (n, first) -> producer.run(n, first, recordSize), () -> readDrops(drops), records, batch,
+                            (n, first) -> producer.run(n, first, recordSize), () -> BufBench.readDrops(drops), records, batch,
                             limit, burst);
                     note("%s run %d: %d records in %.1f ms (%.0f/s), drops %d, producer busy %.1f ms, producer waits %d",
                             bench, r + 1, p.consumed(), p.elapsedMs(), p.eventsPerS(), p.drops(), p.producerMs(),
@@ -173,62 +179,8 @@ final class PerfbufBench {
                 result(bench, "lost", counter.lost, "events");
                 result(bench, "elapsed", BufBench.median(elapsed), "ms");
                 result(bench, "consumer_cpu_per_event", BufBench.median(cpu), "ns");
-                result(bench, "idle_cpu", idleCpuMs(reader), "ms");
+                result(bench, "idle_cpu", BufBench.idleCpuMs("perfbuf-idle", reader::poll), "ms");
             }
         }
-    }
-
-    static long readDrops(BpfMap drops) {
-        Long v = drops.view(Codecs.U32, Codecs.U64).get(0);
-        return v == null ? 0 : v;
-    }
-
-
-    static void drain(PerfBufReader reader, Counter counter, Producer producer, BpfMap drops, int size, long records,
-                      long capacity) {
-        long produced = 0, committed = 0, busyNs = 0, cpuNs = 0;
-        int maxRounds = (int) (records / (capacity - 1) + 2);
-        double[] rate = new double[maxRounds];
-        int rounds = 0;
-        while (produced < records) {
-            long fill = capacity - 1;
-            while (fill > 0) {
-                long n = Math.min(fill, 1 << 23);
-                committed += producer.run(n, produced, size);
-                produced += n;
-                fill -= n;
-            }
-            long t0 = System.nanoTime(), c0 = BufBench.threadCpuNs(), before = counter.consumed();
-            while (counter.consumed() < committed) reader.consume();
-            long dt = System.nanoTime() - t0, n = counter.consumed() - before;
-            busyNs += dt;
-            cpuNs += BufBench.threadCpuNs() - c0;
-            if (rounds < maxRounds) rate[rounds++] = n / (dt / 1e9);
-        }
-        long got = counter.consumed();
-        if (got != committed || counter.seqErrors != 0) {
-            throw die("drain: consumed %d, committed %d, sequence errors %d", got, committed, counter.seqErrors);
-        }
-        String bench = "perfbuf-" + size + "-drain";
-        if (RingbufBench.VERBOSE) note("%s: rates per round %s", bench, Arrays.toString(Arrays.copyOf(rate, rounds)));
-        note("%s: records=%d in rounds of %d (one CPU buffer's capacity); drops while filling: %d, lost: %d; java %s",
-                bench, produced, capacity - 1, readDrops(drops), counter.lost, System.getProperty("java.vm.version"));
-        result(bench, "events_per_s", BufBench.median(Arrays.copyOf(rate, rounds)), "events/s");
-        result(bench, "events_per_s_overall", got / (busyNs / 1e9), "events/s");
-        result(bench, "consumer_cpu_per_event", (double) cpuNs / got, "ns");
-        result(bench, "consumed", got, "events");
-    }
-
-    static double idleCpuMs(PerfBufReader reader) throws InterruptedException {
-        double[] ms = {0};
-        Thread th = new Thread(() -> {
-            long c0 = BufBench.threadCpuNs();
-            long end = System.nanoTime() + 1_000_000_000L;
-            while (System.nanoTime() < end) reader.poll(100);
-            ms[0] = (BufBench.threadCpuNs() - c0) / 1e6;
-        }, "perfbuf-idle");
-        th.start();
-        th.join();
-        return ms[0];
     }
 }

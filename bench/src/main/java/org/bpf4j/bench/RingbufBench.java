@@ -11,11 +11,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.map.Codecs;
 import org.bpf4j.ringbuf.RecordHandler;
 import org.bpf4j.ringbuf.RingBufReader;
 import org.bpf4j.sys.BpfRingbuf;
@@ -32,8 +32,6 @@ import org.bpf4j.sys.BpfRingbuf;
  */
 final class RingbufBench {
     private RingbufBench() {}
-
-    static final boolean VERBOSE = System.getenv("BPF4J_BENCH_VERBOSE") != null;
 
     /** The reader's handler, as the C on_sample: sequence and length check, consumed count published per record. */
     static final class Counter implements RecordHandler, BufBench.Counting {
@@ -149,7 +147,12 @@ final class RingbufBench {
             BpfMap drops = o.map("drops");
             try (RingBufReader reader = RingBufReader.of(o.map("rb"), counter)) {
                 if (drain) {
-                    drain(reader, counter, producer, drops, (int) size, records, capacity);
+                    int recordSize = (int) size, noWakeup = (int) BpfRingbuf.RB_NO_WAKEUP;
+                    BufBench.drain("ringbuf-" + size + "-drain", reader::consume, counter,
+                            (n, first) -> producer.run(n, first, recordSize, noWakeup, noWakeup), records, capacity,
+                            produced -> String.format(Locale.ROOT, "ringbuf-%d-drain: records=%d in rounds of %d (a full "
+                                    + "ring); drops while filling: %d; java %s", recordSize, produced, capacity - 1,
+                                    BufBench.readDrops(drops), System.getProperty("java.vm.version")));
                     return;
                 }
                 String bench = "ringbuf-" + size + (adaptive ? "-adaptive" : "") + (burst ? "-burst" : "");
@@ -160,7 +163,7 @@ final class RingbufBench {
                 int recordSize = (int) size;
                 for (int r = 0; r < repeat; r++) {
                     BufBench.Paced p = BufBench.paced("ringbuf-reader", reader::poll, counter,
-                            (n, first) -> producer.run(n, first, recordSize, flags, lastFlags), () -> readDrops(drops),
+                            (n, first) -> producer.run(n, first, recordSize, flags, lastFlags), () -> BufBench.readDrops(drops),
                             records, batch, limit, burst);
                     note("%s run %d: %d records in %.1f ms (%.0f/s), drops %d, producer busy %.1f ms, producer waits %d",
                             bench, r + 1, p.consumed(), p.elapsedMs(), p.eventsPerS(), p.drops(), p.producerMs(), p.waits());
@@ -179,66 +182,9 @@ final class RingbufBench {
                 result(bench, "drops", totalDrops, "events");
                 result(bench, "elapsed", BufBench.median(elapsed), "ms");
                 result(bench, "consumer_cpu_per_event", BufBench.median(cpu), "ns");
-                result(bench, "idle_cpu", idleCpuMs(reader), "ms");
+                result(bench, "idle_cpu", BufBench.idleCpuMs("ringbuf-idle", reader::poll), "ms");
             }
         }
     }
 
-
-    static long readDrops(BpfMap drops) {
-        Long v = drops.view(Codecs.U32, Codecs.U64).get(0);
-        return v == null ? 0 : v;
-    }
-
-
-    /** Fill the whole ring, then time the reader emptying it with consume(); repeat until RECORDS were read. */
-    static void drain(RingBufReader reader, Counter counter, Producer producer, BpfMap drops, int size, long records,
-                      long capacity) {
-        long produced = 0, committed = 0, busyNs = 0, cpuNs = 0;
-        int maxRounds = (int) (records / (capacity - 1) + 2);
-        double[] rate = new double[maxRounds];
-        int rounds = 0;
-        int noWakeup = (int) BpfRingbuf.RB_NO_WAKEUP;
-        while (produced < records) {
-            long fill = capacity - 1;
-            while (fill > 0) {
-                long n = Math.min(fill, 1 << 23);
-                committed += producer.run(n, produced, size, noWakeup, noWakeup);
-                produced += n;
-                fill -= n;
-            }
-            long t0 = System.nanoTime(), c0 = BufBench.threadCpuNs(), before = counter.consumed();
-            while (counter.consumed() < committed) reader.consume();
-            long dt = System.nanoTime() - t0, n = counter.consumed() - before;
-            busyNs += dt;
-            cpuNs += BufBench.threadCpuNs() - c0;
-            if (rounds < maxRounds) rate[rounds++] = n / (dt / 1e9);
-        }
-        long got = counter.consumed();
-        if (got != committed || counter.seqErrors != 0) {
-            throw die("drain: consumed %d, committed %d, sequence errors %d", got, committed, counter.seqErrors);
-        }
-        String bench = "ringbuf-" + size + "-drain";
-        if (VERBOSE) note("%s: rates per round %s", bench, java.util.Arrays.toString(java.util.Arrays.copyOf(rate, rounds)));
-        note("%s: records=%d in rounds of %d (a full ring); drops while filling: %d; java %s", bench, produced,
-                capacity - 1, readDrops(drops), System.getProperty("java.vm.version"));
-        result(bench, "events_per_s", BufBench.median(java.util.Arrays.copyOf(rate, rounds)), "events/s");
-        result(bench, "events_per_s_overall", got / (busyNs / 1e9), "events/s");
-        result(bench, "consumer_cpu_per_event", (double) cpuNs / got, "ns");
-        result(bench, "consumed", got, "events");
-    }
-
-    /** CPU milliseconds a reader thread uses polling (100 ms timeouts) an empty ring for one second. */
-    static double idleCpuMs(RingBufReader reader) throws InterruptedException {
-        double[] ms = {0};
-        Thread th = new Thread(() -> {
-            long c0 = BufBench.threadCpuNs();
-            long end = System.nanoTime() + 1_000_000_000L;
-            while (System.nanoTime() < end) reader.poll(100);
-            ms[0] = (BufBench.threadCpuNs() - c0) / 1e6;
-        }, "ringbuf-idle");
-        th.start();
-        th.join();
-        return ms[0];
-    }
 }
