@@ -1,7 +1,11 @@
 package org.bpf4j.features;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,27 +76,10 @@ public final class Features {
             case TYPE_TAG -> new int[] {sInt, INT, 4, 0x20, sX, TYPE_TAG, 1, 0, PTR, 2};
             case ENUM64 -> new int[] {sX, ENUM64 | 1, 8, sX, 1, 2};
         };
-        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int typeLen = types.length * 4;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
-            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
-            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
-            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
-            blob.set(i32, 4, 24);
-            blob.set(i32, 8, 0);
-            blob.set(i32, 12, typeLen);
-            blob.set(i32, 16, typeLen);
-            blob.set(i32, 20, str.length);
-            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
-            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
-            long r = Bpf.btfLoadRaw(blob, null, 0);
-            if (r >= 0) {
-                Native.call(SysNr.CLOSE, r);
-                return true;
-            }
-            return false;
-        }
+        long r = loadRawBtf(types, strings);
+        if (r < 0) return false;
+        Native.call(SysNr.CLOSE, r);
+        return true;
     }
 
     static boolean probeMapType(int type) {
@@ -137,20 +124,27 @@ public final class Features {
         final int INT = 1 << 24, STRUCT = 4 << 24;
         String strings = "\0int\0val\0cnt\0";
         int[] types = {1, INT, 4, 0x20, 5, STRUCT | 1, 4, 9, 1, 0};
-        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return loadRawBtf(types, strings);
+    }
+
+    /**
+     * Loads raw BTF made of {@code types} (the type section as 32-bit words) and {@code strings}
+     * (the string section); returns the BTF fd or {@code -errno}.
+     */
+    private static long loadRawBtf(int[] types, String strings) {
+        byte[] str = strings.getBytes(StandardCharsets.US_ASCII);
         int typeLen = types.length * 4;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
-            java.lang.foreign.ValueLayout.OfInt i32 = java.lang.foreign.ValueLayout.JAVA_INT;
-            blob.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f);
-            blob.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
-            blob.set(i32, 4, 24);
-            blob.set(i32, 8, 0);
-            blob.set(i32, 12, typeLen);
-            blob.set(i32, 16, typeLen);
-            blob.set(i32, 20, str.length);
-            for (int k = 0; k < types.length; k++) blob.set(i32, 24 + 4L * k, types[k]);
-            MemorySegment.copy(str, 0, blob, java.lang.foreign.ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            blob.set(ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f); // magic
+            blob.set(ValueLayout.JAVA_BYTE, 2, (byte) 1); // version
+            blob.set(JAVA_INT, 4, 24); // header length
+            blob.set(JAVA_INT, 8, 0); // type section offset
+            blob.set(JAVA_INT, 12, typeLen);
+            blob.set(JAVA_INT, 16, typeLen); // string section offset
+            blob.set(JAVA_INT, 20, str.length);
+            MemorySegment.copy(types, 0, blob, JAVA_INT, 24, types.length);
+            MemorySegment.copy(str, 0, blob, ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
             return Bpf.btfLoadRaw(blob, null, 0);
         }
     }
