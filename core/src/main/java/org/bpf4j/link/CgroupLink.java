@@ -19,13 +19,10 @@ import org.bpf4j.sys.Os;
  * programs may share a hook (the kernel's multi-attach mode), and closing the link detaches only
  * this one.
  */
-public final class CgroupLink implements BpfLink {
-    private final String target;
-    private final Fd link;
+public final class CgroupLink extends LinkFdOwner {
 
     private CgroupLink(String target, Fd link) {
-        this.target = target;
-        this.link = link;
+        super(target, link);
     }
 
     /** Attaches {@code progFd} to the cgroup v2 directory {@code cgroup} at hook {@code type}. */
@@ -91,25 +88,5 @@ public final class CgroupLink implements BpfLink {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return link.isOpen();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "CgroupLink(" + target + ")";
     }
 }

@@ -21,7 +21,7 @@ import org.bpf4j.sys.SysNr;
  * does: to the architecture's wrapper ({@code __x64_sys_openat}, {@code __arm64_sys_openat}) on
  * kernels that have wrappers, to {@code sys_openat} on older ones.
  */
-public final class KprobeLink implements BpfLink {
+public final class KprobeLink extends ProbeLink {
 
     /**
      * What to probe.
@@ -55,14 +55,9 @@ public final class KprobeLink implements BpfLink {
         }
     }
 
-    private final String target;
-    private final FdLink link;
-    private final Probes.Legacy legacy;
 
     private KprobeLink(String target, FdLink link, Probes.Legacy legacy) {
-        this.target = target;
-        this.link = link;
-        this.legacy = legacy;
+        super(target, link, legacy);
     }
 
     /**
@@ -199,32 +194,5 @@ public final class KprobeLink implements BpfLink {
             return i;
         }
         return -1;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    /** The tracefs event {@code group/name} this link created, or null when it used the PMU. */
-    public String tracefsEvent() {
-        return legacy == null ? null : legacy.group() + "/" + legacy.event();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return link.isOpen();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!link.isOpen()) return;
-        link.close();
-        if (legacy != null) legacy.remove();
-    }
-
-    @Override
-    public String toString() {
-        return "KprobeLink(" + target + ")";
     }
 }

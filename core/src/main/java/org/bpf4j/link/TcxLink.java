@@ -17,13 +17,10 @@ import org.bpf4j.sys.Os;
  * {@code TC_ACT_SHOT} (2, drop), {@code TC_ACT_REDIRECT} (7) or {@code TC_NEXT} (-1: the next
  * program). Several links may share a hook; a new one runs after those already there.
  */
-public final class TcxLink implements BpfLink {
-    private final String target;
-    private final Fd link;
+public final class TcxLink extends LinkFdOwner {
 
     private TcxLink(String target, Fd link) {
-        this.target = target;
-        this.link = link;
+        super(target, link);
     }
 
     /** Attaches {@code progFd} to interface {@code ifindex}, at ingress or egress. */
@@ -38,25 +35,5 @@ public final class TcxLink implements BpfLink {
         if (r == -Errno.ENODEV) throw new BpfException(target + ": no such network interface in this network namespace");
         if (r < 0) throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
         return new TcxLink(target, new Fd((int) r));
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return link.isOpen();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TcxLink(" + target + ")";
     }
 }

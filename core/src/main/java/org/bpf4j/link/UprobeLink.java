@@ -19,7 +19,7 @@ import org.bpf4j.sys.Fd;
  * function or from the start of the file. The probe is created through the uprobe PMU or, on
  * kernels without it, as a tracefs {@code uprobe_events} entry that closing removes.
  */
-public final class UprobeLink implements BpfLink {
+public final class UprobeLink extends ProbeLink {
 
     /**
      * What to probe.
@@ -66,21 +66,16 @@ public final class UprobeLink implements BpfLink {
         }
     }
 
-    private final String target;
     private final Path path;
     private final long fileOffset;
-    private final FdLink link;
-    private final Probes.Legacy legacy;
     private final boolean retprobe;
     private final int pid;
 
     private UprobeLink(String target, Path path, long fileOffset, FdLink link, Probes.Legacy legacy, boolean retprobe,
                        int pid) {
-        this.target = target;
+        super(target, link, legacy);
         this.path = path;
         this.fileOffset = fileOffset;
-        this.link = link;
-        this.legacy = legacy;
         this.retprobe = retprobe;
         this.pid = pid;
     }
@@ -167,11 +162,6 @@ public final class UprobeLink implements BpfLink {
         return Errors.of("perf_event_open", errno, what);
     }
 
-    @Override
-    public String target() {
-        return target;
-    }
-
     /** The probed file. */
     public Path path() {
         return path;
@@ -189,27 +179,5 @@ public final class UprobeLink implements BpfLink {
     /** The process filter, or -1. */
     public int pid() {
         return pid;
-    }
-
-    /** The tracefs event {@code group/name} this link created, or null when it used the PMU. */
-    public String tracefsEvent() {
-        return legacy == null ? null : legacy.group() + "/" + legacy.event();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return link.isOpen();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!link.isOpen()) return;
-        link.close();
-        if (legacy != null) legacy.remove();
-    }
-
-    @Override
-    public String toString() {
-        return "UprobeLink(" + target + ")";
     }
 }

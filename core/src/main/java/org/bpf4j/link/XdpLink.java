@@ -21,7 +21,7 @@ import org.bpf4j.sys.Os;
  * has none), {@link #GENERIC_MODE} in the kernel's generic receive path (any interface, slower),
  * 0 lets the kernel choose (native when the driver supports it).
  */
-public final class XdpLink implements BpfLink {
+public final class XdpLink extends LinkFdOwner {
     /** {@code XDP_FLAGS_SKB_MODE}: generic XDP. */
     public static final int GENERIC_MODE = 2;
     /** {@code XDP_FLAGS_DRV_MODE}: native XDP in the driver. */
@@ -29,13 +29,10 @@ public final class XdpLink implements BpfLink {
     /** {@code XDP_FLAGS_HW_MODE}: offloaded to the NIC. */
     public static final int HW_MODE = 8;
 
-    private final String target;
-    private final Fd link;
     private final int ifindex;
 
     private XdpLink(String target, Fd link, int ifindex) {
-        this.target = target;
-        this.link = link;
+        super(target, link);
         this.ifindex = ifindex;
     }
 
@@ -78,28 +75,8 @@ public final class XdpLink implements BpfLink {
         return ifindex;
     }
 
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return link.isOpen();
-    }
-
     /** The BPF link's fd. */
     public int linkFd() {
         return link.value();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "XdpLink(" + target + ")";
     }
 }
