@@ -67,14 +67,13 @@ final class Execsnoop {
     static final int TOTAL_MAX_ARGS = 60, DEFAULT_MAXARGS = 20, TASK_COMM_LEN = 16;
     static final int OFF_PID = 0, OFF_PPID = 4, OFF_UID = 8, OFF_RETVAL = 12, OFF_ARGS_COUNT = 16, OFF_ARGS_SIZE = 20,
             OFF_COMM = 24, OFF_ARGS = 40;
-    static final long INVALID_UID = 0xffffffffL;
 
     record Options(boolean time, boolean timestamp, boolean fails, long uid, boolean quote, String name, String line,
                    boolean printUid, int maxArgs, String cgroup) {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         boolean time = false, timestamp = false, fails = false, quote = false, printUid = false;
-        long uid = INVALID_UID;
+        long uid = Args.INVALID_UID;
         String name = null, line = null, cgroup = null;
         int maxArgs = DEFAULT_MAXARGS;
         Args a = new Args(argv, 1);
@@ -83,15 +82,7 @@ final class Execsnoop {
                 case "--time" -> time = true;
                 case "--timestamp" -> timestamp = true;
                 case "--fails" -> fails = true;
-                case "--uid" -> {
-                    String v = a.value("--uid");
-                    try {
-                        uid = Long.parseLong(v.trim());
-                    } catch (NumberFormatException e) {
-                        uid = -1;
-                    }
-                    if (uid < 0 || uid >= INVALID_UID) throw new Args.UsageException("Invalid UID " + v);
-                }
+                case "--uid" -> uid = a.uidValue("--uid");
                 case "--quote" -> quote = true;
                 case "--name" -> name = a.value("--name");
                 case "--line" -> line = a.value("--line");

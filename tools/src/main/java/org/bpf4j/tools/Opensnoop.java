@@ -58,14 +58,13 @@ final class Opensnoop {
     /** Layout of {@code struct open_event} (opensnoop.h; the tests check it against the object's BTF). */
     static final int OFF_PID = 0, OFF_UID = 4, OFF_RET = 8, OFF_FLAGS = 12, OFF_MODE = 16, OFF_COMM = 20,
             OFF_FNAME = 36, TASK_COMM_LEN = 16, NAME_MAX = 255;
-    static final long INVALID_UID = 0xffffffffL;
 
     record Options(int pid, int tid, long uid, int duration, boolean timestamp, boolean printUid, boolean extended,
                    boolean failed, String name) {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         int pid = 0, tid = 0, duration = 0;
-        long uid = INVALID_UID;
+        long uid = Args.INVALID_UID;
         boolean timestamp = false, printUid = false, extended = false, failed = false;
         String name = null;
         Args a = new Args(argv, 1);
@@ -77,15 +76,7 @@ final class Opensnoop {
                 case "--pid" -> pid = positive(a, "--pid", "Invalid PID: ");
                 case "--tid" -> tid = positive(a, "--tid", "Invalid TID: ");
                 case "--timestamp" -> timestamp = true;
-                case "--uid" -> {
-                    String v = a.value("--uid");
-                    try {
-                        uid = Long.parseLong(v.trim());
-                    } catch (NumberFormatException e) {
-                        uid = -1;
-                    }
-                    if (uid < 0 || uid >= INVALID_UID) throw new Args.UsageException("Invalid UID " + v);
-                }
+                case "--uid" -> uid = a.uidValue("--uid");
                 case "--print-uid" -> printUid = true;
                 case "--verbose" -> { }
                 case "--failed" -> failed = true;
