@@ -386,19 +386,23 @@ final class Loader {
             return p == n ? n : p << 1;
         }
 
+        /** As libbpf's reuse check: type, key and value sizes, max_entries and flags must all agree. */
         private void checkPinned(MapSpec ms, Fd fd, int maxEntries, Path path) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment info = arena.allocate(88, 8);
-                Bpf.objGetInfo(fd.value(), info);
-                int type = info.get(JAVA_INT, 0), key = info.get(JAVA_INT, 8), value = info.get(JAVA_INT, 12);
-                int max = info.get(JAVA_INT, 16);
-                if (type != ms.type() || key != ms.keySize() || value != ms.valueSize() || max != maxEntries) {
-                    throw new BpfException("map '" + ms.name() + "': the map pinned at " + path + " does not match ("
-                            + MapType.describe(type) + " " + key + "/" + value + "/" + max + " pinned, "
-                            + MapType.describe(ms.type()) + " " + ms.keySize() + "/" + ms.valueSize() + "/" + maxEntries
-                            + " declared)");
-                }
+            MapInfo pinned = MapInfo.of(fd.value());
+            if (pinned.type() != ms.type() || pinned.keySize() != ms.keySize() || pinned.valueSize() != ms.valueSize()
+                    || pinned.maxEntries() != maxEntries || pinned.flags() != ms.flags()) {
+                throw new BpfException("map '" + ms.name() + "': the map pinned at " + path
+                        + " is incompatible with its definition; pinned: "
+                        + definition(pinned.type(), pinned.keySize(), pinned.valueSize(), pinned.maxEntries(), pinned.flags())
+                        + " (id " + pinned.id() + "), declared: "
+                        + definition(ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags())
+                        + "; remove the pin or change the definition");
             }
+        }
+
+        private static String definition(int type, int key, int value, int maxEntries, int flags) {
+            return MapType.describe(type).toLowerCase(java.util.Locale.ROOT) + " key " + key + " value " + value
+                    + " max_entries " + maxEntries + " flags 0x" + Integer.toHexString(flags);
         }
 
         private RuntimeException mapError(MapSpec ms, int errno) {
