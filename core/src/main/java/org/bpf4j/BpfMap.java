@@ -62,7 +62,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens the map pinned at {@code path} on a bpf file system; the caller owns it. It has no spec. */
     public static BpfMap openPinned(java.nio.file.Path path) {
-        return opened(Bpf.objGet(path.toString(), 0));
+        return opened(Bpf.objGet(path.toString(), "map"));
     }
 
     private static BpfMap opened(Fd fd) {

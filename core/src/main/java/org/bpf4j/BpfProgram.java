@@ -60,7 +60,7 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Opens the program pinned at {@code path} on a bpf file system; the caller owns it. */
     public static BpfProgram openPinned(Path path) {
-        return new BpfProgram(Bpf.objGet(path.toString(), 0));
+        return new BpfProgram(Bpf.objGet(path.toString(), "prog"));
     }
 
     /** The ids of every program loaded in the kernel, in increasing order. */
@@ -95,6 +95,20 @@ public final class BpfProgram implements AutoCloseable {
     /** The spec this program was loaded from; null for a program opened by id or pinned path. */
     public ProgramSpec spec() {
         return spec;
+    }
+
+    /**
+     * The program's name in full: the kernel keeps 15 characters, so a name that long is looked
+     * up as the name of the program's function in its BTF (as bpftool does); the kernel's name
+     * when there is no BTF.
+     */
+    public String fullName() {
+        ProgramInfo i = info();
+        if (i.name().length() < 15 || i.btfId() == 0 || i.funcInfoCount() == 0) return i.name();
+        int typeId = ProgramInfo.mainFuncTypeId(fd.value());
+        if (typeId == 0) return i.name();
+        org.bpf4j.btf.Btf btf = org.bpf4j.btf.BtfInfo.load(i.btfId());
+        return typeId < btf.typeCount() && btf.kind(typeId) == org.bpf4j.btf.BtfKind.FUNC ? btf.name(typeId) : i.name();
     }
 
     /** What the kernel says about this program: id, tag, sizes, maps, BTF, statistics. */

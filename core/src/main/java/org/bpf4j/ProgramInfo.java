@@ -93,6 +93,19 @@ public record ProgramInfo(int id, int type, String name, String tag, boolean gpl
         }
     }
 
+    /** The BTF type id of the program's main function (its first func_info record); 0 if none. */
+    static int mainFuncTypeId(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(Bpf.PROG_INFO_SIZE, 8);
+            MemorySegment rec = arena.allocate(8, 8); // struct bpf_func_info: insn_off, type_id
+            info.set(JAVA_INT, Bpf.PROG_INFO_NR_FUNC_INFO, 1);
+            info.set(JAVA_INT, Bpf.PROG_INFO_FUNC_INFO_REC_SIZE, 8);
+            info.set(JAVA_LONG, Bpf.PROG_INFO_FUNC_INFO, rec.address());
+            if (Bpf.objGetInfoRaw(fd, info) != 0 || info.get(JAVA_INT, Bpf.PROG_INFO_NR_FUNC_INFO) == 0) return 0;
+            return rec.get(JAVA_INT, 4);
+        }
+    }
+
     static long parseLong(String s) {
         if (s == null) return -1;
         try {

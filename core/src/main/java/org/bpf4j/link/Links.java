@@ -25,6 +25,6 @@ public final class Links {
 
     /** Opens the link pinned at {@code path}; the caller owns the returned handle. */
     public static BpfLink openPinned(Path path) {
-        return new FdLink("link pinned at " + path, Bpf.objGet(path.toString(), 0), null);
+        return new FdLink("link pinned at " + path, Bpf.objGet(path.toString(), "link"), null);
     }
 }

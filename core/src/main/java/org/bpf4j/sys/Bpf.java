@@ -404,6 +404,38 @@ public final class Bpf {
         Errors.check(bpf(BpfCmd.OBJ_PIN, a, OBJ_SIZE), "BPF_OBJ_PIN", path);
     }
 
+    /**
+     * {@code BPF_OBJ_GET} of a pin that must hold a {@code kind} ({@code "prog"}, {@code "map"} or
+     * {@code "link"}, as the fd's anon inode names it): a clear error for a pin of another kind.
+     */
+    public static Fd objGet(String path, String kind) {
+        Fd fd = objGet(path, 0);
+        String target;
+        try {
+            target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd.value())).toString();
+        } catch (java.io.IOException e) {
+            return fd; // no /proc: the kernel's answers will tell
+        }
+        // anon_inode:bpf-prog, anon_inode:bpf-map, anon_inode:bpf_link
+        String actual = target.startsWith("anon_inode:bpf") ? target.substring("anon_inode:bpf".length() + 1) : target;
+        if (!actual.equals(kind)) {
+            fd.close();
+            String what = switch (kind) {
+                case "prog" -> "program";
+                case "map" -> "map";
+                default -> "link";
+            };
+            String holds = switch (actual) {
+                case "prog" -> "a program";
+                case "map" -> "a map";
+                case "link" -> "a link";
+                default -> target;
+            };
+            throw new org.bpf4j.BpfException(path + " is not a pinned " + what + " (it holds " + holds + ")");
+        }
+        return fd;
+    }
+
     /** {@code BPF_OBJ_GET}: opens the object pinned at {@code path}. */
     public static Fd objGet(String path, int fileFlags) {
         MemorySegment a = attr();

@@ -45,9 +45,7 @@ final class ProgCommand {
             out.print(HELP);
             return argv.length < 2 ? 2 : 0;
         }
-        if (!argv[1].equals("load") && !argv[1].equals("loadall")) {
-            throw new Args.UsageException("unknown prog subcommand '" + argv[1] + "' (known: load)");
-        }
+        if (!argv[1].equals("load") && !argv[1].equals("loadall")) return ProgInspect.run(argv, out, err);
         List<String> names = new ArrayList<>();
         String btfFile = null;
         Args a = new Args(argv, 2);
