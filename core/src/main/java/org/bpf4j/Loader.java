@@ -310,6 +310,11 @@ final class Loader {
             return sb.toString();
         }
 
+        /** The file name a map is pinned under: its name; for global data, libbpf's (obj_rodata). */
+        private String pinName(MapSpec ms) {
+            return ms.kind() == MapSpec.Kind.USER ? ms.name() : kernelMapName(ms).replace('.', '_');
+        }
+
         private static boolean btfAllowed(int type) {
             MapType t = MapType.of(type);
             if (t == null) return true;
@@ -326,7 +331,7 @@ final class Loader {
             MapType mt = ms.mapType();
             if (mt == MapType.PERF_EVENT_ARRAY && maxEntries == 0) maxEntries = Cpus.possible();
             if (mt == MapType.RINGBUF || mt == MapType.USER_RINGBUF) maxEntries = ringbufSize(maxEntries);
-            Path pinPath = ms.pinning() == MapSpec.PIN_BY_NAME ? opt.pinRoot().resolve(ms.name()) : null;
+            Path pinPath = ms.pinning() == MapSpec.PIN_BY_NAME ? opt.pinRoot().resolve(pinName(ms)) : null;
             if (pinPath != null && Files.exists(pinPath)) {
                 Fd fd = own(Bpf.objGet(pinPath.toString(), 0));
                 checkPinned(ms, fd, maxEntries, pinPath);

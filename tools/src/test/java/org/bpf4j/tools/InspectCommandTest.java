@@ -249,6 +249,22 @@ class InspectCommandTest {
     }
 
     @Test
+    void progLoadPinsEveryMapWhichOutlivesTheCommand() {
+        Path dir = fs.dir.resolve("pinmaps");
+        Result r = bpf4j("prog", "load", KernelTests.fixture("inspect.o").toString(), "--pin-maps", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("inspect_raw_tp\traw_tracepoint\tok\ninspect_syscall\tsyscall\tok\n", r.out());
+        // both programs were loaded one after the other: the second reused the maps the first pinned
+        String pairs = bpftool("-j", "map", "show", "pinned", dir.resolve("pairs").toString());
+        assertEquals(pairs, ours("map", "show", "pinned", dir.resolve("pairs").toString(), "-j"));
+        assertTrue(pairs.startsWith("{\"id\":"), pairs);
+        assertTrue(Files.exists(dir.resolve("shared_counts")));
+        Result again = bpf4j("prog", "load", KernelTests.fixture("inspect.o").toString(), "--pin-maps", dir.toString());
+        assertEquals(0, again.status(), again.err());
+        assertEquals(pairs, ours("map", "show", "pinned", dir.resolve("pairs").toString(), "-j"), "the same map again");
+    }
+
+    @Test
     void badSelectionsAreOneLine() {
         Result r = bpf4j("map", "show", "id", "999999999");
         assertEquals(1, r.status());
