@@ -3,7 +3,8 @@
  * run-time statistics): a hash map with struct keys and values of every kind bpftool's BTF
  * dumper prints differently (ints of each size and sign, a char string, a char array that is not
  * a string, an enum, a nested struct, an int array, a bitfield, a bool), a map pinned by name,
- * a raw tracepoint program to link, and a syscall program that tests run a known number of times. */
+ * a raw tracepoint program to link, and a syscall program (with a subprogram and a helper call)
+ * that tests run a known number of times. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -55,15 +56,21 @@ int inspect_raw_tp(void *ctx)
 	return 0;
 }
 
+/* a subprogram, so that the xlated dump shows a bpf-to-bpf call, and a helper that is not inlined */
+static __noinline u64 bump(u64 *c)
+{
+	if (c)
+		__sync_fetch_and_add(c, 1);
+	return bpf_ktime_get_ns();
+}
+
 SEC("syscall")
 int inspect_syscall(void *ctx)
 {
 	u32 key = 0;
 	u64 *c = bpf_map_lookup_elem(&shared_counts, &key);
 
-	if (c)
-		__sync_fetch_and_add(c, 1);
-	return 0;
+	return bump(c) == 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -116,6 +116,11 @@ public final class BpfProgram implements AutoCloseable {
         return ProgramInfo.of(fd.value());
     }
 
+    /** The instructions as verified, with their BTF function and source-line records. */
+    public XlatedProgram xlated() {
+        return XlatedProgram.of(fd.value());
+    }
+
     /** The run-time statistics; zero unless statistics were enabled ({@link #enableStats()}) while it ran. */
     public ProgramStats stats() {
         return info().stats();

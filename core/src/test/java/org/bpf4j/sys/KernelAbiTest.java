@@ -183,6 +183,7 @@ class KernelAbiTest {
             {"load_time", Bpf.PROG_INFO_LOAD_TIME}, {"created_by_uid", Bpf.PROG_INFO_CREATED_BY_UID},
             {"nr_map_ids", Bpf.PROG_INFO_NR_MAP_IDS}, {"map_ids", Bpf.PROG_INFO_MAP_IDS}, {"name", Bpf.PROG_INFO_NAME},
             {"ifindex", Bpf.PROG_INFO_IFINDEX}, {"gpl_compatible", Bpf.PROG_INFO_GPL_COMPATIBLE},
+            {"nr_jited_ksyms", Bpf.PROG_INFO_NR_JITED_KSYMS}, {"jited_ksyms", Bpf.PROG_INFO_JITED_KSYMS},
             {"btf_id", Bpf.PROG_INFO_BTF_ID}, {"func_info_rec_size", Bpf.PROG_INFO_FUNC_INFO_REC_SIZE},
             {"func_info", Bpf.PROG_INFO_FUNC_INFO}, {"nr_func_info", Bpf.PROG_INFO_NR_FUNC_INFO},
             {"nr_line_info", Bpf.PROG_INFO_NR_LINE_INFO}, {"line_info", Bpf.PROG_INFO_LINE_INFO},

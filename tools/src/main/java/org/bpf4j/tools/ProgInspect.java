@@ -22,6 +22,7 @@ final class ProgInspect {
             Usage: bpf4j prog { show | list } [PROG] [-j|-p]
                    bpf4j prog pin PROG FILE
                    bpf4j prog unpin FILE
+                   bpf4j prog dump xlated PROG [linum] [-j|-p]
                    bpf4j prog load OBJECT [--program NAME]... [--btf FILE] [--pin-maps DIR]
 
               PROG := { id PROG_ID | pinned FILE | name PROG_NAME }
@@ -31,6 +32,8 @@ final class ProgInspect {
                            run time and run count while statistics are on
             pin            pin PROG at FILE on a bpf file system
             unpin          remove the pin FILE (the program stays while something else holds it)
+            dump xlated    the verified instructions of PROG, each C source line before the
+                           instructions it became (linum: with file, line and column)
               -j, --json     JSON, as bpftool -j;   -p, --pretty   indented JSON, as bpftool -p
             """;
 
@@ -62,8 +65,9 @@ final class ProgInspect {
                 }
                 yield 0;
             }
+            case "dump" -> XlatedDump.run(in, out);
             default -> throw new Args.UsageException("unknown prog subcommand '" + argv[1]
-                    + "' (known: load, show, list, pin, unpin)");
+                    + "' (known: load, show, list, pin, unpin, dump)");
         };
     }
 

@@ -265,6 +265,21 @@ class InspectCommandTest {
     }
 
     @Test
+    void xlatedDumpAsBpftool() {
+        String sid = Integer.toString(progId), raw = Integer.toString(rawTpId);
+        assertEquals(bpftool("prog", "dump", "xlated", "id", sid), ours("prog", "dump", "xlated", "id", sid));
+        assertEquals(bpftool("prog", "dump", "xlated", "id", sid, "linum"), ours("prog", "dump", "xlated", "id", sid, "linum"));
+        assertEquals(bpftool("-j", "prog", "dump", "xlated", "id", sid), ours("prog", "dump", "xlated", "id", sid, "-j"));
+        assertEquals(bpftool("prog", "dump", "xlated", "id", raw), ours("prog", "dump", "xlated", "id", raw));
+        String dump = ours("prog", "dump", "xlated", "id", Integer.toString(progId));
+        assertTrue(dump.startsWith("int inspect_syscall(void * ctx):\n; int inspect_syscall(void *ctx)\n"), dump);
+        assertTrue(dump.contains("r1 = map[id:" + countsId + "]"), dump);
+        assertTrue(dump.matches("(?s).*call pc\\+\\d+#bpf_prog_[0-9a-f]{16}_bump\\n.*"), dump);
+        assertTrue(dump.contains("u64 bump(u64 * c):\n"), dump);
+        assertTrue(dump.matches("(?s).*call bpf_ktime_get_ns#-?\\d+\\n.*"), dump);
+    }
+
+    @Test
     void badSelectionsAreOneLine() {
         Result r = bpf4j("map", "show", "id", "999999999");
         assertEquals(1, r.status());
