@@ -94,6 +94,10 @@ public final class Bpf {
             LINK_INFO_ITER_TARGET_NAME = 16, LINK_INFO_ITER_TARGET_NAME_LEN = 24, LINK_INFO_NETNS_INO = 16,
             LINK_INFO_NETNS_ATTACH_TYPE = 20, LINK_INFO_XDP_IFINDEX = 16, LINK_INFO_TCX_IFINDEX = 16,
             LINK_INFO_TCX_ATTACH_TYPE = 20, LINK_INFO_PERF_EVENT_TYPE = 16;
+    // --- BPF_TASK_FD_QUERY
+    public static final int TASK_FD_PID = 0, TASK_FD_FD = 4, TASK_FD_FLAGS = 8, TASK_FD_BUF_LEN = 12,
+            TASK_FD_BUF = 16, TASK_FD_PROG_ID = 24, TASK_FD_FD_TYPE = 28, TASK_FD_PROBE_OFFSET = 32,
+            TASK_FD_PROBE_ADDR = 40, TASK_FD_SIZE = 48;
     // --- BPF_ENABLE_STATS
     public static final int ENABLE_STATS_TYPE = 0, ENABLE_STATS_SIZE = 4;
     /** {@code enum bpf_stats_type}. */
@@ -395,6 +399,25 @@ public final class Bpf {
         MemorySegment a = attr();
         a.set(JAVA_INT, ENABLE_STATS_TYPE, type);
         return new Fd((int) Errors.check(bpf(BpfCmd.ENABLE_STATS, a, ENABLE_STATS_SIZE), "BPF_ENABLE_STATS", null));
+    }
+
+    /** The answer of {@code BPF_TASK_FD_QUERY}: the program a perf event or raw tracepoint fd carries. */
+    public record TaskFd(int progId, int fdType, String name, long probeOffset, long probeAddr) {}
+
+    /**
+     * {@code BPF_TASK_FD_QUERY}: what BPF program the file descriptor {@code fd} of process
+     * {@code pid} attaches (perf event or raw tracepoint); null if it is no such fd.
+     */
+    public static TaskFd taskFdQuery(int pid, int fd, MemorySegment buf) {
+        MemorySegment a = attr();
+        a.set(JAVA_INT, TASK_FD_PID, pid);
+        a.set(JAVA_INT, TASK_FD_FD, fd);
+        a.set(JAVA_INT, TASK_FD_BUF_LEN, (int) buf.byteSize());
+        a.set(JAVA_LONG, TASK_FD_BUF, buf.address());
+        buf.set(JAVA_BYTE, 0, (byte) 0);
+        if (bpf(BpfCmd.TASK_FD_QUERY, a, TASK_FD_SIZE) < 0) return null;
+        return new TaskFd(a.get(JAVA_INT, TASK_FD_PROG_ID), a.get(JAVA_INT, TASK_FD_FD_TYPE), buf.getString(0),
+                a.get(JAVA_LONG, TASK_FD_PROBE_OFFSET), a.get(JAVA_LONG, TASK_FD_PROBE_ADDR));
     }
 
     /** {@code BPF_OBJ_PIN}: pins {@code fd} at {@code path} on a bpffs. */

@@ -41,6 +41,8 @@ public final class Main {
                                    the BPF links, like bpftool link show
               btf list [id ID] [-j|-p]
                                    the BTF objects and the programs and maps using them
+              perf list [-j|-p]    programs attached through perf events and raw tracepoints,
+                                   with the process and fd holding each
               features [--full] [--section SECTION]...
                                    what this kernel supports (program and map types, helpers,
                                    attach kinds), like bpftool feature probe
@@ -74,6 +76,7 @@ public final class Main {
                 case "btf" -> BtfCommand.run(args, out, err);
                 case "map" -> MapCommand.run(args, out, err);
                 case "link" -> LinkCommand.run(args, out, err);
+                case "perf" -> PerfCommand.run(args, out, err);
                 case "gen" -> GenCommand.run(args, out, err);
                 case "features" -> FeaturesCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {

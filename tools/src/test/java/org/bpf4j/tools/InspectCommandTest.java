@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.bpf4j.BpfObject;
 import org.bpf4j.LoadOptions;
 import org.bpf4j.ObjectSpec;
@@ -277,6 +278,20 @@ class InspectCommandTest {
         assertTrue(dump.matches("(?s).*call pc\\+\\d+#bpf_prog_[0-9a-f]{16}_bump\\n.*"), dump);
         assertTrue(dump.contains("u64 bump(u64 * c):\n"), dump);
         assertTrue(dump.matches("(?s).*call bpf_ktime_get_ns#-?\\d+\\n.*"), dump);
+    }
+
+    @Test
+    void perfListAsBpftool() {
+        String me = "pid " + ProcessHandle.current().pid() + "  ";
+        String theirs = bpftool("perf", "list").lines().filter(l -> l.startsWith(me)).collect(Collectors.joining("\n"));
+        String mine = ours("perf", "list").lines().filter(l -> l.startsWith(me)).collect(Collectors.joining("\n"));
+        assertEquals(theirs, mine);
+        assertTrue(mine.matches(me + "fd \\d+: prog_id " + rawTpId + "  raw_tracepoint  sys_enter"), mine);
+        String json = "\\{\"pid\":" + ProcessHandle.current().pid() + ",[^{}]*\\}";
+        Matcher a = Pattern.compile(json).matcher(bpftool("-j", "perf", "list"));
+        Matcher b = Pattern.compile(json).matcher(ours("perf", "list", "-j"));
+        assertTrue(a.find() && b.find());
+        assertEquals(a.group(), b.group());
     }
 
     @Test
