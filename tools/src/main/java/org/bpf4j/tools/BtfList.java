@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfProgram;
-import org.bpf4j.SyscallException;
 import org.bpf4j.btf.BtfInfo;
-import org.bpf4j.sys.Errno;
 
 /**
  * {@code bpf4j btf list|show [id ID] [-j|-p]}: the BTF objects in the kernel with the programs and
@@ -40,12 +38,9 @@ final class BtfList {
         }
         List<BtfInfo> infos = new ArrayList<>();
         for (int id : only != null ? List.of(only) : BtfInfo.ids()) {
-            try {
-                infos.add(BtfInfo.of(id));
-            } catch (SyscallException e) {
-                if (e.errno() != Errno.ENOENT) throw e;
-                if (only != null) throw new org.bpf4j.BpfException("no BTF object with id " + id);
-            }
+            BtfInfo b = Inspect.ifPresent(() -> BtfInfo.of(id));
+            if (b != null) infos.add(b);
+            else if (only != null) throw new org.bpf4j.BpfException("no BTF object with id " + id);
         }
         if (in.json) {
             BpftoolJson j = in.jsonWriter();

@@ -108,6 +108,43 @@ final class Inspect {
         }
     }
 
+    /**
+     * {@code open.get()}, or null if the object went away since its id was listed (ENOENT): for
+     * walks over the system's ids, while other processes create and close objects.
+     */
+    static <T> T ifPresent(java.util.function.Supplier<T> open) {
+        try {
+            return open.get();
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOENT) return null;
+            throw e;
+        }
+    }
+
+    /**
+     * The one object among {@code ids} whose {@code name} is {@code wanted}; the others are
+     * closed. Several of that name are refused: a command that acts on one wants an id then.
+     */
+    static <T extends AutoCloseable> T byName(String what, List<Integer> ids, java.util.function.IntFunction<T> open,
+                                              java.util.function.Function<T, String> name, String wanted) {
+        T found = null;
+        for (int id : ids) {
+            T o = ifPresent(() -> open.apply(id));
+            if (o == null) continue;
+            if (!name.apply(o).equals(wanted)) {
+                org.bpf4j.sys.Fd.closeQuietly(o);
+            } else if (found != null) {
+                org.bpf4j.sys.Fd.closeQuietly(found);
+                org.bpf4j.sys.Fd.closeQuietly(o);
+                throw new BpfException("several " + what + "s are called '" + wanted + "'; select one by id");
+            } else {
+                found = o;
+            }
+        }
+        if (found == null) throw new BpfException("no " + what + " with name " + wanted);
+        return found;
+    }
+
     /** The wall-clock second of a {@code CLOCK_BOOTTIME} time in ns, as bpftool computes it. */
     static long wallClockSeconds(long bootNs) {
         long real = Os.clockNanos(Os.CLOCK_REALTIME), boot = Os.clockNanos(Os.CLOCK_BOOTTIME);

@@ -5,11 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bpf4j.BpfProgram;
-import org.bpf4j.SyscallException;
 import org.bpf4j.link.BpfLink;
 import org.bpf4j.link.LinkInfo;
 import org.bpf4j.link.Links;
-import org.bpf4j.sys.Errno;
 
 /** {@code bpf4j link show|list|pin|detach}: the kernel's BPF links, as bpftool 7.1 prints them. */
 final class LinkCommand {
@@ -76,10 +74,8 @@ final class LinkCommand {
             }
         } else {
             for (int id : Links.ids()) {
-                try (BpfLink l = Links.open(id)) {
-                    infos.add(l.info());
-                } catch (SyscallException e) {
-                    if (e.errno() != Errno.ENOENT) throw e; // gone since it was listed
+                try (BpfLink l = Inspect.ifPresent(() -> Links.open(id))) {
+                    if (l != null) infos.add(l.info());
                 }
             }
         }

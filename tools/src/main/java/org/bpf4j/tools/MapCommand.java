@@ -8,12 +8,10 @@ import org.bpf4j.BpfException;
 import org.bpf4j.BpfMap;
 import org.bpf4j.MapInfo;
 import org.bpf4j.MapType;
-import org.bpf4j.SyscallException;
 import org.bpf4j.btf.Btf;
 import org.bpf4j.btf.BtfInfo;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Cpus;
-import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Os;
 
 /**
@@ -155,34 +153,12 @@ final class MapCommand {
         return switch (s.kind()) {
             case "id" -> Inspect.open("map", s, () -> BpfMap.open(s.id()));
             case "pinned" -> Inspect.open("map", s, () -> BpfMap.openPinned(s.path()));
-            default -> {
-                BpfMap found = null;
-                for (int id : BpfMap.ids()) {
-                    BpfMap m = openIfPresent(id);
-                    if (m == null) continue;
-                    if (!m.name().equals(s.value())) {
-                        m.close();
-                    } else if (found != null) {
-                        found.close();
-                        m.close();
-                        throw new BpfException("several maps are called '" + s.value() + "'; select one by id");
-                    } else {
-                        found = m;
-                    }
-                }
-                if (found == null) throw new BpfException("no map with name " + s.value());
-                yield found;
-            }
+            default -> Inspect.byName("map", BpfMap.ids(), BpfMap::open, BpfMap::name, s.value());
         };
     }
 
     static BpfMap openIfPresent(int id) {
-        try {
-            return BpfMap.open(id);
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.ENOENT) return null;
-            throw e;
-        }
+        return Inspect.ifPresent(() -> BpfMap.open(id));
     }
 
     private static void show(Inspect in, PrintStream out) {

@@ -7,8 +7,6 @@ import java.util.List;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfProgram;
 import org.bpf4j.ProgramInfo;
-import org.bpf4j.SyscallException;
-import org.bpf4j.sys.Errno;
 
 /**
  * {@code bpf4j prog list|show [id ID|pinned PATH|name NAME]}, {@code prog pin PROG FILE} and
@@ -75,39 +73,13 @@ final class ProgInspect {
         return switch (s.kind()) {
             case "id" -> Inspect.open("program", s, () -> BpfProgram.open(s.id()));
             case "pinned" -> Inspect.open("program", s, () -> BpfProgram.openPinned(s.path()));
-            default -> byName(s);
+            default -> Inspect.byName("program", BpfProgram.ids(), BpfProgram::open, BpfProgram::fullName, s.value());
         };
-    }
-
-    /** The one program called NAME (bpftool shows all of them; commands that need one refuse several). */
-    private static BpfProgram byName(Inspect.Selector s) {
-        BpfProgram found = null;
-        for (int id : BpfProgram.ids()) {
-            BpfProgram p = openIfPresent(id);
-            if (p == null) continue;
-            if (!p.fullName().equals(s.value())) {
-                p.close();
-                continue;
-            }
-            if (found != null) {
-                found.close();
-                p.close();
-                throw new BpfException("several programs are called '" + s.value() + "'; select one by id");
-            }
-            found = p;
-        }
-        if (found == null) throw new BpfException("no program with name " + s.value());
-        return found;
     }
 
     /** The program with that id, or null if it went away since its id was listed. */
     static BpfProgram openIfPresent(int id) {
-        try {
-            return BpfProgram.open(id);
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.ENOENT) return null;
-            throw e;
-        }
+        return Inspect.ifPresent(() -> BpfProgram.open(id));
     }
 
     /** A program's info with its full name (the kernel's is cut at 15 characters). */
