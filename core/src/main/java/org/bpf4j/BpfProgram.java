@@ -72,9 +72,15 @@ public final class BpfProgram implements AutoCloseable {
      * Turns on the kernel's run-time statistics of every program ({@code BPF_ENABLE_STATS}) until
      * the returned handle closes: {@link #stats()} then counts run time and runs.
      */
-    public static AutoCloseable enableStats() {
+    public static StatsSession enableStats() {
         Fd stats = Bpf.enableStats(Bpf.STATS_RUN_TIME);
         return stats::close;
+    }
+
+    /** While open, the kernel keeps run-time statistics of every program; closing turns them off again. */
+    public interface StatsSession extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The name: the spec's, or for a program opened from the kernel the kernel's (15 characters at most). */

@@ -88,10 +88,10 @@ class InspectTest {
     }
 
     @Test
-    void statisticsCountExactlyTheRunsWhileEnabled() throws Exception {
+    void statisticsCountExactlyTheRunsWhileEnabled() {
         try (Bpffs fs = Bpffs.mount(); BpfObject obj = load(fs.dir); Arena arena = Arena.ofConfined()) {
             BpfProgram prog = obj.program("inspect_syscall");
-            try (AutoCloseable stats = BpfProgram.enableStats()) {
+            try (BpfProgram.StatsSession stats = BpfProgram.enableStats()) {
                 for (int i = 0; i < 7; i++) prog.testRun(arena.allocate(8), null, 0);
                 ProgramStats s = prog.stats();
                 assertEquals(7, s.runCount());

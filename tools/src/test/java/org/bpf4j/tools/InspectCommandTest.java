@@ -169,8 +169,8 @@ class InspectCommandTest {
     }
 
     @Test
-    void statisticsShowRunTimeAndCount() throws Exception {
-        try (AutoCloseable stats = org.bpf4j.BpfProgram.enableStats(); Arena arena = Arena.ofConfined()) {
+    void statisticsShowRunTimeAndCount() {
+        try (org.bpf4j.BpfProgram.StatsSession stats = org.bpf4j.BpfProgram.enableStats(); Arena arena = Arena.ofConfined()) {
             for (int i = 0; i < 3; i++) obj.program("inspect_syscall").testRun(arena.allocate(8), null, 0);
             String sid = Integer.toString(progId);
             String mine = ours("prog", "show", "id", sid);
@@ -292,6 +292,28 @@ class InspectCommandTest {
         Matcher b = Pattern.compile(json).matcher(ours("perf", "list", "-j"));
         assertTrue(a.find() && b.find());
         assertEquals(a.group(), b.group());
+    }
+
+    @Test
+    void cgroupLinkShowAndDetach() throws Exception {
+        Path root = org.bpf4j.link.CgroupLink.cgroup2Root();
+        KernelTests.require(root != null, "cgroup v2 is not mounted");
+        Path cg = Files.createDirectory(root.resolve("bpf4j-inspect-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        try (BpfObject attach = ObjectSpec.read(KernelTests.fixture("attach.o"))
+                .load(LoadOptions.defaults().withPrograms(java.util.Set.of("cg_egress")));
+             BpfLink l = attach.program("cg_egress").attachCgroup(cg)) {
+            String sid = Integer.toString(l.info().id());
+            assertEquals(bpftool("link", "show", "id", sid), ours("link", "show", "id", sid));
+            assertEquals(bpftool("-j", "link", "show", "id", sid), ours("link", "show", "id", sid, "-j"));
+            assertTrue(ours("link", "show", "id", sid).contains("  attach_type cgroup_inet_egress  "));
+            assertTrue(l.info().targetId() != 0, "attached: the cgroup's id");
+            ours("link", "detach", "id", sid);
+            // detached by id from a second handle: the link stays, its cgroup is gone from it
+            assertEquals(0, l.info().targetId());
+            assertEquals(bpftool("link", "show", "id", sid), ours("link", "show", "id", sid));
+        } finally {
+            Files.delete(cg);
+        }
     }
 
     @Test
