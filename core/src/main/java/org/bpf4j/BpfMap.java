@@ -55,6 +55,40 @@ public final class BpfMap implements AutoCloseable {
         this.valueSlotSize = mt != null && mt.perCpu() ? ((valueSize + 7) & ~7) * Cpus.possible() : valueSize;
     }
 
+    /** Opens the map with id {@code id} (see {@link #ids()}); the caller owns it. It has no spec. */
+    public static BpfMap open(int id) {
+        return opened(Bpf.getFdById(BpfCmd.MAP_GET_FD_BY_ID, id));
+    }
+
+    /** Opens the map pinned at {@code path} on a bpf file system; the caller owns it. It has no spec. */
+    public static BpfMap openPinned(java.nio.file.Path path) {
+        return opened(Bpf.objGet(path.toString(), "map"));
+    }
+
+    private static BpfMap opened(Fd fd) {
+        MapInfo info;
+        try {
+            info = MapInfo.of(fd.value());
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+        BpfMap m = new BpfMap(info.name(), fd, info.type(), info.keySize(), info.valueSize(), info.maxEntries(),
+                info.flags(), null);
+        m.frozen = info.frozen();
+        return m;
+    }
+
+    /** The ids of every map in the kernel, in increasing order. */
+    public static List<Integer> ids() {
+        return Bpf.ids(BpfCmd.MAP_GET_NEXT_ID);
+    }
+
+    /** What the kernel says about this map: id, sizes, flags, BTF ids, memlock, frozen. */
+    public MapInfo info() {
+        return MapInfo.of(fd.value());
+    }
+
     /** Creates a standalone map from a spec (not part of an object). */
     public static BpfMap create(MapSpec spec) {
         Fd fd = Bpf.mapCreate(new Bpf.MapCreate(spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
@@ -63,7 +97,7 @@ public final class BpfMap implements AutoCloseable {
                 spec.flags(), spec.copy());
     }
 
-    /** The spec the map was created from. */
+    /** The spec the map was created from; null for a map opened by id or pinned path. */
     public MapSpec spec() {
         return spec;
     }
@@ -348,6 +382,11 @@ public final class BpfMap implements AutoCloseable {
     /** Pins the map at {@code path} on a bpf file system. */
     public void pin(String path) {
         Bpf.objPin(fd.value(), path);
+    }
+
+    /** Pins the map at {@code path} on a bpf file system (it then outlives this process). */
+    public void pin(java.nio.file.Path path) {
+        pin(path.toString());
     }
 
     /** A typed view over key and value codecs. */

@@ -15,6 +15,7 @@ import org.bpf4j.link.TcxLink;
 import org.bpf4j.link.UprobeLink;
 import org.bpf4j.link.XdpLink;
 import org.bpf4j.sys.Bpf;
+import org.bpf4j.sys.BpfCmd;
 import org.bpf4j.sys.Fd;
 import org.bpf4j.sys.Os;
 
@@ -25,29 +26,115 @@ import org.bpf4j.sys.Os;
  */
 public final class BpfProgram implements AutoCloseable {
     private final ProgramSpec spec;
+    private final String name;
+    private final ProgramType type;
     private final Fd fd;
     private final List<BpfLink> links = new CopyOnWriteArrayList<>();
 
     BpfProgram(ProgramSpec spec, Fd fd) {
         this.spec = spec;
+        this.name = spec.name();
+        this.type = spec.type();
         this.fd = fd;
     }
 
+    /** A program opened from the kernel: no spec, name and type from its info. */
+    private BpfProgram(Fd fd) {
+        this.fd = fd;
+        ProgramInfo info;
+        try {
+            info = ProgramInfo.of(fd.value());
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+        this.spec = null;
+        this.name = info.name();
+        this.type = info.programType();
+    }
+
+    /** Opens the loaded program with id {@code id} (see {@link #ids()}); the caller owns it. */
+    public static BpfProgram open(int id) {
+        return new BpfProgram(Bpf.getFdById(BpfCmd.PROG_GET_FD_BY_ID, id));
+    }
+
+    /** Opens the program pinned at {@code path} on a bpf file system; the caller owns it. */
+    public static BpfProgram openPinned(Path path) {
+        return new BpfProgram(Bpf.objGet(path.toString(), "prog"));
+    }
+
+    /** The ids of every program loaded in the kernel, in increasing order. */
+    public static List<Integer> ids() {
+        return Bpf.ids(BpfCmd.PROG_GET_NEXT_ID);
+    }
+
+    /**
+     * Turns on the kernel's run-time statistics of every program ({@code BPF_ENABLE_STATS}) until
+     * the returned handle closes: {@link #stats()} then counts run time and runs.
+     */
+    public static StatsSession enableStats() {
+        Fd stats = Bpf.enableStats(Bpf.STATS_RUN_TIME);
+        return stats::close;
+    }
+
+    /** While open, the kernel keeps run-time statistics of every program; closing turns them off again. */
+    public interface StatsSession extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The name: the spec's, or for a program opened from the kernel the kernel's (15 characters at most). */
     public String name() {
-        return spec.name();
+        return name;
     }
 
+    /** The type; null for a program opened from the kernel whose type number bpf4j does not know. */
     public ProgramType type() {
-        return spec.type();
+        return type;
     }
 
+    /** The section name, or null for a program opened from the kernel. */
     public String section() {
-        return spec.section();
+        return spec == null ? null : spec.section();
     }
 
-    /** The spec this program was loaded from. */
+    /** The spec this program was loaded from; null for a program opened by id or pinned path. */
     public ProgramSpec spec() {
         return spec;
+    }
+
+    /**
+     * The program's name in full: the kernel keeps 15 characters, so a name that long is looked
+     * up as the name of the program's function in its BTF (as bpftool does); the kernel's name
+     * when there is no BTF.
+     */
+    public String fullName() {
+        ProgramInfo i = info();
+        if (i.name().length() < 15 || i.btfId() == 0 || i.funcInfoCount() == 0) return i.name();
+        int typeId = ProgramInfo.mainFuncTypeId(fd.value());
+        if (typeId == 0) return i.name();
+        org.bpf4j.btf.Btf btf = org.bpf4j.btf.BtfInfo.load(i.btfId());
+        return typeId < btf.typeCount() && btf.kind(typeId) == org.bpf4j.btf.BtfKind.FUNC ? btf.name(typeId) : i.name();
+    }
+
+    /** What the kernel says about this program: id, tag, sizes, maps, BTF, statistics. */
+    public ProgramInfo info() {
+        return ProgramInfo.of(fd.value());
+    }
+
+    /** The instructions as verified, with their BTF function and source-line records. */
+    public XlatedProgram xlated() {
+        return XlatedProgram.of(fd.value());
+    }
+
+    /** The run-time statistics; zero unless statistics were enabled ({@link #enableStats()}) while it ran. */
+    public ProgramStats stats() {
+        return info().stats();
+    }
+
+    /** Pins the program at {@code path} on a bpf file system (it then outlives this process). */
+    public void pin(Path path) {
+        Bpf.objPin(fd.value(), path.toString());
     }
 
     public int fd() {
@@ -82,6 +169,10 @@ public final class BpfProgram implements AutoCloseable {
      * (XDP, tc, cgroup, socket filter, perf_event) use the attach method of their kind.
      */
     public BpfLink attach() {
+        if (spec == null) {
+            throw new BpfException(this + " was opened from the kernel and has no section name to attach by; "
+                    + "use the attach method of its kind");
+        }
         SectionDef.AutoAttach kind = spec.sectionDef().autoAttach();
         String target = spec.attachTarget();
         switch (kind) {
@@ -275,7 +366,7 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private AttachType cgroupAttachType() {
-        AttachType t = spec.attachType();
+        AttachType t = spec == null ? null : spec.attachType();
         if (t == null) {
             throw new BpfException(this + ": section " + spec.section() + " does not say which cgroup hook; "
                     + "use attachCgroup(path, AttachType)");
@@ -284,7 +375,7 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private void requireCgroupType() {
-        switch (type()) {
+        switch (type == null ? ProgramType.UNSPEC : type) {
             case CGROUP_SKB, CGROUP_SOCK, CGROUP_SOCK_ADDR, SOCK_OPS, CGROUP_DEVICE, CGROUP_SYSCTL, CGROUP_SOCKOPT, LSM -> { }
             default -> throw new BpfException(this + " is a " + type() + " program, not a cgroup program");
         }
@@ -300,7 +391,7 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private void requireType(ProgramType t) {
-        if (type() != t) throw new BpfException(this + " is a " + type() + " program, not " + t);
+        if (type != t) throw new BpfException(this + " is a " + type + " program, not " + t);
     }
 
     /**

@@ -310,6 +310,11 @@ final class Loader {
             return sb.toString();
         }
 
+        /** The file name a map is pinned under: its name; for global data, libbpf's (obj_rodata). */
+        private String pinName(MapSpec ms) {
+            return ms.kind() == MapSpec.Kind.USER ? ms.name() : kernelMapName(ms).replace('.', '_');
+        }
+
         private static boolean btfAllowed(int type) {
             MapType t = MapType.of(type);
             if (t == null) return true;
@@ -326,7 +331,7 @@ final class Loader {
             MapType mt = ms.mapType();
             if (mt == MapType.PERF_EVENT_ARRAY && maxEntries == 0) maxEntries = Cpus.possible();
             if (mt == MapType.RINGBUF || mt == MapType.USER_RINGBUF) maxEntries = ringbufSize(maxEntries);
-            Path pinPath = ms.pinning() == MapSpec.PIN_BY_NAME ? opt.pinRoot().resolve(ms.name()) : null;
+            Path pinPath = ms.pinning() == MapSpec.PIN_BY_NAME ? opt.pinRoot().resolve(pinName(ms)) : null;
             if (pinPath != null && Files.exists(pinPath)) {
                 Fd fd = own(Bpf.objGet(pinPath.toString(), 0));
                 checkPinned(ms, fd, maxEntries, pinPath);
@@ -386,19 +391,23 @@ final class Loader {
             return p == n ? n : p << 1;
         }
 
+        /** As libbpf's reuse check: type, key and value sizes, max_entries and flags must all agree. */
         private void checkPinned(MapSpec ms, Fd fd, int maxEntries, Path path) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment info = arena.allocate(88, 8);
-                Bpf.objGetInfo(fd.value(), info);
-                int type = info.get(JAVA_INT, 0), key = info.get(JAVA_INT, 8), value = info.get(JAVA_INT, 12);
-                int max = info.get(JAVA_INT, 16);
-                if (type != ms.type() || key != ms.keySize() || value != ms.valueSize() || max != maxEntries) {
-                    throw new BpfException("map '" + ms.name() + "': the map pinned at " + path + " does not match ("
-                            + MapType.describe(type) + " " + key + "/" + value + "/" + max + " pinned, "
-                            + MapType.describe(ms.type()) + " " + ms.keySize() + "/" + ms.valueSize() + "/" + maxEntries
-                            + " declared)");
-                }
+            MapInfo pinned = MapInfo.of(fd.value());
+            if (pinned.type() != ms.type() || pinned.keySize() != ms.keySize() || pinned.valueSize() != ms.valueSize()
+                    || pinned.maxEntries() != maxEntries || pinned.flags() != ms.flags()) {
+                throw new BpfException("map '" + ms.name() + "': the map pinned at " + path
+                        + " is incompatible with its definition; pinned: "
+                        + definition(pinned.type(), pinned.keySize(), pinned.valueSize(), pinned.maxEntries(), pinned.flags())
+                        + " (id " + pinned.id() + "), declared: "
+                        + definition(ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags())
+                        + "; remove the pin or change the definition");
             }
+        }
+
+        private static String definition(int type, int key, int value, int maxEntries, int flags) {
+            return MapType.describe(type).toLowerCase(java.util.Locale.ROOT) + " key " + key + " value " + value
+                    + " max_entries " + maxEntries + " flags 0x" + Integer.toHexString(flags);
         }
 
         private RuntimeException mapError(MapSpec ms, int errno) {

@@ -26,6 +26,7 @@ public final class FdLink implements BpfLink {
     }
 
     /** The BPF link fd, or -1 for an attachment through a perf event ioctl. */
+    @Override
     public int linkFd() {
         return link == null ? -1 : link.value();
     }

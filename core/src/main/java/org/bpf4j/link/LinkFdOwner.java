@@ -21,6 +21,11 @@ abstract class LinkFdOwner implements BpfLink {
     }
 
     @Override
+    public int linkFd() {
+        return link.value();
+    }
+
+    @Override
     public boolean isOpen() {
         return link.isOpen();
     }

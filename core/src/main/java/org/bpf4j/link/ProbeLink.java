@@ -27,6 +27,11 @@ abstract class ProbeLink implements BpfLink {
     }
 
     @Override
+    public int linkFd() {
+        return link.linkFd();
+    }
+
+    @Override
     public boolean isOpen() {
         return link.isOpen();
     }

@@ -68,6 +68,40 @@ public final class Bpf {
     // --- struct bpf_btf_info (BPF_OBJ_GET_INFO_BY_FD on a BTF object)
     public static final int BTF_INFO_BTF = 0, BTF_INFO_BTF_SIZE = 8, BTF_INFO_ID = 12, BTF_INFO_NAME = 16,
             BTF_INFO_NAME_LEN = 24, BTF_INFO_KERNEL_BTF = 28, BTF_INFO_SIZE = 32;
+    // --- struct bpf_prog_info (BPF_OBJ_GET_INFO_BY_FD on a program); PROG_INFO_SIZE is 6.1's size
+    public static final int PROG_INFO_TYPE = 0, PROG_INFO_ID = 4, PROG_INFO_TAG = 8, PROG_INFO_JITED_PROG_LEN = 16,
+            PROG_INFO_XLATED_PROG_LEN = 20, PROG_INFO_JITED_PROG_INSNS = 24, PROG_INFO_XLATED_PROG_INSNS = 32,
+            PROG_INFO_LOAD_TIME = 40, PROG_INFO_CREATED_BY_UID = 48, PROG_INFO_NR_MAP_IDS = 52,
+            PROG_INFO_MAP_IDS = 56, PROG_INFO_NAME = 64, PROG_INFO_IFINDEX = 80, PROG_INFO_GPL_COMPATIBLE = 84,
+            PROG_INFO_NR_JITED_KSYMS = 104, PROG_INFO_JITED_KSYMS = 112,
+            PROG_INFO_BTF_ID = 128, PROG_INFO_FUNC_INFO_REC_SIZE = 132, PROG_INFO_FUNC_INFO = 136,
+            PROG_INFO_NR_FUNC_INFO = 144, PROG_INFO_NR_LINE_INFO = 148, PROG_INFO_LINE_INFO = 152,
+            PROG_INFO_LINE_INFO_REC_SIZE = 172, PROG_INFO_RUN_TIME_NS = 192, PROG_INFO_RUN_CNT = 200,
+            PROG_INFO_RECURSION_MISSES = 208, PROG_INFO_VERIFIED_INSNS = 216, PROG_INFO_ATTACH_BTF_OBJ_ID = 220,
+            PROG_INFO_ATTACH_BTF_ID = 224, PROG_INFO_SIZE = 232;
+    // --- struct bpf_map_info
+    public static final int MAP_INFO_TYPE = 0, MAP_INFO_ID = 4, MAP_INFO_KEY_SIZE = 8, MAP_INFO_VALUE_SIZE = 12,
+            MAP_INFO_MAX_ENTRIES = 16, MAP_INFO_MAP_FLAGS = 20, MAP_INFO_NAME = 24, MAP_INFO_IFINDEX = 40,
+            MAP_INFO_BTF_VMLINUX_VALUE_TYPE_ID = 44, MAP_INFO_BTF_ID = 64, MAP_INFO_BTF_KEY_TYPE_ID = 68,
+            MAP_INFO_BTF_VALUE_TYPE_ID = 72, MAP_INFO_MAP_EXTRA = 80, MAP_INFO_SIZE = 88;
+    // --- struct bpf_link_info: the head, then a union of one member per link type
+    public static final int LINK_INFO_TYPE = 0, LINK_INFO_ID = 4, LINK_INFO_PROG_ID = 8, LINK_INFO_UNION = 16,
+            LINK_INFO_SIZE = 64;
+    /** Members of the link-type specific union of {@code struct bpf_link_info}. */
+    public static final int LINK_INFO_RAW_TP_NAME = 16, LINK_INFO_RAW_TP_NAME_LEN = 24,
+            LINK_INFO_TRACING_ATTACH_TYPE = 16, LINK_INFO_TRACING_TARGET_OBJ_ID = 20,
+            LINK_INFO_TRACING_TARGET_BTF_ID = 24, LINK_INFO_CGROUP_ID = 16, LINK_INFO_CGROUP_ATTACH_TYPE = 24,
+            LINK_INFO_ITER_TARGET_NAME = 16, LINK_INFO_ITER_TARGET_NAME_LEN = 24, LINK_INFO_NETNS_INO = 16,
+            LINK_INFO_NETNS_ATTACH_TYPE = 20, LINK_INFO_XDP_IFINDEX = 16, LINK_INFO_TCX_IFINDEX = 16,
+            LINK_INFO_TCX_ATTACH_TYPE = 20, LINK_INFO_PERF_EVENT_TYPE = 16;
+    // --- BPF_TASK_FD_QUERY
+    public static final int TASK_FD_PID = 0, TASK_FD_FD = 4, TASK_FD_FLAGS = 8, TASK_FD_BUF_LEN = 12,
+            TASK_FD_BUF = 16, TASK_FD_PROG_ID = 24, TASK_FD_FD_TYPE = 28, TASK_FD_PROBE_OFFSET = 32,
+            TASK_FD_PROBE_ADDR = 40, TASK_FD_SIZE = 48;
+    // --- BPF_ENABLE_STATS
+    public static final int ENABLE_STATS_TYPE = 0, ENABLE_STATS_SIZE = 4;
+    /** {@code enum bpf_stats_type}. */
+    public static final int STATS_RUN_TIME = 0;
     // --- BPF_LINK_DETACH, BPF_MAP_FREEZE (first field is the fd)
     public static final int FD_ONLY_SIZE = 4;
 
@@ -357,12 +391,73 @@ public final class Bpf {
         }
     }
 
+    /**
+     * {@code BPF_ENABLE_STATS}: the kernel counts run time and runs of every program while the
+     * returned fd is open ({@code kernel.bpf_stats_enabled} does the same system-wide).
+     */
+    public static Fd enableStats(int type) {
+        MemorySegment a = attr();
+        a.set(JAVA_INT, ENABLE_STATS_TYPE, type);
+        return new Fd((int) Errors.check(bpf(BpfCmd.ENABLE_STATS, a, ENABLE_STATS_SIZE), "BPF_ENABLE_STATS", null));
+    }
+
+    /** The answer of {@code BPF_TASK_FD_QUERY}: the program a perf event or raw tracepoint fd carries. */
+    public record TaskFd(int progId, int fdType, String name, long probeOffset, long probeAddr) {}
+
+    /**
+     * {@code BPF_TASK_FD_QUERY}: what BPF program the file descriptor {@code fd} of process
+     * {@code pid} attaches (perf event or raw tracepoint); null if it is no such fd.
+     */
+    public static TaskFd taskFdQuery(int pid, int fd, MemorySegment buf) {
+        MemorySegment a = attr();
+        a.set(JAVA_INT, TASK_FD_PID, pid);
+        a.set(JAVA_INT, TASK_FD_FD, fd);
+        a.set(JAVA_INT, TASK_FD_BUF_LEN, (int) buf.byteSize());
+        a.set(JAVA_LONG, TASK_FD_BUF, buf.address());
+        buf.set(JAVA_BYTE, 0, (byte) 0);
+        if (bpf(BpfCmd.TASK_FD_QUERY, a, TASK_FD_SIZE) < 0) return null;
+        return new TaskFd(a.get(JAVA_INT, TASK_FD_PROG_ID), a.get(JAVA_INT, TASK_FD_FD_TYPE), buf.getString(0),
+                a.get(JAVA_LONG, TASK_FD_PROBE_OFFSET), a.get(JAVA_LONG, TASK_FD_PROBE_ADDR));
+    }
+
     /** {@code BPF_OBJ_PIN}: pins {@code fd} at {@code path} on a bpffs. */
     public static void objPin(int fd, String path) {
         MemorySegment a = attr();
         a.set(JAVA_LONG, OBJ_PATHNAME, Scratch.cString(path).address());
         a.set(JAVA_INT, OBJ_BPF_FD, fd);
         Errors.check(bpf(BpfCmd.OBJ_PIN, a, OBJ_SIZE), "BPF_OBJ_PIN", path);
+    }
+
+    /**
+     * {@code BPF_OBJ_GET} of a pin that must hold a {@code kind} ({@code "prog"}, {@code "map"} or
+     * {@code "link"}, as the fd's anon inode names it): a clear error for a pin of another kind.
+     */
+    public static Fd objGet(String path, String kind) {
+        Fd fd = objGet(path, 0);
+        String target;
+        try {
+            target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd.value())).toString();
+        } catch (java.io.IOException e) {
+            return fd; // no /proc: the kernel's answers will tell
+        }
+        // anon_inode:bpf-prog, anon_inode:bpf-map, anon_inode:bpf_link
+        String actual = target.startsWith("anon_inode:bpf") ? target.substring("anon_inode:bpf".length() + 1) : target;
+        if (!actual.equals(kind)) {
+            fd.close();
+            String what = switch (kind) {
+                case "prog" -> "program";
+                case "map" -> "map";
+                default -> "link";
+            };
+            String holds = switch (actual) {
+                case "prog" -> "a program";
+                case "map" -> "a map";
+                case "link" -> "a link";
+                default -> target;
+            };
+            throw new org.bpf4j.BpfException(path + " is not a pinned " + what + " (it holds " + holds + ")");
+        }
+        return fd;
     }
 
     /** {@code BPF_OBJ_GET}: opens the object pinned at {@code path}. */
@@ -384,6 +479,13 @@ public final class Bpf {
         if (r == -Errno.ENOENT) return -1;
         Errors.check(r, cmd.label(), null);
         return a.get(JAVA_INT, ID_NEXT_ID);
+    }
+
+    /** Every id {@code BPF_*_GET_NEXT_ID} walks to, in increasing order. */
+    public static java.util.List<Integer> ids(BpfCmd nextIdCmd) {
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int id = getNextId(nextIdCmd, 0); id > 0; id = getNextId(nextIdCmd, id)) ids.add(id);
+        return ids;
     }
 
     /** {@code BPF_*_GET_FD_BY_ID}: an fd for the object with that id; -errno on failure. */
@@ -427,9 +529,14 @@ public final class Bpf {
 
     /** {@code BPF_LINK_DETACH}. */
     public static void linkDetach(int linkFd) {
+        Errors.check(linkDetachRaw(linkFd), "BPF_LINK_DETACH", null);
+    }
+
+    /** {@code BPF_LINK_DETACH}; returns 0 or {@code -errno}. */
+    public static long linkDetachRaw(int linkFd) {
         MemorySegment a = attr();
         a.set(JAVA_INT, 0, linkFd);
-        Errors.check(bpf(BpfCmd.LINK_DETACH, a, FD_ONLY_SIZE), "BPF_LINK_DETACH", null);
+        return bpf(BpfCmd.LINK_DETACH, a, FD_ONLY_SIZE);
     }
 
     /** {@code BPF_PROG_ATTACH}; returns 0 or {@code -errno}. */

@@ -151,6 +151,39 @@ public final class Os {
         }
     }
 
+    public static final int CLOCK_REALTIME = 0, CLOCK_BOOTTIME = 7;
+
+    /** {@code clock_gettime(clock)} in nanoseconds. */
+    public static long clockNanos(int clock) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            Errors.check(Native.call(SysNr.CLOCK_GETTIME, clock, ts.address()), "clock_gettime", null);
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+        }
+    }
+
+    /**
+     * The {@code key:\tvalue} lines of {@code /proc/self/fdinfo/FD} (for BPF objects: memlock,
+     * frozen, prog_id, map_id, link_id, ...); empty if it cannot be read.
+     */
+    public static java.util.Map<String, String> fdinfo(int fd) {
+        return fdinfo(java.nio.file.Path.of("/proc/self/fdinfo/" + fd));
+    }
+
+    /** The {@code key:\tvalue} lines of one fdinfo file; empty if it cannot be read. */
+    public static java.util.Map<String, String> fdinfo(java.nio.file.Path file) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) out.putIfAbsent(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the fd or the process went away
+        }
+        return out;
+    }
+
     private static volatile int pageSize;
 
     /** The system page size ({@code AT_PAGESZ} from {@code /proc/self/auxv}; 4096 if unreadable). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bpf4j.AttachType;
 import org.bpf4j.MapType;
 import org.bpf4j.ProgramType;
@@ -165,6 +166,69 @@ class KernelAbiTest {
         assertEquals(Bpf.LINK_CREATE_ATTACH_TYPE, offset(u, "target_btf_id", "attach_type"));
         assertEquals(Bpf.LINK_CREATE_FLAGS, offset(u, "target_btf_id", "flags"));
         assertEquals(Bpf.LINK_CREATE_UNION, offset(u, "target_btf_id", "target_btf_id"));
+    }
+
+    /** Byte offset of {@code field} in struct {@code s}, or {@link #ABSENT} on a kernel without it. */
+    static int structOffset(String s, String field) {
+        BtfType.Struct st = (BtfType.Struct) btf.type(btf.find(s, BtfKind.STRUCT));
+        Integer off = find(st, field);
+        return off == null ? ABSENT : off / 8;
+    }
+
+    @Test
+    void objectInfoOffsetsMatchTheKernel() {
+        Object[][] prog = {{"type", Bpf.PROG_INFO_TYPE}, {"id", Bpf.PROG_INFO_ID}, {"tag", Bpf.PROG_INFO_TAG},
+            {"jited_prog_len", Bpf.PROG_INFO_JITED_PROG_LEN}, {"xlated_prog_len", Bpf.PROG_INFO_XLATED_PROG_LEN},
+            {"jited_prog_insns", Bpf.PROG_INFO_JITED_PROG_INSNS}, {"xlated_prog_insns", Bpf.PROG_INFO_XLATED_PROG_INSNS},
+            {"load_time", Bpf.PROG_INFO_LOAD_TIME}, {"created_by_uid", Bpf.PROG_INFO_CREATED_BY_UID},
+            {"nr_map_ids", Bpf.PROG_INFO_NR_MAP_IDS}, {"map_ids", Bpf.PROG_INFO_MAP_IDS}, {"name", Bpf.PROG_INFO_NAME},
+            {"ifindex", Bpf.PROG_INFO_IFINDEX}, {"gpl_compatible", Bpf.PROG_INFO_GPL_COMPATIBLE},
+            {"nr_jited_ksyms", Bpf.PROG_INFO_NR_JITED_KSYMS}, {"jited_ksyms", Bpf.PROG_INFO_JITED_KSYMS},
+            {"btf_id", Bpf.PROG_INFO_BTF_ID}, {"func_info_rec_size", Bpf.PROG_INFO_FUNC_INFO_REC_SIZE},
+            {"func_info", Bpf.PROG_INFO_FUNC_INFO}, {"nr_func_info", Bpf.PROG_INFO_NR_FUNC_INFO},
+            {"nr_line_info", Bpf.PROG_INFO_NR_LINE_INFO}, {"line_info", Bpf.PROG_INFO_LINE_INFO},
+            {"line_info_rec_size", Bpf.PROG_INFO_LINE_INFO_REC_SIZE}, {"run_time_ns", Bpf.PROG_INFO_RUN_TIME_NS},
+            {"run_cnt", Bpf.PROG_INFO_RUN_CNT}, {"recursion_misses", Bpf.PROG_INFO_RECURSION_MISSES},
+            {"verified_insns", Bpf.PROG_INFO_VERIFIED_INSNS}, {"attach_btf_obj_id", Bpf.PROG_INFO_ATTACH_BTF_OBJ_ID},
+            {"attach_btf_id", Bpf.PROG_INFO_ATTACH_BTF_ID}};
+        for (Object[] f : prog) assertEquals(f[1], structOffset("bpf_prog_info", (String) f[0]), "bpf_prog_info." + f[0]);
+        Object[][] map = {{"type", Bpf.MAP_INFO_TYPE}, {"id", Bpf.MAP_INFO_ID}, {"key_size", Bpf.MAP_INFO_KEY_SIZE},
+            {"value_size", Bpf.MAP_INFO_VALUE_SIZE}, {"max_entries", Bpf.MAP_INFO_MAX_ENTRIES},
+            {"map_flags", Bpf.MAP_INFO_MAP_FLAGS}, {"name", Bpf.MAP_INFO_NAME}, {"ifindex", Bpf.MAP_INFO_IFINDEX},
+            {"btf_vmlinux_value_type_id", Bpf.MAP_INFO_BTF_VMLINUX_VALUE_TYPE_ID}, {"btf_id", Bpf.MAP_INFO_BTF_ID},
+            {"btf_key_type_id", Bpf.MAP_INFO_BTF_KEY_TYPE_ID}, {"btf_value_type_id", Bpf.MAP_INFO_BTF_VALUE_TYPE_ID},
+            {"map_extra", Bpf.MAP_INFO_MAP_EXTRA}};
+        for (Object[] f : map) assertEquals(f[1], structOffset("bpf_map_info", (String) f[0]), "bpf_map_info." + f[0]);
+        assertEquals(Bpf.LINK_INFO_PROG_ID, structOffset("bpf_link_info", "prog_id"));
+        String[][] link = {{"raw_tracepoint", "tp_name"}, {"raw_tracepoint", "tp_name_len"},
+            {"tracing", "attach_type"}, {"tracing", "target_obj_id"}, {"tracing", "target_btf_id"},
+            {"cgroup", "cgroup_id"}, {"cgroup", "attach_type"}, {"iter", "target_name"},
+            {"iter", "target_name_len"}, {"netns", "netns_ino"}, {"netns", "attach_type"},
+            {"xdp", "ifindex"}, {"tcx", "ifindex"}, {"tcx", "attach_type"}};
+        assertEquals(List.of(Bpf.LINK_INFO_RAW_TP_NAME, Bpf.LINK_INFO_RAW_TP_NAME_LEN, Bpf.LINK_INFO_TRACING_ATTACH_TYPE,
+                Bpf.LINK_INFO_TRACING_TARGET_OBJ_ID, Bpf.LINK_INFO_TRACING_TARGET_BTF_ID, Bpf.LINK_INFO_CGROUP_ID,
+                Bpf.LINK_INFO_CGROUP_ATTACH_TYPE, Bpf.LINK_INFO_ITER_TARGET_NAME, Bpf.LINK_INFO_ITER_TARGET_NAME_LEN,
+                Bpf.LINK_INFO_NETNS_INO, Bpf.LINK_INFO_NETNS_ATTACH_TYPE, Bpf.LINK_INFO_XDP_IFINDEX,
+                Bpf.LINK_INFO_TCX_IFINDEX, Bpf.LINK_INFO_TCX_ATTACH_TYPE),
+                java.util.Arrays.stream(link).map(f -> linkUnionOffset(f[0], f[1])).toList());
+    }
+
+    /** Byte offset in struct bpf_link_info of {@code field} of union member {@code member} (tcx: kernels 6.6+). */
+    static int linkUnionOffset(String member, String field) {
+        BtfType.Struct st = (BtfType.Struct) btf.type(btf.find("bpf_link_info", BtfKind.STRUCT));
+        for (BtfType.Member m : st.members()) {
+            if (!m.name().isEmpty()) continue;
+            BtfType.Composite union = (BtfType.Composite) btf.type(btf.resolve(m.type()));
+            for (BtfType.Member u : union.members()) {
+                if (!u.name().equals(member)) continue;
+                Integer off = find((BtfType.Composite) btf.type(btf.resolve(u.type())), field);
+                assertNotNull(off, member + "." + field);
+                return (m.bitOffset() + u.bitOffset() + off) / 8;
+            }
+        }
+        // a link type this (older) kernel does not have: the constant is not checked here
+        return Integer.parseInt(java.util.Map.of("tcx.ifindex", "16", "tcx.attach_type", "20")
+                .getOrDefault(member + "." + field, "-1"));
     }
 
     @Test

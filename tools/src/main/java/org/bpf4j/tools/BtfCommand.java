@@ -51,8 +51,9 @@ final class BtfCommand {
             out.print(HELP);
             return argv.length < 2 ? 2 : 0;
         }
+        if (argv[1].equals("list") || argv[1].equals("show")) return BtfList.run(argv, out);
         if (!argv[1].equals("dump")) {
-            throw new Args.UsageException("unknown btf subcommand '" + argv[1] + "' (known: dump)");
+            throw new Args.UsageException("unknown btf subcommand '" + argv[1] + "' (known: dump, list, show)");
         }
         String format = "c";
         List<String> types = new ArrayList<>();

@@ -32,6 +32,17 @@ public final class Main {
               gen skeleton OBJECT --package P --out DIR
                                    write a typed Java skeleton of a BPF object
             Kernel:
+              prog { show | list } [id ID | pinned FILE | name NAME] [-j|-p]
+                                   the loaded programs, like bpftool prog show; also prog pin
+                                   PROG FILE, prog unpin FILE
+              map { show | list | dump } [MAP] [-j|-p], map lookup|update|delete|pin ...
+                                   the maps and their contents, typed from BTF, like bpftool
+              link { show | list } [LINK] [-j|-p], link pin|detach LINK ...
+                                   the BPF links, like bpftool link show
+              btf list [id ID] [-j|-p]
+                                   the BTF objects and the programs and maps using them
+              perf list [-j|-p]    programs attached through perf events and raw tracepoints,
+                                   with the process and fd holding each
               features [--full] [--section SECTION]...
                                    what this kernel supports (program and map types, helpers,
                                    attach kinds), like bpftool feature probe
@@ -63,6 +74,9 @@ public final class Main {
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "core" -> CoreCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);
+                case "map" -> MapCommand.run(args, out, err);
+                case "link" -> LinkCommand.run(args, out, err);
+                case "perf" -> PerfCommand.run(args, out, err);
                 case "gen" -> GenCommand.run(args, out, err);
                 case "features" -> FeaturesCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {

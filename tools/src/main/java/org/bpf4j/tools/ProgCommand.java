@@ -25,7 +25,7 @@ final class ProgCommand {
     private ProgCommand() {}
 
     static final String HELP = """
-            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE]
+            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE] [--pin-maps DIR]
 
             Loads the programs of a BPF object file (all, or the named ones), one line each:
               NAME<TAB>TYPE<TAB>ok            loaded (then unloaded again)
@@ -36,25 +36,27 @@ final class ProgCommand {
               --program NAME   load only this program (repeatable)
               --btf FILE       resolve CO-RE relocations against this BTF (raw BTF, or an ELF
                                with a .BTF section) instead of /sys/kernel/btf/vmlinux
+              --pin-maps DIR   pin every map of the object in DIR (on a bpf file system) by
+                               name, reusing maps already pinned there: they stay after exit
             """;
 
-    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-h", "--help"};
+    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-m", "--pin-maps=", "-h", "--help"};
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length < 2 || argv[1].equals("--help") || argv[1].equals("help")) {
             out.print(HELP);
             return argv.length < 2 ? 2 : 0;
         }
-        if (!argv[1].equals("load") && !argv[1].equals("loadall")) {
-            throw new Args.UsageException("unknown prog subcommand '" + argv[1] + "' (known: load)");
-        }
+        if (!argv[1].equals("load") && !argv[1].equals("loadall")) return ProgInspect.run(argv, out, err);
         List<String> names = new ArrayList<>();
         String btfFile = null;
+        String pinMaps = null;
         Args a = new Args(argv, 2);
         for (String o; (o = a.next(OPTIONS)) != null; ) {
             switch (o) {
                 case "--program" -> names.add(a.value("--program"));
                 case "--btf" -> btfFile = a.value("--btf");
+                case "--pin-maps" -> pinMaps = a.value("--pin-maps");
                 case "--help" -> {
                     out.print(HELP);
                     return 0;
@@ -66,6 +68,7 @@ final class ProgCommand {
         ObjectSpec spec = ObjectSpec.read(Path.of(a.positional().get(0)));
         LoadOptions opts = LoadOptions.defaults();
         if (btfFile != null) opts = opts.withTargetBtf(Btf.read(Path.of(btfFile)));
+        if (pinMaps != null) opts = PinMaps.apply(spec, opts, Path.of(pinMaps));
         List<ProgramSpec> programs = new ArrayList<>();
         if (names.isEmpty()) {
             programs.addAll(spec.programs().values());

@@ -122,9 +122,9 @@ class BtfCommandTest {
         r = run("btf", "dump", dir.resolve("missing.btf").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("missing.btf") && r.err().contains("cannot"), r.err());
-        r = run("btf", "show");
+        r = run("btf", "frob");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("unknown btf subcommand 'show'"), r.err());
+        assertTrue(r.err().contains("unknown btf subcommand 'frob'"), r.err());
         r = run("btf", "dump", ordering.toString(), "--type", "tree", "-o", dir.resolve("no/such/dir/x.h").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("cannot write"), r.err());
