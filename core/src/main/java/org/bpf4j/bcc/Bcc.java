@@ -1,0 +1,282 @@
+package org.bpf4j.bcc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.bpf4j.BpfException;
+import org.bpf4j.ObjectSpec;
+import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfCDumper;
+
+/**
+ * BCC's workflow: C source in BCC's dialect compiled when the program runs, as
+ * {@code BPF(src_file="program.c")} does, but with clang against a {@code vmlinux.h} generated from
+ * the kernel's BTF, so the object is CO-RE and loaded by bpf4j's own loader.
+ *
+ * <pre>{@code
+ * try (BccProgram b = Bcc.load(Path.of("program.c"))) {
+ *     var counts = b.table("counts");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * The source goes through {@link Rewriter} (BCC's map methods, auto-attached function names,
+ * {@code TRACEPOINT_PROBE}), after a prelude that includes {@code vmlinux.h}, libbpf's
+ * {@code bpf_helpers.h}, {@code bpf_tracing.h} and {@code bpf_core_read.h}, and bpf4j's
+ * {@code bcc.h} (BCC's map macros as BTF-defined maps). A {@code #line} directive keeps
+ * clang's messages on the user's file and lines.
+ *
+ * <p>{@code vmlinux.h} is generated once per kernel BTF (by its SHA-256) into the cache directory:
+ * {@link Options#cacheDir}, else {@code $BPF4J_CACHE_DIR}, {@code $XDG_CACHE_HOME/bpf4j},
+ * {@code ~/.cache/bpf4j}.
+ */
+public final class Bcc {
+    private Bcc() {}
+
+    /**
+     * How to compile: the clang to use (default: {@link Clang#find()}), the cache directory, the
+     * kernel BTF for vmlinux.h (default: the running kernel's), extra clang arguments, and where
+     * tracepoint formats come from (default: tracefs).
+     */
+    public record Options(Path clang, Path cacheDir, Path btf, List<String> clangArguments,
+                          BiFunction<String, String, String> tracepointFormat) {
+        public Options {
+            clangArguments = List.copyOf(clangArguments);
+        }
+
+        /** The defaults. */
+        public static Options defaults() {
+            return new Options(null, null, null, List.of(), null);
+        }
+
+        public Options clang(Path p) {
+            return new Options(p, cacheDir, btf, clangArguments, tracepointFormat);
+        }
+
+        public Options cacheDir(Path p) {
+            return new Options(clang, p, btf, clangArguments, tracepointFormat);
+        }
+
+        public Options btf(Path p) {
+            return new Options(clang, cacheDir, p, clangArguments, tracepointFormat);
+        }
+
+        public Options clangArguments(List<String> args) {
+            return new Options(clang, cacheDir, btf, args, tracepointFormat);
+        }
+
+        /** Tracepoint formats from {@code (category, event) -> format text} instead of tracefs. */
+        public Options tracepointFormat(BiFunction<String, String, String> f) {
+            return new Options(clang, cacheDir, btf, clangArguments, f);
+        }
+    }
+
+    /** Compiles and loads {@code file}, and attaches its auto-attached programs, like BCC's {@code BPF(src_file=...)}. */
+    public static BccProgram load(Path file) {
+        return BccProgram.load(compile(file, Options.defaults()));
+    }
+
+    /** Compiles and loads {@code source}, like BCC's {@code BPF(text=...)}. */
+    public static BccProgram load(String source) {
+        return BccProgram.load(compile(source, "bpf.c", Options.defaults()));
+    }
+
+    /** Compiles {@code file} with the defaults. */
+    public static ObjectSpec compile(Path file) {
+        return compile(file, Options.defaults());
+    }
+
+    /** Compiles {@code file}. */
+    public static ObjectSpec compile(Path file, Options options) {
+        String source;
+        try {
+            source = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new BpfException(file + ": no such file");
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return compile(source, file.toString(), options);
+    }
+
+    /**
+     * Compiles BCC-dialect {@code source}; {@code fileName} is what clang's messages and the
+     * object name it (its directory, if any, is searched for the source's own headers).
+     *
+     * @throws BpfException with clang's messages (on the user's file and lines) when it fails
+     */
+    public static ObjectSpec compile(String source, String fileName, Options options) {
+        Rewriter.Result r = Rewriter.rewrite(source);
+        Path clang = options.clang() != null ? options.clang() : Clang.find();
+        Path include = includeDir(options);
+        StringBuilder tu = new StringBuilder();
+        tu.append("#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_tracing.h>\n")
+                .append("#include <bpf/bpf_core_read.h>\n#include \"bpf4j_bcc.h\"\n");
+        BiFunction<String, String, String> formats = options.tracepointFormat() != null ? options.tracepointFormat()
+                : TracepointFormat::read;
+        for (Rewriter.Tracepoint t : r.tracepoints()) {
+            tu.append(TracepointFormat.struct(t.structName(), formats.apply(t.category(), t.event())));
+        }
+        tu.append("#line 1 \"").append(fileName.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        tu.append(r.source());
+
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("bpf4j-bcc");
+        } catch (IOException e) {
+            throw new BpfException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+        try {
+            String base = Path.of(fileName).getFileName().toString().replaceAll("\\.c$", "");
+            Path src = tmp.resolve(base + ".bcc.c"), obj = tmp.resolve(base + ".bpf.o");
+            Files.writeString(src, tu);
+            List<String> cmd = new ArrayList<>(List.of(clang.toString(), "-g", "-O2", "-target", "bpf",
+                    "-D__TARGET_ARCH_" + targetArch(), "-I" + include));
+            Path dir = Path.of(fileName).toAbsolutePath().getParent();
+            if (dir != null && Files.isDirectory(dir)) cmd.add("-I" + dir);
+            Path sysArch = Path.of("/usr/include", multiarch() + "-linux-gnu");
+            if (Files.isDirectory(sysArch)) cmd.add("-I" + sysArch);
+            // what BCC's own compile does not warn about either
+            cmd.addAll(List.of("-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
+                    "-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
+                    "-Wno-tautological-compare", "-Wno-unknown-warning-option", "-fno-color-diagnostics"));
+            cmd.addAll(options.clangArguments());
+            cmd.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
+            run(cmd, fileName);
+            return ObjectSpec.parse(Files.readAllBytes(obj), fileName);
+        } catch (IOException e) {
+            throw new BpfException("cannot compile " + fileName + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void run(List<String> cmd, String fileName) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new BpfException("clang did not finish compiling " + fileName + " within 300 s");
+            }
+            if (p.exitValue() != 0) {
+                String msg = out.strip();
+                if (msg.contains("bpf/bpf_helpers.h' file not found")) {
+                    msg = "libbpf's headers are missing: " + Clang.INSTALL + "\n" + msg;
+                }
+                throw new BpfException(msg.isEmpty() ? "clang failed on " + fileName + " (exit " + p.exitValue() + ")" : msg);
+            }
+        } catch (IOException e) {
+            throw new BpfException("cannot run " + cmd.get(0) + ": " + e.getMessage() + "; " + Clang.INSTALL, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BpfException("interrupted while compiling " + fileName, e);
+        }
+    }
+
+    /**
+     * The directory with {@code vmlinux.h} for the kernel BTF (generated on first use) and
+     * {@code bpf4j_bcc.h}: {@code CACHE/btf-SHA256PREFIX/}.
+     */
+    static Path includeDir(Options options) {
+        Path btfFile = options.btf() != null ? options.btf() : Path.of("/sys/kernel/btf/vmlinux");
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(btfFile);
+        } catch (NoSuchFileException e) {
+            throw new BpfException("no kernel BTF at " + btfFile + " to generate vmlinux.h from: the kernel needs "
+                    + "CONFIG_DEBUG_INFO_BTF=y (5.2+)");
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + btfFile + ": " + e.getMessage(), e);
+        }
+        Path dir = cacheDir(options).resolve("btf-" + sha256(raw).substring(0, 16));
+        try {
+            Files.createDirectories(dir);
+            Path vmlinux = dir.resolve("vmlinux.h");
+            if (!Files.exists(vmlinux)) {
+                Btf btf = options.btf() == null ? Btf.kernel() : Btf.parse(raw, btfFile.toString());
+                Path tmp = Files.createTempFile(dir, "vmlinux", ".tmp");
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    BtfCDumper.dumpVmlinuxH(btf, out);
+                }
+                Files.move(tmp, vmlinux, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            byte[] header;
+            try (InputStream in = Bcc.class.getResourceAsStream("bcc.h")) {
+                if (in == null) throw new BpfException("bpf4j's bcc.h is missing from the class path");
+                header = in.readAllBytes();
+            }
+            Path h = dir.resolve("bpf4j_bcc.h");
+            if (!Files.exists(h) || !java.util.Arrays.equals(Files.readAllBytes(h), header)) {
+                Path tmp = Files.createTempFile(dir, "bcc", ".tmp");
+                Files.write(tmp, header);
+                Files.move(tmp, h, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return dir;
+        } catch (IOException | UncheckedIOException e) {
+            throw new BpfException("cannot write vmlinux.h under " + dir + ": " + e.getMessage()
+                    + " (set BPF4J_CACHE_DIR to a writable directory)", e);
+        }
+    }
+
+    /** The cache directory: the option, else $BPF4J_CACHE_DIR, $XDG_CACHE_HOME/bpf4j, ~/.cache/bpf4j. */
+    static Path cacheDir(Options options) {
+        if (options.cacheDir() != null) return options.cacheDir();
+        String env = System.getenv("BPF4J_CACHE_DIR");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "bpf4j");
+        return Path.of(System.getProperty("user.home"), ".cache", "bpf4j");
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+
+    static String targetArch() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86";
+            case "aarch64", "arm64" -> "arm64";
+            case "s390x" -> "s390";
+            case "ppc64le" -> "powerpc";
+            case "riscv64" -> "riscv";
+            default -> System.getProperty("os.arch");
+        };
+    }
+
+    private static String multiarch() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> System.getProperty("os.arch");
+        };
+    }
+}
