@@ -1,0 +1,132 @@
+package org.bpf4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.bpf4j.bcc.Clang;
+import org.bpf4j.BpfException;
+import org.bpf4j.sys.Native;
+import org.bpf4j.sys.SysNr;
+import org.bpf4j.testing.KernelTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The study document's BCC and libbpf programs (tools/src/test/bcc/), compiled at run time from
+ * their C source, loaded and run against a workload of known size.
+ */
+class BccExamplesTest {
+    @BeforeEach
+    void kernel() {
+        KernelTests.requireKernel();
+        boolean clang;
+        try {
+            Clang.find();
+            clang = true;
+        } catch (BpfException e) {
+            clang = false;
+        }
+        KernelTests.require(clang, "no clang 15+ to compile BCC-style C (scripts/test installs it)");
+    }
+
+    static Path source(String name) {
+        String root = System.getenv("BPF4J_SOURCE_ROOT");
+        Path p = root != null ? Path.of(root, "tools/src/test/bcc", name) : Path.of("src/test/bcc", name);
+        return Files.exists(p) ? p : Path.of("tools/src/test/bcc", name);
+    }
+
+    @Test
+    void hashCounterCountsEveryGetpidOfThisThread() {
+        assertEquals(1000, BccHashCounter.count(source("counter.c"), 1000));
+    }
+
+    interface Events extends AutoCloseable {
+        int poll(int timeoutMs);
+
+        @Override
+        void close();
+    }
+
+    /** Runs {@code n} execs of /bin/true while the program traces; returns the events per exec'ed pid. */
+    static Map<Integer, List<String>> execs(Function<Consumer<BccPerfOutput.Event>, Events> open, int n) throws Exception {
+        Map<Integer, List<String>> byPid = new ConcurrentHashMap<>();
+        try (Events events = open.apply(e -> byPid.computeIfAbsent(e.pid(), p -> new ArrayList<>()).add(e.comm()))) {
+            List<Integer> pids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Process p = new ProcessBuilder("/bin/true").start();
+                pids.add((int) p.pid());
+                p.waitFor();
+            }
+            // every exec'ed pid shows up with comm "true" (the JDK's spawn helper exec's first)
+            for (long deadline = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < deadline; ) {
+                events.poll(100);
+                if (pids.stream().allMatch(pid -> byPid.getOrDefault(pid, List.of()).contains("true"))) break;
+            }
+            events.poll(200);
+            Map<Integer, List<String>> mine = new java.util.TreeMap<>();
+            for (int pid : pids) mine.put(pid, byPid.getOrDefault(pid, List.of()).stream().filter("true"::equals).toList());
+            return mine;
+        }
+    }
+
+    @Test
+    void perfOutputCallbackGetsEveryExec() throws Exception {
+        Map<Integer, List<String>> got = execs(cb -> {
+            BccPerfOutput p = new BccPerfOutput(source("perf_output.c"), cb);
+            return new Events() {
+                public int poll(int ms) { return p.poll(ms); }
+                public void close() { p.close(); }
+            };
+        }, 20);
+        assertEquals(20, got.size());
+        got.forEach((pid, comms) -> assertEquals(List.of("true"), comms, "pid " + pid));
+    }
+
+    @Test
+    void ringBufferGetsEveryExec() throws Exception {
+        Map<Integer, List<String>> got = execs(cb -> {
+            BccRingBuf r = new BccRingBuf(source("ringbuf.c"), cb);
+            return new Events() {
+                public int poll(int ms) { return r.poll(ms); }
+                public void close() { r.close(); }
+            };
+        }, 20);
+        assertEquals(20, got.size());
+        got.forEach((pid, comms) -> assertEquals(List.of("true"), comms, "pid " + pid));
+    }
+
+    @Test
+    void schedSwitchCountsEverySleepOfThisThread() {
+        int[] tid = new int[1];
+        Map<Integer, Long> switches = BccMapCounts.run(source("sched_switch.c"), "switches", () -> {
+            tid[0] = (int) Native.call(SysNr.GETTID, 0);
+            for (int i = 0; i < 50; i++) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        // each sleep switches the thread out; preemption can add more
+        long n = switches.getOrDefault(tid[0], 0L);
+        assertTrue(n >= 50 && n < 50 + 1000, "switches away from thread " + tid[0] + ": " + n);
+    }
+
+    @Test
+    void syscallCounterCountsGetpid() {
+        Map<Integer, Long> counts = BccMapCounts.run(source("syscall_counter.c"), "syscall_counts", () -> {
+            for (int i = 0; i < 5000; i++) Native.call(SysNr.GETPID, 0);
+        });
+        // system-wide: other processes call getpid too
+        assertTrue(counts.getOrDefault(SysNr.GETPID, 0L) >= 5000, "getpid: " + counts.get(SysNr.GETPID));
+    }
+}
