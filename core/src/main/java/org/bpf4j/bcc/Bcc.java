@@ -146,10 +146,10 @@ public final class Bcc {
             Path src = tmp.resolve(base + ".bcc.c"), obj = tmp.resolve(base + ".bpf.o");
             Files.writeString(src, tu);
             List<String> cmd = new ArrayList<>(List.of(clang.toString(), "-g", "-O2", "-target", "bpf",
-                    "-D__TARGET_ARCH_" + targetArch(), "-I" + include));
+                    "-D__TARGET_ARCH_" + Clang.targetArch(), "-I" + include));
             Path dir = Path.of(fileName).toAbsolutePath().getParent();
             if (dir != null && Files.isDirectory(dir)) cmd.add("-I" + dir);
-            Path sysArch = Path.of("/usr/include", multiarch() + "-linux-gnu");
+            Path sysArch = Clang.multiarchIncludes();
             if (Files.isDirectory(sysArch)) cmd.add("-I" + sysArch);
             // what BCC's own compile does not warn about either
             cmd.addAll(List.of("-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
@@ -259,24 +259,5 @@ public final class Bcc {
         } catch (IOException e) {
             // a leftover temporary directory is harmless
         }
-    }
-
-    static String targetArch() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86";
-            case "aarch64", "arm64" -> "arm64";
-            case "s390x" -> "s390";
-            case "ppc64le" -> "powerpc";
-            case "riscv64" -> "riscv";
-            default -> System.getProperty("os.arch");
-        };
-    }
-
-    private static String multiarch() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            default -> System.getProperty("os.arch");
-        };
     }
 }

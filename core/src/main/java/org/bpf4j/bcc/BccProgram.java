@@ -228,7 +228,7 @@ public final class BccProgram implements AutoCloseable {
             tracePipeReader = Thread.ofPlatform().daemon().name("bpf4j-trace-pipe").start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(pipe),
                         StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) traceLines.offer(l);
+                    for (String l; (l = r.readLine()) != null; ) if (!l.isBlank()) traceLines.offer(l);
                 } catch (IOException e) {
                     traceLines.offer("bpf4j: cannot read " + pipe + ": " + e.getMessage());
                 }

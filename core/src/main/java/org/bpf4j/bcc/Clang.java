@@ -93,4 +93,28 @@ public final class Clang {
             return -1;
         }
     }
+
+    /** The {@code __TARGET_ARCH_} of libbpf's bpf_tracing.h for this machine ({@code x86}, {@code arm64}, ...). */
+    public static String targetArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86";
+            case "aarch64", "arm64" -> "arm64";
+            case "s390x" -> "s390";
+            case "ppc64le" -> "powerpc";
+            case "riscv64" -> "riscv";
+            default -> arch;
+        };
+    }
+
+    /** Debian's multiarch include directory ({@code /usr/include/x86_64-linux-gnu}: asm/types.h for linux/bpf.h). */
+    public static Path multiarchIncludes() {
+        String arch = System.getProperty("os.arch");
+        String triple = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+        return Path.of("/usr/include", triple + "-linux-gnu");
+    }
 }
