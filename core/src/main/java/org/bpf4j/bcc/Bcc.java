@@ -125,8 +125,6 @@ public final class Bcc {
         Path clang = options.clang() != null ? options.clang() : Clang.find();
         Path include = includeDir(options);
         StringBuilder tu = new StringBuilder();
-        tu.append("#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_tracing.h>\n")
-                .append("#include <bpf/bpf_core_read.h>\n#include \"bpf4j_bcc.h\"\n");
         BiFunction<String, String, String> formats = options.tracepointFormat() != null ? options.tracepointFormat()
                 : TracepointFormat::read;
         for (Rewriter.Tracepoint t : r.tracepoints()) {
@@ -135,6 +133,18 @@ public final class Bcc {
         tu.append("#line 1 \"").append(fileName.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         tu.append(r.source());
 
+        List<String> base = new ArrayList<>(List.of(clang.toString(), "-g", "-O2", "-target", "bpf",
+                "-D__TARGET_ARCH_" + Clang.targetArch(), "-I" + include));
+        Path sysArch = Clang.multiarchIncludes();
+        if (Files.isDirectory(sysArch)) base.add("-I" + sysArch);
+        // what BCC's own compile does not warn about either
+        base.addAll(List.of("-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
+                "-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
+                "-Wno-tautological-compare", "-Wno-unknown-warning-option", "-fno-color-diagnostics"));
+        // the prelude (vmlinux.h and the headers, ~120,000 lines) precompiled once: clang then
+        // reads only the user's source; not with extra arguments, which the header may not match
+        boolean usePch = options.clangArguments().isEmpty();
+        Path pch = usePch ? precompiledPrelude(clang, include, base, false) : null;
         Path tmp;
         try {
             tmp = Files.createTempDirectory("bpf4j-bcc");
@@ -142,27 +152,71 @@ public final class Bcc {
             throw new BpfException("cannot create a temporary directory: " + e.getMessage(), e);
         }
         try {
-            String base = Path.of(fileName).getFileName().toString().replaceAll("\\.c$", "");
-            Path src = tmp.resolve(base + ".bcc.c"), obj = tmp.resolve(base + ".bpf.o");
+            String name = Path.of(fileName).getFileName().toString().replaceAll("\\.c$", "");
+            Path src = tmp.resolve(name + ".bcc.c"), obj = tmp.resolve(name + ".bpf.o");
             Files.writeString(src, tu);
-            List<String> cmd = new ArrayList<>(List.of(clang.toString(), "-g", "-O2", "-target", "bpf",
-                    "-D__TARGET_ARCH_" + Clang.targetArch(), "-I" + include));
             Path dir = Path.of(fileName).toAbsolutePath().getParent();
-            if (dir != null && Files.isDirectory(dir)) cmd.add("-I" + dir);
-            Path sysArch = Clang.multiarchIncludes();
-            if (Files.isDirectory(sysArch)) cmd.add("-I" + sysArch);
-            // what BCC's own compile does not warn about either
-            cmd.addAll(List.of("-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
-                    "-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
-                    "-Wno-tautological-compare", "-Wno-unknown-warning-option", "-fno-color-diagnostics"));
-            cmd.addAll(options.clangArguments());
-            cmd.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
-            run(cmd, fileName);
+            List<String> tail = new ArrayList<>();
+            if (dir != null && Files.isDirectory(dir)) tail.add("-I" + dir);
+            tail.addAll(options.clangArguments());
+            tail.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
+            try {
+                run(command(base, pch, include, tail), fileName);
+            } catch (BpfException e) {
+                // a header changed since the prelude was precompiled (libbpf-dev upgraded): once more, afresh
+                if (pch == null || !e.getMessage().contains("precompiled header")) throw e;
+                pch = precompiledPrelude(clang, include, base, true);
+                run(command(base, pch, include, tail), fileName);
+            }
             return ObjectSpec.parse(Files.readAllBytes(obj), fileName);
         } catch (IOException e) {
             throw new BpfException("cannot compile " + fileName + ": " + e.getMessage(), e);
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    private static final String PRELUDE = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+            #include <bpf/bpf_tracing.h>
+            #include <bpf/bpf_core_read.h>
+            #include "bpf4j_bcc.h"
+            """;
+
+    private static List<String> command(List<String> base, Path pch, Path include, List<String> tail) {
+        List<String> cmd = new ArrayList<>(base);
+        if (pch != null) cmd.addAll(List.of("-include-pch", pch.toString()));
+        else cmd.addAll(List.of("-include", include.resolve("prelude.h").toString()));
+        cmd.addAll(tail);
+        return cmd;
+    }
+
+    /**
+     * The prelude precompiled by {@code clang} (one file per clang binary, in the include
+     * directory), built when missing or {@code rebuild}; null when clang cannot build it (the
+     * prelude is then parsed on every compile).
+     */
+    private static Path precompiledPrelude(Path clang, Path include, List<String> base, boolean rebuild) {
+        try {
+            Path real = clang.toRealPath();
+            String key = sha256((real + "\0" + Files.getLastModifiedTime(real).toMillis() + "\0" + Files.size(real))
+                    .getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+            Path pch = include.resolve("prelude-" + key + ".pch");
+            if (Files.exists(pch) && !rebuild) return pch;
+            Path tmp = Files.createTempFile(include, "prelude", ".tmp");
+            List<String> cmd = new ArrayList<>(base);
+            cmd.addAll(List.of("-x", "c-header", include.resolve("prelude.h").toString(), "-o", tmp.toString()));
+            try {
+                run(cmd, "prelude.h");
+            } catch (BpfException e) {
+                Files.deleteIfExists(tmp);
+                return null;
+            }
+            Files.move(tmp, pch, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return pch;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -227,6 +281,12 @@ public final class Bcc {
                 Path tmp = Files.createTempFile(dir, "bcc", ".tmp");
                 Files.write(tmp, header);
                 Files.move(tmp, h, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path prelude = dir.resolve("prelude.h");
+            if (!Files.exists(prelude) || !Files.readString(prelude).equals(PRELUDE)) {
+                Path tmp = Files.createTempFile(dir, "prelude", ".tmp");
+                Files.writeString(tmp, PRELUDE);
+                Files.move(tmp, prelude, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             return dir;
         } catch (IOException | UncheckedIOException e) {
