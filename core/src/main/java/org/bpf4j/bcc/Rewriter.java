@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *       {@code net/}) are dropped: vmlinux.h has their types;</li>
  *   <li>top-level functions named {@code kprobe__F}, {@code kretprobe__F},
  *       {@code tracepoint__C__E} and {@code raw_tracepoint__E} get the section that attaches them
- *       (a kprobe's extra parameters read the registers, through libbpf's BPF_KPROBE); other
+ *       (a kprobe's extra parameters read the registers, through libbpf's BPF_KPROBE, or a system call's arguments); other
  *       non-static functions taking {@code struct pt_regs *} or
  *       {@code struct bpf_raw_tracepoint_args *} become programs attached by name later;</li>
  *   <li>tracepoints used with {@code TRACEPOINT_PROBE(C, E)} or {@code tracepoint__C__E} are
@@ -111,7 +111,7 @@ public final class Rewriter {
             int comma = topLevelComma(code.substring(f.paramsStart + 1, f.paramsEnd));
             if (comma >= 0 && (section.startsWith("kprobe/") || section.startsWith("ksyscall/"))) {
                 // int kprobe__f(struct pt_regs *ctx, int a) -> int BPF_KPROBE(kprobe__f, int a): ctx stays named ctx
-                String macro = section.startsWith("ksyscall/") ? "BPF_KSYSCALL" : "BPF_KPROBE";
+                String macro = section.startsWith("ksyscall/") ? "__bcc_ksyscall" : "BPF_KPROBE";
                 String rest = source.substring(f.paramsStart + 1 + comma + 1, f.paramsEnd);
                 edits.add(new Edit(f.nameStart, f.paramsEnd + 1, macro + "(" + f.name + "," + rest + ")"));
             }

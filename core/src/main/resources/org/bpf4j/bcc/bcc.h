@@ -122,6 +122,22 @@
 #define __bcc_ringbuf_discard(m, data, flags) bpf_ringbuf_discard(data, flags)
 #define __bcc_get_stackid(m, ctx, flags) bpf_get_stackid(ctx, &(m), flags)
 
+/* int kprobe__sys_X(struct pt_regs *ctx, args...) as the rewriter writes it: libbpf's BPF_KSYSCALL
+ * for the kernels with the syscall wrapper (the arguments in the pt_regs the wrapper gets: x86_64
+ * since 4.17, arm64 since 4.19, every kernel with BTF), without its __kconfig extern */
+#define __bcc_ksyscall(name, args...) \
+name(struct pt_regs *ctx); \
+static __always_inline typeof(name(0)) ____##name(struct pt_regs *ctx, ##args); \
+typeof(name(0)) name(struct pt_regs *ctx) \
+{ \
+	struct pt_regs *regs = (struct pt_regs *)PT_REGS_PARM1(ctx); \
+	_Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"") \
+	return ____##name(___bpf_syswrap_args(args)); \
+	_Pragma("GCC diagnostic pop") \
+} \
+static __always_inline typeof(name(0)) ____##name(struct pt_regs *ctx, ##args)
+
 /* TRACEPOINT_PROBE(category, event) { ... args->field ... }: args typed from the tracepoint's format */
 #define TRACEPOINT_PROBE(cat, ev) \
 	SEC("tracepoint/" #cat "/" #ev) int tracepoint__##cat##__##ev(struct tracepoint__##cat##__##ev *args)

@@ -11,8 +11,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.bpf4j.bcc.Clang;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import org.bpf4j.BpfException;
+import org.bpf4j.FeatureNotSupportedException;
+import org.bpf4j.ObjectSpec;
+import org.bpf4j.bcc.Bcc;
+import org.bpf4j.bcc.BccProgram;
+import org.bpf4j.bcc.Clang;
+import org.bpf4j.link.KprobeLink;
+import org.junit.jupiter.api.Assumptions;
 import org.bpf4j.sys.Native;
 import org.bpf4j.sys.SysNr;
 import org.bpf4j.testing.KernelTests;
@@ -128,5 +136,27 @@ class BccExamplesTest {
         });
         // system-wide: other processes call getpid too
         assertTrue(counts.getOrDefault(SysNr.GETPID, 0L) >= 5000, "getpid: " + counts.get(SysNr.GETPID));
+    }
+
+    @Test
+    void kprobeOpenIsAKsyscallProgramAndFailsCleanlyWithoutKprobes() {
+        ObjectSpec spec = Bcc.compile(source("kprobe_open.c"));
+        assertEquals("ksyscall/openat", spec.program("kprobe__sys_openat").section());
+        Assumptions.assumeFalse(KprobeLink.supported(), "this kernel has kprobes");
+        KernelTests.Snapshot before = KernelTests.Snapshot.take();
+        FeatureNotSupportedException e = assertThrows(FeatureNotSupportedException.class, () -> BccProgram.load(spec));
+        assertTrue(e.getMessage().startsWith("kprobes are not supported by this kernel: "), e.getMessage());
+        before.assertNothingLeftBehind("a failed BCC load", List.of("kprobe__sys_openat", "open_files"));
+    }
+
+    @Test
+    void attachFailureLeavesNothingBehind() {
+        KernelTests.Snapshot before = KernelTests.Snapshot.take();
+        ObjectSpec spec = Bcc.compile("BPF_ARRAY(bcc_leak_check);\n"
+                + "RAW_TRACEPOINT_PROBE(bpf4j_no_such_tracepoint) { return 0; }\n", "leak.c", Bcc.Options.defaults());
+        BpfException e = assertThrows(BpfException.class, () -> BccProgram.load(spec));
+        assertTrue(e.getMessage().contains("bpf4j_no_such_tracepoint"), e.getMessage());
+        before.assertNothingLeftBehind("a failed BCC attach", List.of("raw_tracepoint__bpf4j_no_such_tracepoint",
+                "raw_tracepoint__", "bcc_leak_check"));
     }
 }
