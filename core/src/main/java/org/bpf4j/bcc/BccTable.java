@@ -110,9 +110,7 @@ public final class BccTable {
                 // fall back to the bytes
             }
         }
-        StringBuilder b = new StringBuilder("0x");
-        for (int i = 0; i < size; i++) b.append(String.format("%02x", s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + i) & 0xff));
-        return b.toString();
+        return BtfValues.hex(s, offset, size);
     }
 
     @Override

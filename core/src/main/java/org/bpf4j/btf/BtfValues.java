@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,10 +131,11 @@ public final class BtfValues {
         return out;
     }
 
-    private static String hex(MemorySegment s, long offset, int size) {
-        StringBuilder b = new StringBuilder("0x");
-        for (int i = 0; i < size; i++) b.append(String.format("%02x", s.get(JAVA_BYTE, offset + i) & 0xff));
-        return b.toString();
+    /** {@code size} bytes at {@code offset} as {@code 0x} and two hex digits a byte, in memory order. */
+    public static String hex(MemorySegment s, long offset, int size) {
+        byte[] b = new byte[size];
+        MemorySegment.copy(s, JAVA_BYTE, offset, b, 0, size);
+        return "0x" + HexFormat.of().formatHex(b);
     }
 
     /** A decoded value as C-like text: {@code {pid=42, comm="bash"}}, {@code [1, 2]}, {@code 7}. */

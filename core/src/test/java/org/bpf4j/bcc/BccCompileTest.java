@@ -16,6 +16,7 @@ import org.bpf4j.MapSpec;
 import org.bpf4j.MapType;
 import org.bpf4j.ObjectSpec;
 import org.bpf4j.btf.BtfValues;
+import org.bpf4j.testing.BccTests;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,14 +36,7 @@ class BccCompileTest {
     @BeforeAll
     static void toolchain() {
         KernelTests.require(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "no readable /sys/kernel/btf/vmlinux");
-        boolean clang;
-        try {
-            Clang.find();
-            clang = Files.exists(Path.of("/usr/include/bpf/bpf_helpers.h"));
-        } catch (BpfException e) {
-            clang = false;
-        }
-        KernelTests.require(clang, "no clang 15+ or libbpf-dev headers (scripts/test installs them)");
+        BccTests.requireToolchain();
     }
 
     static Bcc.Options options() {

@@ -1,7 +1,5 @@
 package org.bpf4j.tools;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -171,14 +169,7 @@ final class BccCommand {
                                MemorySegment data, long offset, int length) {
         Object value = null;
         if (struct > 0 && length >= btf.sizeOf(struct)) value = BtfValues.decode(btf, struct, data, offset);
-        if (value == null) {
-            StringBuilder hex = new StringBuilder(length * 2);
-            for (int i = 0; i < length; i++) {
-                int v = data.get(JAVA_BYTE, offset + i) & 0xff;
-                hex.append(Character.forDigit(v >>> 4, 16)).append(Character.forDigit(v & 15, 16));
-            }
-            value = hex.toString();
-        }
+        if (value == null) value = BtfValues.hex(data, offset, length);
         if (json) {
             lb.text("{\"map\": ").text(BtfValues.json(map));
             if (cpu >= 0) lb.text(", \"cpu\": ").text(Integer.toString(cpu));

@@ -3,7 +3,6 @@ package org.bpf4j.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,11 @@ import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.ObjectSpec;
 import org.bpf4j.bcc.Bcc;
 import org.bpf4j.bcc.BccProgram;
-import org.bpf4j.bcc.Clang;
 import org.bpf4j.link.KprobeLink;
 import org.junit.jupiter.api.Assumptions;
 import org.bpf4j.sys.Native;
 import org.bpf4j.sys.SysNr;
+import org.bpf4j.testing.BccTests;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,20 +34,11 @@ class BccExamplesTest {
     @BeforeEach
     void kernel() {
         KernelTests.requireKernel();
-        boolean clang;
-        try {
-            Clang.find();
-            clang = true;
-        } catch (BpfException e) {
-            clang = false;
-        }
-        KernelTests.require(clang, "no clang 15+ to compile BCC-style C (scripts/test installs it)");
+        BccTests.requireToolchain();
     }
 
     static Path source(String name) {
-        String root = System.getenv("BPF4J_SOURCE_ROOT");
-        Path p = root != null ? Path.of(root, "tools/src/test/bcc", name) : Path.of("src/test/bcc", name);
-        return Files.exists(p) ? p : Path.of("tools/src/test/bcc", name);
+        return BccTests.source(name);
     }
 
     @Test
@@ -56,17 +46,10 @@ class BccExamplesTest {
         assertEquals(1000, BccHashCounter.count(source("counter.c"), 1000));
     }
 
-    interface Events extends AutoCloseable {
-        int poll(int timeoutMs);
-
-        @Override
-        void close();
-    }
-
     /** Runs {@code n} execs of /bin/true while the program traces; returns the events per exec'ed pid. */
-    static Map<Integer, List<String>> execs(Function<Consumer<BccPerfOutput.Event>, Events> open, int n) throws Exception {
+    static Map<Integer, List<String>> execs(Function<Consumer<BccPerfOutput.Event>, ExecEvents> open, int n) throws Exception {
         Map<Integer, List<String>> byPid = new ConcurrentHashMap<>();
-        try (Events events = open.apply(e -> byPid.computeIfAbsent(e.pid(), p -> new ArrayList<>()).add(e.comm()))) {
+        try (ExecEvents events = open.apply(e -> byPid.computeIfAbsent(e.pid(), p -> new ArrayList<>()).add(e.comm()))) {
             List<Integer> pids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Process p = new ProcessBuilder("/bin/true").start();
@@ -87,26 +70,14 @@ class BccExamplesTest {
 
     @Test
     void perfOutputCallbackGetsEveryExec() throws Exception {
-        Map<Integer, List<String>> got = execs(cb -> {
-            BccPerfOutput p = new BccPerfOutput(source("perf_output.c"), cb);
-            return new Events() {
-                public int poll(int ms) { return p.poll(ms); }
-                public void close() { p.close(); }
-            };
-        }, 20);
+        Map<Integer, List<String>> got = execs(cb -> new BccPerfOutput(source("perf_output.c"), cb), 20);
         assertEquals(20, got.size());
         got.forEach((pid, comms) -> assertEquals(List.of("true"), comms, "pid " + pid));
     }
 
     @Test
     void ringBufferGetsEveryExec() throws Exception {
-        Map<Integer, List<String>> got = execs(cb -> {
-            BccRingBuf r = new BccRingBuf(source("ringbuf.c"), cb);
-            return new Events() {
-                public int poll(int ms) { return r.poll(ms); }
-                public void close() { r.close(); }
-            };
-        }, 20);
+        Map<Integer, List<String>> got = execs(cb -> new BccRingBuf(source("ringbuf.c"), cb), 20);
         assertEquals(20, got.size());
         got.forEach((pid, comms) -> assertEquals(List.of("true"), comms, "pid " + pid));
     }

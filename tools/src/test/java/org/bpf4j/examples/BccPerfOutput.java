@@ -23,7 +23,7 @@ import org.bpf4j.map.RecordDecoder;
  *     b.perf_buffer_poll()                                b.perfBufferPoll(-1);
  * </pre>
  */
-public final class BccPerfOutput implements AutoCloseable {
+public final class BccPerfOutput implements ExecEvents {
     /** {@code struct event { u32 pid; char comm[16]; }}. */
     public record Event(int pid, String comm) {
         public static final RecordDecoder<Event> DECODER = (data, offset, length) ->

@@ -9,7 +9,7 @@ import org.bpf4j.bcc.BccProgram;
  * The study document's {@code BPF_RINGBUF(rb, 1 << 20)} version of the exec events
  * (tools/src/test/bcc/ringbuf.c), read as {@code ring_buffer__poll(rb, 100)} reads it.
  */
-public final class BccRingBuf implements AutoCloseable {
+public final class BccRingBuf implements ExecEvents {
     private final BccProgram b;
 
     public BccRingBuf(Path source, Consumer<BccPerfOutput.Event> callback) {

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bpf4j.BpfException;
-import org.bpf4j.bcc.Clang;
 import org.bpf4j.sys.Native;
 import org.bpf4j.sys.SysNr;
+import org.bpf4j.testing.BccTests;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,20 +28,11 @@ class BccCommandTest {
     Path dir;
 
     static void requireClang() {
-        boolean clang;
-        try {
-            Clang.find();
-            clang = true;
-        } catch (BpfException e) {
-            clang = false;
-        }
-        KernelTests.require(clang, "no clang 15+ to compile BCC-style C (scripts/test installs it)");
+        BccTests.requireToolchain();
     }
 
     static Path source(String name) {
-        String root = System.getenv("BPF4J_SOURCE_ROOT");
-        Path p = root != null ? Path.of(root, "tools/src/test/bcc", name) : Path.of("src/test/bcc", name);
-        return Files.exists(p) ? p : Path.of("tools/src/test/bcc", name);
+        return BccTests.source(name);
     }
 
     @Test
