@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ public final class BccProgram implements AutoCloseable {
     private final List<PerfBufReader> perfReaders = new ArrayList<>();
     private RingBufReader ringReader;
     private Thread tracePipeReader;
+    private FileChannel tracePipe;
     private final BlockingQueue<String> traceLines = new LinkedBlockingQueue<>(65536);
 
     private BccProgram(BpfObject object) {
@@ -225,12 +228,19 @@ public final class BccProgram implements AutoCloseable {
     public synchronized String traceLine(int timeoutMs) {
         if (tracePipeReader == null) {
             var pipe = Tracefs.root().resolve("trace_pipe");
+            try {
+                // a channel, so that close() wakes the reader blocked in read()
+                tracePipe = FileChannel.open(pipe, StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new BpfException("cannot open " + pipe + ": " + e.getMessage(), e);
+            }
+            FileChannel ch = tracePipe;
             tracePipeReader = Thread.ofPlatform().daemon().name("bpf4j-trace-pipe").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(pipe),
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
                         StandardCharsets.UTF_8))) {
                     for (String l; (l = r.readLine()) != null; ) if (!l.isBlank()) traceLines.offer(l);
                 } catch (IOException e) {
-                    traceLines.offer("bpf4j: cannot read " + pipe + ": " + e.getMessage());
+                    if (ch.isOpen()) traceLines.offer("bpf4j: cannot read " + pipe + ": " + e.getMessage());
                 }
             });
         }
@@ -245,6 +255,15 @@ public final class BccProgram implements AutoCloseable {
     /** Detaches and closes everything. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (tracePipe != null) {
+                try {
+                    tracePipe.close();
+                } catch (IOException e) {
+                    // closed anyway
+                }
+            }
+        }
         for (PerfBufReader r : perfReaders) r.close();
         if (ringReader != null) ringReader.close();
         for (BpfLink l : links) l.close();

@@ -55,6 +55,36 @@ class BccCommandTest {
     }
 
     @Test
+    void tracePrintkLinesArePrintedAsTheyCome() throws Exception {
+        KernelTests.requireKernel();
+        requireClang();
+        SyscountTest.Running bcc = new SyscountTest.Running("bcc", source("printk.c").toString());
+        bcc.awaitOutput(TRACING, 120_000);
+        int tid = (int) Native.call(SysNr.GETTID, 0);
+        // trace_pipe is the system's: other output may come in between
+        String want = "bpf4j-bcc-printk tid " + tid;
+        for (long deadline = System.currentTimeMillis() + 30_000; !bcc.output().contains(want); Thread.sleep(20)) {
+            assertTrue(System.currentTimeMillis() < deadline, "no '" + want + "': " + bcc.output());
+            Native.call(SysNr.GETPID, 0);
+        }
+        bcc.thread.interrupt();
+        assertEquals(0, bcc.join(60_000), bcc.errBuf.toString());
+        assertTrue(bcc.output().matches("(?s).*\\n[^\\n]*bpf_trace_printk: " + want + "\\n.*"), bcc.output());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("bpf4j-trace-pipe")
+                && t.isAlive() && waitDead(t)), "the trace_pipe reader stops with the program");
+    }
+
+    /** False once {@code t} ended within 10 s. */
+    static boolean waitDead(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return t.isAlive();
+    }
+
+    @Test
     void perfRecordsDecodedAsJson() throws Exception {
         KernelTests.requireKernel();
         requireClang();
