@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  *   <li>top-level functions named {@code kprobe__F}, {@code kretprobe__F},
  *       {@code tracepoint__C__E} and {@code raw_tracepoint__E} get the section that attaches them
  *       (a kprobe's extra parameters read the registers, through libbpf's BPF_KPROBE, or a system call's arguments); other
- *       non-static functions taking {@code struct pt_regs *} or
- *       {@code struct bpf_raw_tracepoint_args *} become programs attached by name later;</li>
+ *       non-static functions taking {@code struct pt_regs *},
+ *       {@code struct bpf_raw_tracepoint_args *} or {@code struct tracepoint__C__E *} become
+ *       programs attached by name later ({@code BccProgram.kprobe(...)} and friends);</li>
  *   <li>tracepoints used with {@code TRACEPOINT_PROBE(C, E)} or {@code tracepoint__C__E} are
  *       listed, for their {@code struct tracepoint__C__E} to be generated from the format;</li>
  *   <li>a GPL license is added when the source declares none, as BCC does.</li>
@@ -158,6 +159,7 @@ public final class Rewriter {
         String firstParam = f.firstParamType;
         if (firstParam.matches("struct\\s+pt_regs\\s*\\*")) return "kprobe";
         if (firstParam.matches("struct\\s+bpf_raw_tracepoint_args\\s*\\*")) return "raw_tp";
+        if (firstParam.matches("struct\\s+tracepoint__\\w+\\s*\\*")) return "tracepoint";
         return null;
     }
 

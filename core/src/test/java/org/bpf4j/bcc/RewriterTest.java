@@ -67,6 +67,7 @@ class RewriterTest {
                 int tracepoint__sched__sched_switch(struct tracepoint__sched__sched_switch *args) { return 0; }
                 int raw_tracepoint__sched_wakeup(struct bpf_raw_tracepoint_args *ctx) { return 0; }
                 int do_trace(struct pt_regs *ctx) { return 0; }
+                int do_tp(struct tracepoint__sched__sched_wakeup *args) { return 0; }
                 static int helper(struct pt_regs *ctx) { return 1; }
                 static __always_inline int kprobe__inlined(struct pt_regs *ctx) { return 1; }
                 SEC("tp/syscalls/sys_enter_read") int mine(void *ctx) { return 0; }
@@ -84,12 +85,14 @@ class RewriterTest {
         assertTrue(out.contains("SEC(\"tracepoint/sched/sched_switch\") int tracepoint__sched__sched_switch("), out);
         assertTrue(out.contains("SEC(\"raw_tp/sched_wakeup\") int raw_tracepoint__sched_wakeup("), out);
         assertTrue(out.contains("SEC(\"kprobe\") int do_trace("), out);
+        assertTrue(out.contains("SEC(\"tracepoint\") int do_tp("), out);
         assertTrue(out.contains("\nstatic int helper("), out);
         assertTrue(out.contains("\nstatic __always_inline int kprobe__inlined("), out);
         assertTrue(out.contains("\nSEC(\"tp/syscalls/sys_enter_read\") int mine("), out);
         assertFalse(out.contains("bpf4j: BCC's default"), "the source has a license");
         assertEquals(lines(src), lines(out));
-        assertEquals(Set.of(new Rewriter.Tracepoint("sched", "sched_switch"), new Rewriter.Tracepoint("syscalls", "sys_enter_openat")),
+        assertEquals(Set.of(new Rewriter.Tracepoint("sched", "sched_switch"), new Rewriter.Tracepoint("syscalls", "sys_enter_openat"),
+                        new Rewriter.Tracepoint("sched", "sched_wakeup")),
                 r.tracepoints());
         assertEquals("tracepoint/syscalls/sys_enter_openat", r.programs().get("tracepoint__syscalls__sys_enter_openat"));
         assertEquals("raw_tp/sched_switch", r.programs().get("raw_tracepoint__sched_switch"));
