@@ -40,8 +40,8 @@ final class BccCommand {
                                                      # 5 seconds; records as struct event
 
               -d, --duration=SECONDS     Trace for SECONDS only
-                  --decode=STRUCT        Print perf/ring buffer records as STRUCT (default: hex)
-                  --json                 One JSON object per line (NDJSON)
+              -x, --decode=STRUCT        Print perf/ring buffer records as STRUCT (default: hex)
+              -j, --json                 One JSON object per line (NDJSON)
               -h, --help                 Give this help list
             """;
 
