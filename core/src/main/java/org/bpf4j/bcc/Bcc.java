@@ -93,7 +93,17 @@ public final class Bcc {
 
     /** Compiles and loads {@code source}, like BCC's {@code BPF(text=...)}. */
     public static BccProgram load(String source) {
-        return BccProgram.load(compile(source, "bpf.c", Options.defaults()));
+        return BccProgram.load(compile(source));
+    }
+
+    /** Compiles {@code source} (named {@code bpf.c} in clang's messages) with the defaults. */
+    public static ObjectSpec compile(String source) {
+        return compile(source, "bpf.c", Options.defaults());
+    }
+
+    /** Compiles {@code source} (named {@code bpf.c} in clang's messages). */
+    public static ObjectSpec compile(String source, Options options) {
+        return compile(source, "bpf.c", options);
     }
 
     /** Compiles {@code file} with the defaults. */
