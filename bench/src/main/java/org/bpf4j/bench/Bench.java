@@ -12,7 +12,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
-                    + "btf-dump-c, ringbuf, perfbuf)");
+                    + "btf-dump-c, ringbuf, perfbuf, bcc-compile-load)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -24,6 +24,7 @@ public final class Bench {
             case "btf-dump-c" -> BtfDumpCBench.run(rest);
             case "ringbuf" -> RingbufBench.main(rest);
             case "perfbuf" -> PerfbufBench.main(rest);
+            case "bcc-compile-load" -> BccCompileLoadBench.run(rest);
             default -> {
                 System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
                 System.exit(0);

@@ -117,7 +117,8 @@ public final class KernelTests {
             Set<String> truncated = new HashSet<>();
             for (String n : names) truncated.add(n.length() > 15 ? n.substring(0, 15) : n);
             return new Snapshot(fds, keep(progs, before.progs, BpfCmd.PROG_GET_FD_BY_ID, 64, truncated),
-                    keep(maps, before.maps, BpfCmd.MAP_GET_FD_BY_ID, 24, truncated), links, btfs);
+                    keep(maps, before.maps, BpfCmd.MAP_GET_FD_BY_ID, 24, truncated),
+                    keepLinks(links, before.links, truncated), btfs);
         }
 
         private static Set<Integer> keep(Set<Integer> now, Set<Integer> before, BpfCmd getFd, int nameOffset,
@@ -133,6 +134,33 @@ public final class KernelTests {
                     Bpf.objGetInfo((int) fd, info);
                     String name = info.getString(nameOffset);
                     if (names.contains(name)) out.add(id);
+                }
+            }
+            return out;
+        }
+
+        /** The new links whose program is named like one of {@code names} (links have no name of their own). */
+        private static Set<Integer> keepLinks(Set<Integer> now, Set<Integer> before, Set<String> names) {
+            Set<Integer> out = new HashSet<>(before);
+            for (int id : now) {
+                if (before.contains(id)) continue;
+                long fd = Bpf.getFdByIdRaw(BpfCmd.LINK_GET_FD_BY_ID, id);
+                if (fd < 0) continue; // already gone
+                try (var arena = java.lang.foreign.Arena.ofConfined();
+                     var owned = new org.bpf4j.sys.Fd((int) fd)) {
+                    var info = arena.allocate(256, 8);
+                    if (Bpf.objGetInfoRaw((int) fd, info) < 0) continue;
+                    int progId = info.get(java.lang.foreign.ValueLayout.JAVA_INT, 8); // struct bpf_link_info.prog_id
+                    long pfd = Bpf.getFdByIdRaw(BpfCmd.PROG_GET_FD_BY_ID, progId);
+                    if (pfd < 0) {
+                        out.add(id); // a link whose program cannot be looked at: count it
+                        continue;
+                    }
+                    try (var ownedProg = new org.bpf4j.sys.Fd((int) pfd)) {
+                        var pinfo = arena.allocate(256, 8);
+                        Bpf.objGetInfo((int) pfd, pinfo);
+                        if (names.contains(pinfo.getString(64))) out.add(id);
+                    }
                 }
             }
             return out;

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.bpf4j.BpfException;
 import org.bpf4j.ObjectSpec;
+import org.bpf4j.bcc.Clang;
 import org.bpf4j.gen.SkeletonGenerator;
 
 /**
@@ -111,42 +113,13 @@ public final class BpfBuild {
         }
     }
 
-    private static String targetArch() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> "x86";
-            case "aarch64", "arm64" -> "arm64";
-            case "s390x" -> "s390";
-            case "ppc64le" -> "powerpc";
-            case "riscv64" -> "riscv";
-            default -> arch;
-        };
-    }
-
-    private static String multiarch() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            default -> arch;
-        };
-    }
-
-    /** clang 15 or newer (the CO-RE builtins the programs use), the newest first. */
+    /** clang 15 or newer (the CO-RE builtins the programs use), found as bpf4j's run-time compiler finds it. */
     static String findClang() throws BuildException {
-        for (String c : new String[] {"clang-21", "clang-20", "clang-19", "clang-18", "clang-17", "clang-16", "clang-15", "clang"}) {
-            String path = onPath(c);
-            if (path == null) continue;
-            try {
-                String v = runFor(List.of(path, "-dumpversion"), null).trim();
-                int major = Integer.parseInt(v.split("\\.")[0]);
-                if (major >= 15) return path;
-            } catch (BuildException | NumberFormatException e) {
-                // not a usable clang
-            }
+        try {
+            return Clang.find().toString();
+        } catch (BpfException e) {
+            throw new BuildException(e.getMessage() + ", or set the plugin's <clang> parameter");
         }
-        throw new BuildException("no clang 15 or newer found for the BPF target: install one (Debian: apt-get install"
-                + " clang-19 llvm-19 libbpf-dev) or set the plugin's <clang> parameter");
     }
 
     static String onPath(String tool) {
@@ -179,10 +152,10 @@ public final class BpfBuild {
 
     private static void compile(String clang, Path src, Path obj, Settings s) throws BuildException {
         Path tmp = obj.resolveSibling(obj.getFileName() + ".tmp");
-        List<String> cmd = new ArrayList<>(List.of(clang, "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + targetArch(),
+        List<String> cmd = new ArrayList<>(List.of(clang, "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + Clang.targetArch(),
                 "-I" + s.sourceDirectory()));
         for (Path inc : s.includeDirectories()) cmd.add("-I" + inc);
-        Path sysArch = Path.of("/usr/include", multiarch() + "-linux-gnu");
+        Path sysArch = Clang.multiarchIncludes();
         if (Files.isDirectory(sysArch)) cmd.add("-I" + sysArch);
         cmd.add("-Wall");
         cmd.addAll(s.clangArguments());

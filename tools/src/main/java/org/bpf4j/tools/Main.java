@@ -31,6 +31,10 @@ public final class Main {
                                    print BTF (default: the kernel's) as C (a vmlinux.h) or raw
               gen skeleton OBJECT --package P --out DIR
                                    write a typed Java skeleton of a BPF object
+              bcc FILE.c [-d SECONDS] [--decode STRUCT] [--json]
+                                   compile a BCC-style C program at run time, run it, print its
+                                   events and, at exit, its maps (needs clang and libbpf-dev)
+              jshell               jshell with bpf4j on the class path and its packages imported
             Kernel:
               prog { show | list } [id ID | pinned FILE | name NAME] [-j|-p]
                                    the loaded programs, like bpftool prog show; also prog pin
@@ -79,6 +83,8 @@ public final class Main {
                 case "perf" -> PerfCommand.run(args, out, err);
                 case "gen" -> GenCommand.run(args, out, err);
                 case "features" -> FeaturesCommand.run(args, out, err);
+                case "bcc" -> BccCommand.run(args, out, err);
+                case "jshell" -> JshellCommand.run(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
