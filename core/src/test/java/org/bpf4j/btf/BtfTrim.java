@@ -60,16 +60,40 @@ public final class BtfTrim {
 
     /** {@code full} trimmed for relocations whose local root types have these essential names. */
     public static byte[] trim(Btf full, Set<String> rootNames) {
+        List<Integer> roots = new ArrayList<>();
+        for (int id = 1; id < full.typeCount(); id++) {
+            String name = full.name(id);
+            if (!name.isEmpty() && rootNames.contains(name.substring(0, Btf.essentialNameLength(name)))) roots.add(id);
+        }
+        return trim(full, roots);
+    }
+
+    /**
+     * {@code full} trimmed for {@code bpf4j btf dump --type SPEC...} (scripts/gen-vmlinux-h): the roots
+     * are the types named by the specs (NAME or NAME:members) and the enums with an enumerator so named.
+     */
+    public static byte[] trimForTypes(Btf full, Collection<String> specs) {
+        Set<String> names = new TreeSet<>();
+        for (String spec : specs) names.add(spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec);
+        List<Integer> roots = new ArrayList<>();
+        for (int id = 1; id < full.typeCount(); id++) {
+            BtfKind kind = full.kind(id);
+            if (kind == BtfKind.FUNC || kind == BtfKind.VAR || kind == BtfKind.DATASEC || kind == BtfKind.DECL_TAG) continue;
+            boolean root = names.contains(full.name(id));
+            for (int i = 0; !root && (kind == BtfKind.ENUM || kind == BtfKind.ENUM64) && i < full.vlen(id); i++) {
+                root = names.contains(full.enumName(id, i));
+            }
+            if (root) roots.add(id);
+        }
+        return trim(full, roots);
+    }
+
+    private static byte[] trim(Btf full, List<Integer> roots) {
         if (full.base() != null) throw new IllegalArgumentException(full.origin() + ": split BTF");
         int n = full.typeCount();
         int[] form = new int[n];
         Deque<int[]> work = new ArrayDeque<>(); // {id, form}
-        for (int id = 1; id < n; id++) {
-            String name = full.name(id);
-            if (!name.isEmpty() && rootNames.contains(name.substring(0, Btf.essentialNameLength(name)))) {
-                work.push(new int[] {id, WHOLE});
-            }
-        }
+        for (int id : roots) work.push(new int[] {id, WHOLE});
         while (!work.isEmpty()) {
             int[] w = work.pop();
             int id = w[0], f = w[1];
@@ -160,16 +184,19 @@ public final class BtfTrim {
 
     /**
      * {@code BtfTrim FULL.btf OUT.btf.gz OBJECT...}: writes FULL trimmed for the objects' CO-RE
-     * relocations, gzip-compressed (scripts/core-oracle --update-fixtures).
+     * relocations, gzip-compressed (scripts/core-oracle --update-fixtures). {@code BtfTrim --types
+     * FULL.btf OUT.btf.gz TYPE...}: trimmed for {@code btf dump --type} (scripts/gen-vmlinux-h).
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
-            System.err.println("usage: BtfTrim FULL.btf OUT.btf.gz OBJECT...");
+        boolean types = args.length > 0 && args[0].equals("--types");
+        int first = types ? 1 : 0;
+        if (args.length < first + 3) {
+            System.err.println("usage: BtfTrim FULL.btf OUT.btf.gz OBJECT...\n       BtfTrim --types FULL.btf OUT.btf.gz TYPE...");
             System.exit(2);
         }
-        List<Path> objects = new ArrayList<>();
-        for (int i = 2; i < args.length; i++) objects.add(Path.of(args[i]));
-        byte[] trimmed = trim(Btf.read(Path.of(args[0])), rootNames(objects));
-        Files.write(Path.of(args[1]), gzip(trimmed));
+        List<String> rest = List.of(args).subList(first + 2, args.length);
+        Btf full = Btf.read(Path.of(args[first]));
+        byte[] trimmed = types ? trimForTypes(full, rest) : trim(full, rootNames(rest.stream().map(Path::of).toList()));
+        Files.write(Path.of(args[first + 1]), gzip(trimmed));
     }
 }
