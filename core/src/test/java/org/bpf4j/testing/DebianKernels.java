@@ -81,15 +81,17 @@ public final class DebianKernels {
     private static boolean aptUpdated;
 
     /**
-     * BPF4J_KERNEL_CACHE, else /work/.cache/kernels when a developer machine has it, else
-     * target/kernels in the checkout. Only a cache: tests fetch what is missing.
+     * BPF4J_KERNEL_CACHE, else /work/.cache/kernels (as scripts/kernel-matrix and scripts/vmtest)
+     * when /work is writable, else bpf4j-kernels in the temporary directory. Only a cache: tests
+     * fetch what is missing. Never in the checkout: kernel-matrix copies the checkout into the
+     * guest, and a kernel's modules are hundreds of MB.
      */
     public static Path cache() {
         String dir = System.getenv("BPF4J_KERNEL_CACHE");
         if (dir != null && !dir.isEmpty()) return Path.of(dir);
         Path shared = Path.of("/work/.cache/kernels");
-        if (Files.isDirectory(shared)) return shared;
-        return CoreOracle.sourceRoot().resolve("target/kernels");
+        if (Files.isDirectory(shared) || Files.isWritable(Path.of("/work"))) return shared;
+        return Path.of(System.getProperty("java.io.tmpdir"), "bpf4j-kernels");
     }
 
     /** The shared fetch-btf.sh beside the checkout (../shared/kernels), or BPF4J_FETCH_BTF. */
