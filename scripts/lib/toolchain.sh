@@ -19,6 +19,14 @@ bpf4j_apt_install() {
   fi
 }
 
+# The shared fetch-btf.sh (Debian kernels' BTF and images) for the checkout at $1: BPF4J_FETCH_BTF,
+# else ../shared/kernels beside the checkout (as CI has it), else /work/shared/kernels.
+bpf4j_fetch_btf() {
+  if [ -n "${BPF4J_FETCH_BTF:-}" ]; then echo "$BPF4J_FETCH_BTF"
+  elif [ -x "$1/../shared/kernels/fetch-btf.sh" ]; then echo "$(cd "$1/../shared/kernels" && pwd)/fetch-btf.sh"
+  else echo /work/shared/kernels/fetch-btf.sh; fi
+}
+
 # A clang that can target BPF with the CO-RE builtins bpf4j's programs use (15 or newer).
 find_clang() {
   local c v

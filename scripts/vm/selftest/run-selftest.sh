@@ -4,7 +4,8 @@
 # clang-19, cc and libbpf-dev are there, the libbpf kprobe/fentry/LSM checker) and proves on each kernel:
 #   1. exit status and output of 'sh -c "uname -r; ls /sys/kernel/btf/vmlinux; exit 3"' (all kernels in one run)
 #   2. guest-checks.sh: tracefs kprobe, kprobe PMU, BPF LSM, FFM bpf() (VmSelfTest), libbpf attach
-#   3. --junit --include-tag vmtest-selftest runs exactly 1 test, which passes
+#   3. --junit --include-tag vmtest-selftest runs exactly 1 test, which passes; an aborted test
+#      (failed assumption) is counted, and fails the run with --strict
 #   4. a hanging guest is killed after --timeout (exit 124) and leaves no qemu behind
 #   5. a panicking guest is reported (exit 125)
 set -uo pipefail
@@ -67,6 +68,14 @@ check "3. junit -> exit $rc (want 0), '1 tests successful' $n times, '0 tests fa
   $([ $rc = 0 ] && [ "$n" = $nk ] && [ "$f" = $nk ]; echo $?)
 
 first=("${kernels[0]}" "${kernels[1]}")
+echo "### 3b. --junit --strict with an aborted test"
+"$vmtest" "${first[@]}" "${opts[@]}" --junit --strict --include-tag vmtest-selftest-aborted --classpath "$d/classes" \
+  | tee "$d/out3b"
+rc=${PIPESTATUS[0]}
+n=$(grep -cE '^vmtest: [^ ]+: 1 tests, 0 failed, 1 aborted, 0 skipped$' "$d/out3b")
+check "3b. aborted test with --strict -> exit $rc (want 1), counted as aborted $n times (want 1)" \
+  $([ $rc = 1 ] && [ "$n" = 1 ]; echo $?)
+
 echo "### 4. hanging guest"
 start=$(date +%s)
 "$vmtest" "${first[@]}" "${opts[@]}" --timeout 20 -- sh -c 'echo hanging; sleep 1000'

@@ -83,7 +83,7 @@ class CoreLoadTest {
     @Test
     void relocatedForAnotherKernelTheNewMembersArePoisoned() {
         // the 6.1 BTF as CO-RE target (LoadOptions.targetBtf), loaded into this kernel: what 6.1 lacks is poisoned
-        Btf debian = Btf.read(DebianKernels.require().getFirst().btf());
+        Btf debian = Btf.read(DebianKernels.pinned().getFirst().btf());
         LoadOptions opt = LoadOptions.defaults().withTargetBtf(debian);
         VerifierException e = rejected(NEWER, "reads_new_field", opt);
         assertTrue(e.verdict().contains("byte_off of task_struct.rseq_len (function 'reads_new_field' instruction 9"),

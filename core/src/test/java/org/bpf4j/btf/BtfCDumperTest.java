@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -201,27 +200,13 @@ class BtfCDumperTest {
         checkAgainstBpftool(Btf.kernel(), BtfTestSupport.VMLINUX, "running kernel");
     }
 
-    static List<Path> debianKernels() {
-        Path cache = Path.of(System.getenv().getOrDefault("BPF4J_KERNEL_CACHE", "/work/.cache/kernels"));
-        List<Path> out = new ArrayList<>();
-        if (Files.isDirectory(cache)) {
-            try (Stream<Path> s = Files.list(cache)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".btf")).sorted().forEach(out::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (out.isEmpty()) out.add(cache.resolve("missing.btf"));
-        return out;
-    }
-
-    @ParameterizedTest
-    @MethodSource("debianKernels")
-    void debianKernelMatchesBpftoolAndCompiles(Path file) {
-        assumeTrue(Files.isReadable(file), "no Debian kernel BTF in " + file.getParent()
-                + " (run shared/kernels/fetch-btf.sh " + file.getParent() + ")");
+    /** The Debian 6.1 kernels apt serves today (whichever builds those are). */
+    @Test
+    void debianKernelsMatchBpftoolAndCompile() {
         requireOrSkip(bpftool() != null, "bpftool not installed");
-        checkAgainstBpftool(Btf.read(file), file, file.getFileName().toString());
+        for (org.bpf4j.testing.DebianKernels.Served k : org.bpf4j.testing.DebianKernels.served()) {
+            checkAgainstBpftool(Btf.read(k.btf()), k.btf(), k.release());
+        }
     }
 
     private static void checkAgainstBpftool(Btf btf, Path file, String what) {

@@ -3,6 +3,7 @@ package org.bpf4j.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * bpf4j's CO-RE engine against libbpf, line for line: every relocation of every corpus object
- * (core/src/test/bpf/core) resolved against this kernel's BTF (libbpf's answer computed now, by
- * the oracle) and against Debian's 6.1 amd64, cloud-amd64 and rt-amd64 BTFs (libbpf's answers
- * checked in; recomputed too when the oracle can be built). Same program, instruction, kind,
- * type, access string and result: the value patched in, poison, error or unprocessed.
+ * (core/src/test/bpf/core) resolved against this kernel's BTF and the Debian 6.1 kernels apt serves
+ * today (libbpf's answers computed now, by the oracle), and against the pinned Debian 6.1 amd64,
+ * cloud-amd64 and rt-amd64 kernels (their trimmed BTF and libbpf's answers checked in). Same
+ * program, instruction, kind, type, access string and result: the value patched in, poison, error
+ * or unprocessed. Trimming a BTF (BtfTrim, as for the checked-in ones) changes no answer, of libbpf
+ * or of bpf4j: checked on the served kernels, and on the pinned ones when their full BTF is cached.
  */
 class CoreDifferentialTest {
     static Stream<Path> corpus() {
@@ -33,9 +36,13 @@ class CoreDifferentialTest {
         return CoreOracle.lines(ObjectSpec.read(object).resolveCore(target));
     }
 
+    private static List<String> ours(Path object, Path target) {
+        return ours(object, Btf.read(target));
+    }
+
     @Test
-    void corpusIsComplete() {
-        // every source has its object and its expectations for every pinned kernel
+    void corpusIsComplete() throws IOException {
+        // every source has its object and its expectations for every pinned kernel, whose trimmed BTF is checked in
         List<String> names = CoreOracle.corpus().stream().map(CoreOracle::name).toList();
         assertEquals(17, names.size(), names.toString());
         for (String n : names) {
@@ -46,27 +53,55 @@ class CoreDifferentialTest {
             }
         }
         assertEquals(3, DebianKernels.pinned().size());
+        for (DebianKernels.Kernel k : DebianKernels.pinned()) {
+            long size = Files.size(k.fixture());
+            assertTrue(size > 10_000 && size < 500_000, k.fixture() + ": " + size + " bytes");
+            Btf trimmed = Btf.read(k.btf()); // sha256 as pinned, or AssertionError
+            assertTrue(trimmed.typeCount() > 90_000, "type ids are kept: " + trimmed.typeCount());
+        }
     }
 
+    /** The pinned kernels: bpf4j and libbpf (now) on the checked-in trimmed BTF give the checked-in answers. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
-    void sameAsLibbpfOnDebianKernels(Path object) {
+    void sameAsLibbpfsCheckedInAnswers(Path object) {
         List<String> failures = new ArrayList<>();
-        int compared = 0;
-        for (DebianKernels.Target k : DebianKernels.require()) {
-            List<String> got = ours(object, Btf.read(k.btf()));
-            if (k.pinned()) {
-                compared++;
-                List<String> expected = CoreOracle.expected(object, k.release());
-                if (!expected.equals(got)) failures.add(diff(k.release() + " (checked-in libbpf answer)", expected, got));
+        for (DebianKernels.Kernel k : DebianKernels.pinned()) {
+            List<String> expected = CoreOracle.expected(object, k.release());
+            List<String> got = ours(object, k.btf());
+            if (!expected.equals(got)) failures.add(diff(k.release() + " (checked-in libbpf answer)", expected, got));
+            if (CoreOracle.available() || KernelTests.required()) {
+                List<String> libbpf = CoreOracle.run(object, k.btf());
+                if (!expected.equals(libbpf)) failures.add(diff(k.release() + " (checked-in vs libbpf now)", expected, libbpf));
             }
-            if (!k.pinned() || CoreOracle.available()) {
-                compared++;
-                List<String> expected = CoreOracle.run(object, k.btf());
-                if (!expected.equals(got)) failures.add(diff(k.release() + " (libbpf now)", expected, got));
+            Path full = k.cachedFull();
+            if (full != null) {
+                List<String> onFull = ours(object, full);
+                if (!expected.equals(onFull)) failures.add(diff(k.release() + " (full BTF, bpf4j)", expected, onFull));
             }
         }
-        assertTrue(compared >= 3, "compared with " + compared + " answers");
+        assertTrue(CoreOracle.expected(object, DebianKernels.pinned().getFirst().release()).size() > 0);
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /**
+     * The newest Debian 6.1 kernels apt serves: bpf4j is libbpf (now), on the full BTF and on the
+     * same BTF trimmed; libbpf's answers on the trimmed BTF are its answers on the full one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void sameAsLibbpfOnServedDebianKernels(Path object) {
+        List<String> failures = new ArrayList<>();
+        for (DebianKernels.Served k : DebianKernels.served()) {
+            List<String> expected = CoreOracle.run(object, k.btf());
+            List<String> got = ours(object, k.btf());
+            if (!expected.equals(got)) failures.add(diff(k.release() + " (libbpf now)", expected, got));
+            List<String> libbpfTrimmed = CoreOracle.run(object, k.trimmed());
+            if (!expected.equals(libbpfTrimmed)) failures.add(diff(k.release() + " trimmed (libbpf)", expected, libbpfTrimmed));
+            List<String> oursTrimmed = ours(object, k.trimmed());
+            if (!expected.equals(oursTrimmed)) failures.add(diff(k.release() + " trimmed (bpf4j)", expected, oursTrimmed));
+            assertTrue(expected.size() > 0, k.release());
+        }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
