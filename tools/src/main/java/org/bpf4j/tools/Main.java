@@ -40,7 +40,7 @@ public final class Main {
               version              bpf4j's version
 
             Run `bpf4j COMMAND --help` for a command's options. Most commands need root (or
-            CAP_BPF and CAP_PERFMON).
+            CAP_BPF, CAP_PERFMON and, for tracepoints, CAP_DAC_READ_SEARCH).
             """;
 
     public static void main(String[] args) {
