@@ -37,9 +37,6 @@ struct {
 const volatile __u32 target_pid = 0;
 const volatile __u32 target_tid = 0;
 
-// the event struct in BTF, for the skeleton's Event record
-const struct event *unused_event __attribute__((unused));
-
 SEC("tracepoint/syscalls/sys_enter_openat")
 int on_openat(struct sys_enter_openat_args *ctx)
 {

@@ -1,9 +1,7 @@
 package com.example.opencount;
 
 import com.example.opencount.bpf.OpencountSkeleton;
-import com.example.opencount.bpf.OpencountSkeleton.Event;
 import java.util.Map;
-import org.bpf4j.map.RecordDecoder;
 import org.bpf4j.ringbuf.RingBufReader;
 
 /** {@code OpenCount [SECONDS [PID]]}: prints every openat() (of PID) for SECONDS (5), then the calls per process. */
@@ -16,8 +14,7 @@ public final class OpenCount {
             if (args.length > 1) skel.rodata().targetPid(Integer.parseInt(args[1]));
             skel.load();
             skel.attach();
-            try (RingBufReader events = RingBufReader.of(skel.events(), RecordDecoder.of(Event.CODEC),
-                    e -> System.out.printf("%-7d %-16s %s%n", e.pid(), e.comm(), e.filename()))) {
+            try (RingBufReader events = skel.events(e -> System.out.printf("%-7d %-16s %s%n", e.pid(), e.comm(), e.filename()))) {
                 System.out.println("PID     COMM             FILE");
                 long end = System.nanoTime() + seconds * 1_000_000_000L;
                 while (System.nanoTime() < end) events.poll(100);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bpf4j.map.RecordDecoder;
 import org.bpf4j.ringbuf.RingBufReader;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ class OpenCountTest {
             for (int i = 0; i < 100; i++) new FileInputStream(file.toFile()).close();
 
             List<Event> events = new ArrayList<>();
-            try (RingBufReader rb = RingBufReader.of(skel.events(), RecordDecoder.of(Event.CODEC), events::add)) {
+            try (RingBufReader rb = skel.events(events::add)) {
                 rb.consume();
             }
             // every open counted was sent; this thread's own (the JVM may open a class file too) are 100
