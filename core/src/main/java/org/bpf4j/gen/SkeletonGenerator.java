@@ -120,7 +120,12 @@ public final class SkeletonGenerator {
                 "equals", "getClass", "notify", "notifyAll", "wait"));
     }
 
-    /** The class name for an object file: "syscount.bpf.o" gives "SyscountSkeleton". */
+    /**
+     * The class name for an object file: "syscount.bpf.o" gives "SyscountSkeleton".
+     *
+     * @param objectFileName the object's file name (a path's directories are ignored)
+     * @return the Java class name
+     */
     public static String className(String objectFileName) {
         String n = objectFileName;
         int slash = n.lastIndexOf('/');
@@ -138,8 +143,12 @@ public final class SkeletonGenerator {
     /**
      * The Java source of the skeleton.
      *
-     * @param resource the object's class path resource name, relative to the class's package
-     *                 (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @return the source of the class
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource) {
         return generate(spec, packageName, className, resource, null);
@@ -149,6 +158,14 @@ public final class SkeletonGenerator {
      * The Java source of the skeleton, with the object file embedded when {@code embedded} is not
      * null: {@code open()} then parses the bytes in the class (no class path lookup, which costs
      * milliseconds at start-up), as libbpf's generated {@code .skel.h} embeds its object.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @return the source of the class
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource,
                                   byte[] embedded) {
@@ -160,6 +177,17 @@ public final class SkeletonGenerator {
      * array map named in {@code eventTypes}, a method {@code MAP(handler)} that opens a
      * {@code RingBufReader} or {@code PerfBufReader} handing the record of the struct named there
      * (a struct of the object's BTF) to the handler.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param eventTypes  ring buffer and perf event array map names, to the struct of their records
+     * @return the source of the class
+     * @throws IllegalArgumentException for a bad package or class name, a map of {@code eventTypes}
+     *         the object lacks or that is no ring buffer or perf event array, or a struct its BTF lacks
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource,
                                   byte[] embedded, Map<String, String> eventTypes) {
@@ -183,20 +211,52 @@ public final class SkeletonGenerator {
     }
 
     /**
-     * Writes the skeleton to {@code outDir/PACKAGE/CLASS.java} (directories made as needed) and
-     * returns the file.
+     * Writes the skeleton to {@code outDir/PACKAGE/CLASS.java} (directories made as needed),
+     * leaving a file with the same text untouched.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param outDir      the source root the package directories go under
+     * @return the file
      */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, Path outDir) {
         return write(spec, packageName, className, resource, null, outDir);
     }
 
-    /** {@link #write} with the object embedded (see {@link #generate(ObjectSpec, String, String, String, byte[])}). */
+    /**
+     * {@link #write} with the object embedded (see {@link #generate(ObjectSpec, String, String, String, byte[])}).
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param outDir      the source root the package directories go under
+     * @return the file
+     */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
                              Path outDir) {
         return write(spec, packageName, className, resource, embedded, Map.of(), outDir);
     }
 
-    /** {@link #write} with the object embedded and typed readers (see {@link #generate(ObjectSpec, String, String, String, byte[], Map)}). */
+    /**
+     * {@link #write} with the object embedded and typed readers (see
+     * {@link #generate(ObjectSpec, String, String, String, byte[], Map)}).
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param eventTypes  ring buffer and perf event array map names, to the struct of their records
+     * @param outDir      the source root the package directories go under
+     * @return the file
+     */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
                              Map<String, String> eventTypes, Path outDir) {
         String src = generate(spec, packageName, className, resource, embedded, eventTypes);
