@@ -27,16 +27,33 @@ bpf4j_fetch_btf() {
   else echo /work/shared/kernels/fetch-btf.sh; fi
 }
 
-# A clang that can target BPF with the CO-RE builtins bpf4j's programs use (15 or newer).
-find_clang() {
+# Prints a clang on PATH that can target BPF with the CO-RE builtins bpf4j's programs use (15 or
+# newer); fails if there is none.
+bpf4j_clang_on_path() {
   local c v
-  for c in clang-19 clang-20 clang-18 clang-17 clang-16 clang-15 clang; do
+  for c in clang-19 clang-21 clang-20 clang-18 clang-17 clang-16 clang-15 clang; do
     command -v "$c" >/dev/null 2>&1 || continue
     v=$("$c" -dumpversion 2>/dev/null | cut -d. -f1)
     if [ -n "$v" ] && [ "$v" -ge 15 ]; then echo "$c"; return 0; fi
   done
+  return 1
+}
+
+# The same, installing clang-19 (with llvm-19 and libbpf-dev) when there is none.
+find_clang() {
+  bpf4j_clang_on_path && return 0
   bpf4j_apt_install clang-19 llvm-19 libbpf-dev >&2 || return 1
   command -v clang-19
+}
+
+# What `mvn package` needs (Maven; a clang for the BPF target, with llvm's tools; libbpf's headers):
+# installs the missing ones (one line: "bpf4j: installing ..."), or says what to install.
+bpf4j_build_deps() {
+  local need=()
+  command -v mvn >/dev/null 2>&1 || need+=(maven)
+  bpf4j_clang_on_path >/dev/null || need+=(clang-19 llvm-19)
+  [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
+  [ ${#need[@]} -eq 0 ] || bpf4j_apt_install "${need[@]}"
 }
 
 find_llvm_strip() {

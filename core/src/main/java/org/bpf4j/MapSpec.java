@@ -8,13 +8,28 @@ import java.util.Arrays;
  */
 public final class MapSpec {
     /** What declared the map. */
-    public enum Kind { USER, DATA, RODATA, BSS }
+    public enum Kind {
+        /** A map of the {@code .maps} section (or built in code with {@link #of}). */
+        USER,
+        /** Writable global data: {@code .data} or {@code .data.*}. */
+        DATA,
+        /** Read-only global data, frozen after loading: {@code .rodata} or {@code .rodata.*}. */
+        RODATA,
+        /** Zero-initialized global data: {@code .bss}. */
+        BSS
+    }
 
-    /** {@code LIBBPF_PIN_*} values of the {@code pinning} field. */
-    public static final int PIN_NONE = 0, PIN_BY_NAME = 1;
+    /** {@code LIBBPF_PIN_NONE}: the map is not pinned. */
+    public static final int PIN_NONE = 0;
+    /** {@code LIBBPF_PIN_BY_NAME}: the map is pinned under its name in the pin directory. */
+    public static final int PIN_BY_NAME = 1;
 
-    /** {@code BPF_F_*} map creation flags bpf4j sets itself. */
-    public static final int F_NO_PREALLOC = 1, F_RDONLY_PROG = 0x80, F_MMAPABLE = 0x400;
+    /** {@code BPF_F_NO_PREALLOC}: hash maps allocate their elements on demand. */
+    public static final int F_NO_PREALLOC = 1;
+    /** {@code BPF_F_RDONLY_PROG}: programs may only read the map (bpf4j sets it for {@code .rodata}). */
+    public static final int F_RDONLY_PROG = 0x80;
+    /** {@code BPF_F_MMAPABLE}: an array map user space can memory-map (bpf4j sets it for global data). */
+    public static final int F_MMAPABLE = 0x400;
 
     private final String name;
     private final Kind kind;
@@ -38,7 +53,16 @@ public final class MapSpec {
         this.section = section;
     }
 
-    /** A map built in code rather than read from an object. */
+    /**
+     * A map built in code rather than read from an object (no BTF, no section).
+     *
+     * @param name       the map's name
+     * @param type       the map type
+     * @param keySize    the key size in bytes (0 for types without keys, such as ring buffers)
+     * @param valueSize  the value size in bytes
+     * @param maxEntries the number of entries (the size in bytes for ring buffers)
+     * @return the spec, of kind {@link Kind#USER}
+     */
     public static MapSpec of(String name, MapType type, int keySize, int valueSize, int maxEntries) {
         MapSpec s = new MapSpec(name, Kind.USER, null);
         s.type = type.code();
@@ -51,83 +75,166 @@ public final class MapSpec {
     /**
      * The map's name: the variable name for maps in {@code .maps}, the section name for global
      * data ({@code .rodata}, {@code .bss}, ...).
+     *
+     * @return the name
      */
     public String name() {
         return name;
     }
 
+    /**
+     * What declared the map: {@code .maps} or a global data section.
+     *
+     * @return the kind
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The ELF section that declared the map, or null. */
+    /**
+     * The ELF section that declared the map.
+     *
+     * @return the section name, or null for a map built with {@link #of}
+     */
     public String section() {
         return section;
     }
 
-    /** The map type number ({@code enum bpf_map_type}); see {@link #mapType()}. */
+    /**
+     * The map type number ({@code enum bpf_map_type}); see {@link #mapType()}.
+     *
+     * @return the number, as given to {@code BPF_MAP_CREATE}
+     */
     public int type() {
         return type;
     }
 
-    /** The map type, or null if bpf4j does not know the number. */
+    /**
+     * The map type.
+     *
+     * @return the type, or null if bpf4j does not know the number
+     */
     public MapType mapType() {
         return MapType.of(type);
     }
 
+    /**
+     * The key size.
+     *
+     * @return bytes (0 for map types without keys)
+     */
     public int keySize() {
         return keySize;
     }
 
+    /**
+     * The value size.
+     *
+     * @return bytes (the whole section for global data)
+     */
     public int valueSize() {
         return valueSize;
     }
 
+    /**
+     * The maximum number of entries.
+     *
+     * @return entries; for ring buffers, the buffer's size in bytes; 1 for global data
+     */
     public int maxEntries() {
         return maxEntries;
     }
 
+    /**
+     * The map creation flags ({@code map_flags}: {@code BPF_F_*}, such as {@link #F_NO_PREALLOC}).
+     *
+     * @return the flags
+     */
     public int flags() {
         return flags;
     }
 
+    /**
+     * The NUMA node to allocate the map on ({@code numa_node}; used with {@code BPF_F_NUMA_NODE}).
+     *
+     * @return the node
+     */
     public int numaNode() {
         return numaNode;
     }
 
+    /**
+     * How the map is pinned ({@code pinning} in {@code .maps}).
+     *
+     * @return {@link #PIN_NONE} or {@link #PIN_BY_NAME}
+     */
     public int pinning() {
         return pinning;
     }
 
+    /**
+     * The type-specific {@code map_extra} (a bloom filter's number of hash functions, an arena's
+     * address).
+     *
+     * @return the value
+     */
     public long mapExtra() {
         return mapExtra;
     }
 
-    /** BTF type id of the key in the object's BTF, or 0. */
+    /**
+     * The key's type in the object's BTF.
+     *
+     * @return the BTF type id, or 0
+     */
     public int btfKeyTypeId() {
         return btfKeyTypeId;
     }
 
-    /** BTF type id of the value in the object's BTF (the DATASEC for global data), or 0. */
+    /**
+     * The value's type in the object's BTF (the DATASEC for global data).
+     *
+     * @return the BTF type id, or 0
+     */
     public int btfValueTypeId() {
         return btfValueTypeId;
     }
 
-    /** The inner map of a map-in-map, or null. */
+    /**
+     * The inner map of a map-in-map ({@code __array(values, ...)}).
+     *
+     * @return the inner map's spec, or null
+     */
     public MapSpec innerMap() {
         return innerMap;
     }
 
-    /** Initial contents of a global data map (a copy), or null. */
+    /**
+     * The initial contents of a global data map.
+     *
+     * @return a copy of the section's bytes, or null for other maps
+     */
     public byte[] contents() {
         return contents == null ? null : contents.clone();
     }
 
-    /** Whether bpf4j freezes the map after writing its contents ({@code .rodata}). */
+    /**
+     * Whether bpf4j freezes the map after writing its contents ({@code .rodata}).
+     *
+     * @return true for read-only global data
+     */
     public boolean frozen() {
         return kind == Kind.RODATA;
     }
 
+    /**
+     * Sets the number of entries (the size in bytes of a ring buffer, a power of 2 and a multiple
+     * of the page size).
+     *
+     * @param n the number of entries
+     * @return this spec
+     * @throws IllegalStateException for a global data map, which has one entry
+     */
     public MapSpec maxEntries(int n) {
         if (kind != Kind.USER) throw new IllegalStateException("global data map '" + name + "' has one entry");
         this.maxEntries = n;
@@ -138,36 +245,78 @@ public final class MapSpec {
         this.maxEntries = n;
     }
 
+    /**
+     * Sets the map creation flags ({@code BPF_F_*}).
+     *
+     * @param f the flags, replacing those of the object
+     * @return this spec
+     */
     public MapSpec flags(int f) {
         this.flags = f;
         return this;
     }
 
+    /**
+     * Sets the map type number ({@code enum bpf_map_type}).
+     *
+     * @param t the number
+     * @return this spec
+     */
     public MapSpec type(int t) {
         this.type = t;
         return this;
     }
 
+    /**
+     * Sets the key size.
+     *
+     * @param n bytes
+     * @return this spec
+     */
     public MapSpec keySize(int n) {
         this.keySize = n;
         return this;
     }
 
+    /**
+     * Sets the value size.
+     *
+     * @param n bytes
+     * @return this spec
+     */
     public MapSpec valueSize(int n) {
         this.valueSize = n;
         return this;
     }
 
+    /**
+     * Sets the NUMA node to allocate the map on.
+     *
+     * @param n the node
+     * @return this spec
+     */
     public MapSpec numaNode(int n) {
         this.numaNode = n;
         return this;
     }
 
+    /**
+     * Sets how the map is pinned.
+     *
+     * @param p {@link #PIN_NONE} or {@link #PIN_BY_NAME}
+     * @return this spec
+     */
     public MapSpec pinning(int p) {
         this.pinning = p;
         return this;
     }
 
+    /**
+     * Sets the type-specific {@code map_extra}.
+     *
+     * @param e the value
+     * @return this spec
+     */
     public MapSpec mapExtra(long e) {
         this.mapExtra = e;
         return this;
@@ -194,7 +343,11 @@ public final class MapSpec {
         return this;
     }
 
-    /** A deep copy. */
+    /**
+     * A deep copy (the inner map and the contents too).
+     *
+     * @return the copy
+     */
     public MapSpec copy() {
         MapSpec s = new MapSpec(name, kind, section);
         s.type = type;

@@ -100,8 +100,13 @@ public final class SkeletonGenerator {
     /** The object file's bytes to embed in the class (as libbpf's .skel.h does), or null. */
     private final byte[] embedded;
 
-    private SkeletonGenerator(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded) {
+    /** Ring buffer and perf event array maps by name, to the struct their records are. */
+    private final Map<String, String> eventTypes;
+
+    private SkeletonGenerator(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
+                              Map<String, String> eventTypes) {
         this.embedded = embedded;
+        this.eventTypes = eventTypes;
         this.spec = spec;
         this.packageName = packageName;
         this.className = className;
@@ -115,7 +120,12 @@ public final class SkeletonGenerator {
                 "equals", "getClass", "notify", "notifyAll", "wait"));
     }
 
-    /** The class name for an object file: "syscount.bpf.o" gives "SyscountSkeleton". */
+    /**
+     * The class name for an object file: "syscount.bpf.o" gives "SyscountSkeleton".
+     *
+     * @param objectFileName the object's file name (a path's directories are ignored)
+     * @return the Java class name
+     */
     public static String className(String objectFileName) {
         String n = objectFileName;
         int slash = n.lastIndexOf('/');
@@ -133,8 +143,12 @@ public final class SkeletonGenerator {
     /**
      * The Java source of the skeleton.
      *
-     * @param resource the object's class path resource name, relative to the class's package
-     *                 (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @return the source of the class
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource) {
         return generate(spec, packageName, className, resource, null);
@@ -144,28 +158,108 @@ public final class SkeletonGenerator {
      * The Java source of the skeleton, with the object file embedded when {@code embedded} is not
      * null: {@code open()} then parses the bytes in the class (no class path lookup, which costs
      * milliseconds at start-up), as libbpf's generated {@code .skel.h} embeds its object.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @return the source of the class
      */
     public static String generate(ObjectSpec spec, String packageName, String className, String resource,
                                   byte[] embedded) {
+        return generate(spec, packageName, className, resource, embedded, Map.of());
+    }
+
+    /**
+     * The Java source of the skeleton, with typed readers: for each ring buffer or perf event
+     * array map named in {@code eventTypes}, a method {@code MAP(handler)} that opens a
+     * {@code RingBufReader} or {@code PerfBufReader} handing the record of the struct named there
+     * (a struct of the object's BTF) to the handler.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param eventTypes  ring buffer and perf event array map names, to the struct of their records
+     * @return the source of the class
+     * @throws IllegalArgumentException for a bad package or class name, a map of {@code eventTypes}
+     *         the object lacks or that is no ring buffer or perf event array, or a struct its BTF lacks
+     */
+    public static String generate(ObjectSpec spec, String packageName, String className, String resource,
+                                  byte[] embedded, Map<String, String> eventTypes) {
         if (packageName != null && !packageName.isEmpty() && !packageName.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
             throw new IllegalArgumentException("bad Java package name '" + packageName + "'");
         }
         if (!className.matches("[A-Za-z_$][\\w$]*")) throw new IllegalArgumentException("bad Java class name '" + className + "'");
-        return new SkeletonGenerator(spec, packageName, className, resource, embedded).generate();
+        for (Map.Entry<String, String> e : eventTypes.entrySet()) {
+            MapSpec m = spec.maps().get(e.getKey());
+            if (m == null) throw new IllegalArgumentException("no map '" + e.getKey() + "' in " + resource + " for the records of struct " + e.getValue());
+            if (m.mapType() != MapType.RINGBUF && m.mapType() != MapType.PERF_EVENT_ARRAY) {
+                throw new IllegalArgumentException("map '" + e.getKey() + "' of " + resource + " is a " + MapType.describe(m.type())
+                        + ", not a ring buffer or perf event array: it has no reader for struct " + e.getValue());
+            }
+            if (spec.btf() == null || spec.btf().find(e.getValue(), BtfKind.STRUCT) <= 0) {
+                throw new IllegalArgumentException("no struct " + e.getValue() + " in the BTF of " + resource
+                        + " (for the records of map '" + e.getKey() + "')");
+            }
+        }
+        return new SkeletonGenerator(spec, packageName, className, resource, embedded, eventTypes).generate();
     }
 
     /**
-     * Writes the skeleton to {@code outDir/PACKAGE/CLASS.java} (directories made as needed) and
-     * returns the file.
+     * Writes the skeleton to {@code outDir/PACKAGE/CLASS.java} (directories made as needed),
+     * leaving a file with the same text untouched.
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param outDir      the source root the package directories go under
+     * @return the file
      */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, Path outDir) {
         return write(spec, packageName, className, resource, null, outDir);
     }
 
-    /** {@link #write} with the object embedded (see {@link #generate(ObjectSpec, String, String, String, byte[])}). */
+    /**
+     * {@link #write} with the object embedded (see {@link #generate(ObjectSpec, String, String, String, byte[])}).
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param outDir      the source root the package directories go under
+     * @return the file
+     */
     public static Path write(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
                              Path outDir) {
-        String src = generate(spec, packageName, className, resource, embedded);
+        return write(spec, packageName, className, resource, embedded, Map.of(), outDir);
+    }
+
+    /**
+     * {@link #write} with the object embedded and typed readers (see
+     * {@link #generate(ObjectSpec, String, String, String, byte[], Map)}).
+     *
+     * @param spec        the parsed object
+     * @param packageName the Java package of the class (null or empty: none)
+     * @param className   the class's simple name (see {@link #className})
+     * @param resource    the object's class path resource name, relative to the class's package
+     *                    (the file name of the object, as bpf4j-maven-plugin packs it)
+     * @param embedded    the object file's bytes to embed, or null (then {@code open()} reads the resource)
+     * @param eventTypes  ring buffer and perf event array map names, to the struct of their records
+     * @param outDir      the source root the package directories go under
+     * @return the file
+     */
+    public static Path write(ObjectSpec spec, String packageName, String className, String resource, byte[] embedded,
+                             Map<String, String> eventTypes, Path outDir) {
+        String src = generate(spec, packageName, className, resource, embedded, eventTypes);
         Path dir = packageName == null || packageName.isEmpty() ? outDir : outDir.resolve(packageName.replace('.', '/'));
         Path file = dir.resolve(className + ".java");
         try {
@@ -383,6 +477,27 @@ public final class SkeletonGenerator {
                     line(1, "public BpfMap " + m.method() + "() {");
                     line(2, "return object().map(" + quote(m.spec().name()) + ");");
                 }
+            }
+            line(1, "}");
+            String event = eventTypes.get(m.spec().name());
+            if (event == null) continue;
+            String rec = types.map(btf.find(event, BtfKind.STRUCT)).java();
+            boolean ring = m.spec().mapType() == MapType.RINGBUF;
+            line(0, "");
+            line(1, "/**");
+            line(1, " * A reader of map {@code " + m.spec().name() + "} (loaded) that hands each record, a {@code struct "
+                    + event + "}, to {@code handler}" + (ring ? "" : " with the CPU it came from") + "; poll it, close it.");
+            line(1, " */");
+            if (ring) {
+                line(1, "public org.bpf4j.ringbuf.RingBufReader " + m.method() + "(java.util.function.Consumer<? super " + rec
+                        + "> handler) {");
+                line(2, "return org.bpf4j.ringbuf.RingBufReader.of(" + m.method() + "(), org.bpf4j.map.RecordDecoder.of(" + rec
+                        + ".CODEC), handler);");
+            } else {
+                line(1, "public org.bpf4j.perf.PerfBufReader " + m.method() + "(java.util.function.ObjIntConsumer<? super " + rec
+                        + "> handler) {");
+                line(2, "return org.bpf4j.perf.PerfBufReader.builder(" + m.method() + "()).open(org.bpf4j.map.RecordDecoder.of("
+                        + rec + ".CODEC), handler);");
             }
             line(1, "}");
         }
@@ -1009,7 +1124,7 @@ public final class SkeletonGenerator {
 
     /** For tests: which struct/union ids got records, with their Java names. */
     static Map<Integer, String> recordNames(ObjectSpec spec) {
-        SkeletonGenerator g = new SkeletonGenerator(spec, "p", "X", "x.o", null);
+        SkeletonGenerator g = new SkeletonGenerator(spec, "p", "X", "x.o", null, Map.of());
         g.generate();
         Map<Integer, String> m = new HashMap<>();
         for (RecordDef d : g.types.records.values()) m.put(d.btfId, d.javaName);

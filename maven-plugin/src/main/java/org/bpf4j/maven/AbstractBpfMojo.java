@@ -42,6 +42,16 @@ abstract class AbstractBpfMojo extends AbstractMojo {
     @Parameter(property = "bpf4j.skeletons", defaultValue = "true")
     protected boolean skeletons;
 
+    /**
+     * Structs to make records of although no map, global variable or program argument uses them,
+     * as bpf2go's {@code -type} (an event struct sent through a ring buffer): {@code <type>event</type>}.
+     * {@code <type>events=event</type>} also gives the skeleton a typed reader of ring buffer or
+     * perf event array {@code events}: {@code skel.events(e -> ...)}. No dummy variable is needed in
+     * the source: the plugin compiles it a second time, for BTF only, with the structs named.
+     */
+    @Parameter
+    protected List<String> types = new ArrayList<>();
+
     /** Skip this goal. */
     @Parameter(property = "bpf4j.skip", defaultValue = "false")
     protected boolean skip;
@@ -68,7 +78,7 @@ abstract class AbstractBpfMojo extends AbstractMojo {
         for (File f : includeDirectories) includes.add(f.toPath());
         BpfBuild.Settings s = new BpfBuild.Settings(sourceDirectory().toPath(), includes, clang,
                 clangArguments == null ? List.of() : clangArguments, strip, packageName, objectDirectory().toPath(),
-                generatedSourcesDirectory().toPath(), skeletons);
+                generatedSourcesDirectory().toPath(), skeletons, types == null ? List.of() : types);
         try {
             BpfBuild.Result r = BpfBuild.run(s, line -> getLog().info("bpf4j: " + line));
             if (r.objects().isEmpty()) {

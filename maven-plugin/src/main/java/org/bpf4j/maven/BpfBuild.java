@@ -26,7 +26,32 @@ public final class BpfBuild {
     /** Settings; see the mojos for their meaning. */
     public record Settings(Path sourceDirectory, List<Path> includeDirectories, String clang, List<String> clangArguments,
                            boolean strip, String packageName, Path objectDirectory, Path generatedSources,
-                           boolean skeletons) {}
+                           boolean skeletons, List<String> types) {
+        /** Settings without {@code types}. */
+        public Settings(Path sourceDirectory, List<Path> includeDirectories, String clang, List<String> clangArguments,
+                        boolean strip, String packageName, Path objectDirectory, Path generatedSources, boolean skeletons) {
+            this(sourceDirectory, includeDirectories, clang, clangArguments, strip, packageName, objectDirectory,
+                    generatedSources, skeletons, List.of());
+        }
+    }
+
+    /**
+     * One {@code <type>}: {@code STRUCT} (a record for {@code struct STRUCT}), or {@code MAP=STRUCT}
+     * (also a typed reader of ring buffer or perf event array {@code MAP}, handing those records).
+     */
+    record TypeRequest(String map, String struct) {
+        static TypeRequest parse(String t) throws BuildException {
+            String v = t.trim();
+            int eq = v.indexOf('=');
+            String map = eq < 0 ? null : v.substring(0, eq).trim();
+            String struct = (eq < 0 ? v : v.substring(eq + 1)).trim();
+            if (struct.startsWith("struct ")) struct = struct.substring(7).trim();
+            if (!struct.matches("[A-Za-z_]\\w*") || map != null && !map.matches("[A-Za-z_]\\w*")) {
+                throw new BuildException("bad <type> '" + t + "': a struct name (event), or a map and a struct (events=event)");
+            }
+            return new TypeRequest(map, struct);
+        }
+    }
 
     /** What a build did: objects compiled (not those up to date), skeletons written. */
     public record Result(List<Path> objects, List<Path> compiled, List<Path> skeletons) {}
@@ -76,7 +101,11 @@ public final class BpfBuild {
             log.accept("compiled " + src.getFileName() + " -> " + obj);
         }
         if (s.skeletons()) {
-            for (Path obj : objects) {
+            List<TypeRequest> requests = new ArrayList<>();
+            for (String t : s.types()) requests.add(TypeRequest.parse(t));
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (int i = 0; i < objects.size(); i++) {
+                Path obj = objects.get(i);
                 String resource = obj.getFileName().toString();
                 ObjectSpec spec;
                 byte[] bytes;
@@ -86,14 +115,74 @@ public final class BpfBuild {
                 } catch (RuntimeException | java.io.IOException e) {
                     throw new BuildException("cannot read " + obj + ": " + e.getMessage(), e);
                 }
+                java.util.Map<String, String> readers = new java.util.LinkedHashMap<>();
+                if (!requests.isEmpty()) {
+                    if (clang == null) clang = s.clang() != null && !s.clang().isBlank() ? s.clang() : findClang();
+                    // the skeleton is made from the types object: the same object with the structs in its BTF
+                    spec = typesSpec(clang, sources.get(i), obj, requests, s);
+                    for (TypeRequest r : requests) {
+                        if (spec.btf() == null || spec.btf().find(r.struct(), org.bpf4j.btf.BtfKind.STRUCT) <= 0) continue;
+                        found.add(r.struct());
+                        if (r.map() != null && spec.maps().containsKey(r.map())) readers.put(r.map(), r.struct());
+                    }
+                }
                 // the object goes into the skeleton too, as libbpf's .skel.h: no class path lookup at start-up
-                Path java = SkeletonGenerator.write(spec, s.packageName(), SkeletonGenerator.className(resource), resource,
-                        bytes, s.generatedSources());
+                Path java;
+                try {
+                    java = SkeletonGenerator.write(spec, s.packageName(), SkeletonGenerator.className(resource), resource,
+                            bytes, readers, s.generatedSources());
+                } catch (IllegalArgumentException e) {
+                    throw new BuildException("<types>: " + e.getMessage(), e);
+                }
                 skeletons.add(java);
                 log.accept("skeleton " + java);
             }
+            for (TypeRequest r : requests) {
+                if (!found.contains(r.struct())) {
+                    throw new BuildException("<types>: no struct " + r.struct() + " is defined in " + sources.stream()
+                            .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
         }
         return new Result(objects, compiled, skeletons);
+    }
+
+    /**
+     * The spec of {@code obj}'s source compiled again with a static function that takes a pointer
+     * to each requested struct, so that clang writes those structs into BTF (bpf2go's -type): the
+     * shipped object stays as its source is, with no dummy variable or map. The types object goes
+     * under {@code target/bpf4j-types/classes} (beside the object directory), rebuilt when older
+     * than obj.
+     */
+    private static ObjectSpec typesSpec(String clang, Path src, Path obj, List<TypeRequest> requests, Settings s)
+            throws BuildException {
+        Path objects = s.objectDirectory().toAbsolutePath();
+        Path dir = objects.resolveSibling("bpf4j-types").resolve(objects.getFileName().toString());
+        String base = obj.getFileName().toString().replaceFirst("\\.o$", "");
+        Path tu = dir.resolve(base + ".types.c"), typesObj = dir.resolve(base + ".types.o");
+        StringBuilder c = new StringBuilder("// bpf4j-maven-plugin: the structs of <types> in BTF\n");
+        c.append("#include \"").append(src.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""))
+                .append("\"\n");
+        // declared first: a struct the source lacks is then an error of ours, not a clang warning
+        for (TypeRequest r : requests) c.append("struct ").append(r.struct()).append(";\n");
+        c.append("__attribute__((used)) static void __bpf4j_types(");
+        for (int i = 0; i < requests.size(); i++) {
+            c.append(i == 0 ? "" : ", ").append("struct ").append(requests.get(i).struct()).append(" *t").append(i);
+        }
+        c.append(") {}\n");
+        try {
+            Files.createDirectories(dir);
+            boolean same = Files.exists(tu) && Files.readString(tu).contentEquals(c);
+            if (!same) Files.writeString(tu, c);
+            if (!same || !Files.exists(typesObj) || Files.getLastModifiedTime(typesObj).compareTo(Files.getLastModifiedTime(obj)) < 0) {
+                compile(clang, tu, typesObj, s);
+            }
+            return ObjectSpec.parse(Files.readAllBytes(typesObj), typesObj.toString());
+        } catch (IOException e) {
+            throw new BuildException("cannot write " + tu + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new BuildException("cannot read " + typesObj + ": " + e.getMessage(), e);
+        }
     }
 
     /** The object is newer than its source and every header of the source directory. */

@@ -127,6 +127,71 @@ class BpfBuildTest {
         assertEquals(List.of(obj), r.compiled());
     }
 
+    static final String RINGBUF_PROGRAM = """
+            #include <linux/types.h>
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+
+            struct event { __u32 pid; char comm[16]; };
+
+            struct {
+            	__uint(type, BPF_MAP_TYPE_RINGBUF);
+            	__uint(max_entries, 4096);
+            } events SEC(".maps");
+
+            SEC("tracepoint/syscalls/sys_enter_getppid")
+            int on_getppid(void *ctx)
+            {
+            	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+            	if (!e)
+            		return 0;
+            	e->pid = bpf_get_current_pid_tgid() >> 32;
+            	bpf_get_current_comm(e->comm, sizeof(e->comm));
+            	bpf_ringbuf_submit(e, 0);
+            	return 0;
+            }
+
+            char LICENSE[] SEC("license") = "GPL";
+            """;
+
+    BpfBuild.Settings withTypes(String... types) {
+        return new BpfBuild.Settings(dir.resolve("src"), List.of(), null, List.of("-Werror"), true, "com.example.bpf",
+                dir.resolve("classes"), dir.resolve("gen"), true, List.of(types));
+    }
+
+    /** {@code <types>}: a record and a typed reader for a struct only the ring buffer carries, no dummy variable. */
+    @Test
+    void typesGiveRecordsAndReadersWithoutDummyVariables() throws Exception {
+        requireToolchain();
+        Files.delete(dir.resolve("src/counter.bpf.c"));
+        Files.writeString(dir.resolve("src/snoop.bpf.c"), RINGBUF_PROGRAM);
+        Path java = dir.resolve("gen/com/example/bpf/SnoopSkeleton.java");
+        BpfBuild.run(withTypes(), s -> { });
+        String plain = Files.readString(java);
+        assertFalse(plain.contains("record Event"), "clang writes no struct event into BTF by itself: " + plain);
+
+        BpfBuild.run(withTypes("events=event"), s -> { });
+        String src = Files.readString(java);
+        assertTrue(src.contains("public record Event(int pid, String comm) {"), src);
+        assertTrue(src.contains("public org.bpf4j.ringbuf.RingBufReader events(java.util.function.Consumer<? super Event> handler) {"), src);
+        assertTrue(src.contains("public BpfMap events() {"), src);
+        // the shipped object is the source's own: no .bss, no extra function, no struct event
+        Path obj = dir.resolve("classes/com/example/bpf/snoop.bpf.o");
+        ObjectSpec spec = ObjectSpec.read(obj);
+        assertEquals(List.of("events"), List.copyOf(spec.maps().keySet()));
+        assertTrue(spec.globals().isEmpty(), spec.globals().toString());
+        assertTrue(Btf.read(obj).find("event", org.bpf4j.btf.BtfKind.STRUCT) <= 0, "struct event only in the types object");
+
+        // a struct the source lacks, a reader for a map that is no ring buffer, a bad entry
+        BpfBuild.BuildException e = assertThrows(BpfBuild.BuildException.class, () -> BpfBuild.run(withTypes("evnt"), s -> { }));
+        assertEquals("<types>: no struct evnt is defined in snoop.bpf.c", e.getMessage());
+        e = assertThrows(BpfBuild.BuildException.class, () -> BpfBuild.run(withTypes("events=x y"), s -> { }));
+        assertEquals("bad <type> 'events=x y': a struct name (event), or a map and a struct (events=event)", e.getMessage());
+        Files.writeString(dir.resolve("src/counter.bpf.c"), PROGRAM);
+        e = assertThrows(BpfBuild.BuildException.class, () -> BpfBuild.run(withTypes("seen=key"), s -> { }));
+        assertTrue(e.getMessage().startsWith("<types>: map 'seen' of counter.bpf.o is a "), e.getMessage());
+    }
+
     @Test
     void clangErrorsNameTheSource() throws Exception {
         requireToolchain();

@@ -51,11 +51,13 @@ public final class Main {
                                    what this kernel supports (program and map types, helpers,
                                    attach kinds), like bpftool feature probe
             Other:
-              help                 this text
-              version              bpf4j's version
+              help                 this text (also `COMMAND --help`)
+              version              bpf4j's version (also `COMMAND --version`)
 
             Run `bpf4j COMMAND --help` for a command's options. Most commands need root (or
-            CAP_BPF and CAP_PERFMON).
+            CAP_BPF, CAP_PERFMON and, for tracepoints, CAP_DAC_READ_SEARCH).
+            Exit status: 0 success, 1 failure (the kernel refused, a bad object file, a failed
+            check), 2 a usage error.
             """;
 
     public static void main(String[] args) {
@@ -69,6 +71,10 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
+        if (asksVersion(args)) {
+            out.println("bpf4j " + version());
+            return 0;
+        }
         if (cmd.equals("syscount")) Warmup.start("trace_event_raw_sys_enter");
         try {
             return switch (cmd) {
@@ -108,6 +114,21 @@ public final class Main {
             err.println("bpf4j " + cmd + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * Whether a command's options ask for the version: {@code --version} anywhere before a
+     * {@code --} (as argp does), or {@code -V}, the short form libbpf-tools' tools take.
+     */
+    static boolean asksVersion(String[] args) {
+        boolean libbpfTool = switch (args[0]) {
+            case "syscount", "execsnoop", "opensnoop" -> true;
+            default -> false;
+        };
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals("--version") || libbpfTool && args[i].equals("-V")) return true;
+        }
+        return false;
     }
 
     static String version() {

@@ -58,6 +58,36 @@ class CliTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("execsnoop [-T] [-t] [-x]"));
     }
 
+    /** {@code --help} and {@code --version} on every command, and the README's exit statuses. */
+    @Test
+    void everyCommandTakesHelpAndVersion() {
+        String[][] commands = {{"syscount"}, {"execsnoop"}, {"opensnoop"}, {"prog"}, {"prog", "load"}, {"core"},
+            {"core", "relocs"}, {"core", "check"}, {"btf"}, {"btf", "dump"}, {"gen"}, {"gen", "skeleton"}, {"features"}};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        for (String[] c : commands) {
+            for (String flag : new String[] {"--help", "--version"}) {
+                String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(c), java.util.stream.Stream.of(flag))
+                        .toArray(String[]::new);
+                out.reset();
+                assertEquals(0, Main.run(args, o, System.err), String.join(" ", args));
+                String text = out.toString(StandardCharsets.UTF_8);
+                if (flag.equals("--version")) assertEquals("bpf4j " + Main.version() + "\n", text, String.join(" ", args));
+                else assertTrue(text.toLowerCase(java.util.Locale.ROOT).startsWith("usage: bpf4j " + c[0]), String.join(" ", args) + ": " + text);
+            }
+        }
+        for (String tool : new String[] {"syscount", "execsnoop", "opensnoop"}) {
+            out.reset();
+            assertEquals(0, Main.run(new String[] {tool, "-V"}, o, System.err), tool + " -V (libbpf-tools' short form)");
+            assertEquals("bpf4j " + Main.version() + "\n", out.toString(StandardCharsets.UTF_8));
+        }
+        assertTrue(Main.version().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), Main.version());
+        assertTrue(usageError("nosuchcommand").startsWith("bpf4j: unknown command 'nosuchcommand'\n"));
+        assertTrue(usageError("btf", "dump", "--nosuchoption").contains("--nosuchoption"));
+        assertTrue(usageError("prog", "--type").contains("--type"));
+        assertEquals(2, Main.run(new String[0], o, new PrintStream(new ByteArrayOutputStream())), "no command");
+    }
+
     @Test
     void argsReadShortLongCombinedAndInlineValues() {
         String[] table = {"-p", "--pid=", "-L", "--latency", "-m", "--milliseconds"};
