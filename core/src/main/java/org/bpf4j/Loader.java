@@ -71,6 +71,9 @@ final class Loader {
             } else {
                 for (ProgramSpec p : spec.programs().values()) if (p.autoload()) toLoad.put(p.name(), p);
             }
+            for (ProgramSpec p : toLoad.values()) {
+                if (p.type() == ProgramType.UNSPEC) throw unknownType(p);
+            }
             Set<Function> functions = reachable();
             boolean needsKernelBtf = false;
             for (ProgramSpec p : toLoad.values()) {
@@ -106,6 +109,15 @@ final class Loader {
                 cleanUp(e);
                 throw e;
             }
+        }
+
+        private ObjectFileException unknownType(ProgramSpec p) {
+            return new ObjectFileException(spec.file(), p.section(), "program '" + p.name()
+                    + "': unknown section name '" + p.section() + "', so no program type; use one of libbpf's: "
+                    + "tracepoint/<category>/<name>, tp/..., raw_tracepoint/<name>, raw_tp/..., tp_btf/<name>, "
+                    + "kprobe/<function>, kretprobe/..., ksyscall/<syscall>, uprobe/..., uretprobe/..., usdt/..., "
+                    + "perf_event, xdp, socket, tc, classifier, cgroup_skb/ingress, cgroup_skb/egress, fentry/..., "
+                    + "fexit/..., lsm/..., syscall, ...; or set its type with ProgramSpec.type(...)");
         }
 
         private void cleanUp(Throwable cause) {

@@ -387,18 +387,13 @@ public final class ObjectSpec {
                             Instructions.of(code, (int) off, (int) (size / 8)), global);
                     functions.add(f);
                     if (!text) {
-                        if (def == null) {
-                            throw bad(secName, "program '" + sym.name() + "': unknown section name '" + secName
-                                    + "'; use one of libbpf's: tracepoint/<category>/<name>, tp/..., "
-                                    + "raw_tracepoint/<name>, raw_tp/..., tp_btf/<name>, kprobe/<function>, "
-                                    + "kretprobe/..., ksyscall/<syscall>, uprobe/..., uretprobe/..., "
-                                    + "perf_event, xdp, socket, tc, classifier, cgroup_skb/ingress, "
-                                    + "cgroup_skb/egress, fentry/..., fexit/..., lsm/..., syscall, ...");
-                        }
+                        // a section libbpf does not know fails that program's load, not the object
+                        SectionDef d = def != null ? def : SectionDef.guess(matchName);
+                        if (d == null) d = SectionDef.unknown(secName);
                         if (programs.containsKey(sym.name())) {
                             throw bad(secName, "duplicate program name '" + sym.name() + "'");
                         }
-                        programs.put(sym.name(), new ProgramSpec(sym.name(), secName, f, def, autoload));
+                        programs.put(sym.name(), new ProgramSpec(sym.name(), secName, f, d, autoload));
                     }
                 }
             }
