@@ -58,6 +58,8 @@ final class Loader {
         final List<Path> pinned = new ArrayList<>();
         final Map<String, ProgramSpec> toLoad = new LinkedHashMap<>();
         final List<CoreRelocation> applied = new ArrayList<>();
+        final List<AutoCloseable> transientFds = new ArrayList<>();
+        Externs.Resolved externs = Externs.Resolved.NONE;
         Btf kernelBtf;
 
         Run(ObjectSpec spec, LoadOptions opt) {
@@ -90,6 +92,7 @@ final class Loader {
             // pure work first: a CO-RE failure leaves nothing to clean up
             Map<Function, Instructions> code = CoreApplier.apply(spec, targets, relocated, functions, applied);
             try {
+                externs = Externs.resolve(spec, opt, transientFds);
                 Fd btfFd = loadBtf();
                 Map<String, BpfMap> maps = createMaps(btfFd);
                 Map<String, BpfProgram> programs = new LinkedHashMap<>();
@@ -101,13 +104,22 @@ final class Loader {
                 for (Map.Entry<String, GlobalData> e : spec.globals().entrySet()) {
                     BpfMap m = maps.get(e.getKey());
                     if (m == null || (m.flags() & MapSpec.F_MMAPABLE) == 0) continue;
-                    boolean ro = m.spec().kind() == MapSpec.Kind.RODATA;
+                    boolean ro = m.spec().kind() == MapSpec.Kind.RODATA || m.spec().kind() == MapSpec.Kind.KCONFIG;
                     globals.put(e.getKey(), e.getValue().withMemory(m.memory(), !ro));
                 }
                 return new BpfObject(spec, programs, maps, globals, btfFd, warnings);
             } catch (RuntimeException | Error e) {
                 cleanUp(e);
                 throw e;
+            } finally {
+                // module BTF fds in ld_imm64 and fd_array: the loaded programs hold their own references
+                for (AutoCloseable c : transientFds) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // an fd of ours: closing it cannot fail in a way that matters here
+                    }
+                }
             }
         }
 
@@ -245,8 +257,34 @@ final class Loader {
                             insns.setImm(at, mapList.get(r.mapIndex()).fd());
                             insns.setImm(at + 1, (int) r.offset());
                         }
+                        case EXTERN_LD64 -> externLoad(at, externs.get(r.mapIndex()), mapList);
+                        case EXTERN_CALL -> {
+                            Externs.Value v = externs.get(r.mapIndex());
+                            insns.setSrc(at, Opcode.PSEUDO_KFUNC_CALL);
+                            // an unresolved weak kfunc: imm 0, which the verifier accepts in dead code only
+                            insns.setImm(at, v.set() ? v.btfId() : 0);
+                            insns.setOff(at, v.set() ? v.fdIndex() : 0);
+                        }
                         default -> { }
                     }
+                }
+            }
+
+            /** libbpf's RELO_EXTERN_LD64: a kconfig value's address, a ksym's BTF id or address. */
+            private void externLoad(int at, Externs.Value v, List<BpfMap> mapList) {
+                Extern e = v.extern();
+                if (e.kind() == Extern.Kind.KCONFIG) {
+                    insns.setSrc(at, Opcode.PSEUDO_MAP_VALUE);
+                    for (BpfMap m : mapList) if (m.spec().kind() == MapSpec.Kind.KCONFIG) insns.setImm(at, m.fd());
+                    insns.setImm(at + 1, e.offset());
+                } else if (e.typeId() != 0 && v.set()) {
+                    insns.setSrc(at, Opcode.PSEUDO_BTF_ID);
+                    insns.setImm(at, v.btfId());
+                    insns.setImm(at + 1, v.btfObjFd());
+                } else {
+                    // a typeless ksym's address, or 0 for an unresolved weak one (bpf_ksym_exists() is false)
+                    insns.setImm(at, (int) v.address());
+                    insns.setImm(at + 1, (int) (v.address() >>> 32));
                 }
             }
         }
@@ -369,7 +407,7 @@ final class Loader {
             if (r < 0) throw mapError(ms, (int) -r);
             Fd fd = own(new Fd((int) r));
             BpfMap map = own(new BpfMap(ms.name(), fd, ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags(), ms));
-            byte[] contents = ms.contentsArray();
+            byte[] contents = ms.kind() == MapSpec.Kind.KCONFIG ? externs.kconfig() : ms.contentsArray();
             if (contents != null && ms.kind() != MapSpec.Kind.BSS || contents != null && !allZero(contents)) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment k = arena.allocate(4, 4);
@@ -513,6 +551,15 @@ final class Loader {
             }
         }
 
+        /** The module BTF fds kfunc calls index ({@code insn.off}), or null. */
+        private MemorySegment fdArray(Arena arena) {
+            int[] fds = externs.fdArray();
+            if (fds.length == 0) return null;
+            MemorySegment a = arena.allocate(4L * fds.length, 4);
+            for (int i = 0; i < fds.length; i++) a.set(JAVA_INT, 4L * i, fds[i]);
+            return a;
+        }
+
         private BpfProgram loadProgram(ProgramSpec p, Linked linked, BtfTarget attach, Fd btfFd) {
             int attachBtfId = attach.id();
             String license = spec.license() == null ? "" : spec.license();
@@ -543,7 +590,7 @@ final class Loader {
                         expected, p.flags(), spec.kernelVersion(), btfInfo ? btfFd.value() : 0,
                         funcInfo, 8, btfInfo ? linked.funcInfos.size() : 0, lineInfo, 16,
                         btfInfo ? linked.lineInfos.size() : 0, attachBtfId,
-                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, null);
+                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, fdArray(arena));
                 MemorySegment log = null;
                 int level = opt.logLevel();
                 if (level > 0) log = arena.allocate(opt.logSize());

@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 public final class MapSpec {
     /** What declared the map. */
-    public enum Kind { USER, DATA, RODATA, BSS }
+    public enum Kind { USER, DATA, RODATA, BSS, KCONFIG }
 
     /** {@code LIBBPF_PIN_*} values of the {@code pinning} field. */
     public static final int PIN_NONE = 0, PIN_BY_NAME = 1;
@@ -125,7 +125,7 @@ public final class MapSpec {
 
     /** Whether bpf4j freezes the map after writing its contents ({@code .rodata}). */
     public boolean frozen() {
-        return kind == Kind.RODATA;
+        return kind == Kind.RODATA || kind == Kind.KCONFIG;
     }
 
     public MapSpec maxEntries(int n) {
