@@ -27,6 +27,15 @@ final class BtfFixup {
             b.sortDatasecVars(id);
         }
         externs(spec, b);
+        for (Function f : spec.subprograms()) {
+            if (!f.btfStatic) continue;
+            for (int id : btf.findAll(f.name)) {
+                if (btf.kind(id) == BtfKind.FUNC && btf.funcLinkage(id) == BtfType.Func.GLOBAL) {
+                    b.setFuncLinkage(id, BtfType.Func.STATIC);
+                    break;
+                }
+            }
+        }
         return b;
     }
 

@@ -38,6 +38,8 @@ final class Function {
     final int sectionInsnOffset;
     final Instructions insns;
     final boolean global;
+    /** A global function of hidden visibility: its BTF FUNC goes to the kernel as static (libbpf's mark_btf_static). */
+    boolean btfStatic;
     final List<Reloc> relocs = new ArrayList<>();
     /** func_info of this function; {@code insnOffset} holds the instruction index relative to the function. */
     final List<FuncInfo> funcInfos = new ArrayList<>();

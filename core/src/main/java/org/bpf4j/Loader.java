@@ -107,6 +107,8 @@ final class Loader {
                     boolean ro = m.spec().kind() == MapSpec.Kind.RODATA || m.spec().kind() == MapSpec.Kind.KCONFIG;
                     globals.put(e.getKey(), e.getValue().withMemory(m.memory(), !ro));
                 }
+                Usdt usdt = Usdt.of(spec, maps);
+                if (usdt != null) for (BpfProgram p : programs.values()) p.usdt(usdt);
                 return new BpfObject(spec, programs, maps, globals, btfFd, warnings);
             } catch (RuntimeException | Error e) {
                 cleanUp(e);

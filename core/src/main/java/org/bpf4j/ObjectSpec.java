@@ -397,6 +397,11 @@ public final class ObjectSpec {
                     }
                     Function f = new Function(sym.name(), secName, s.index(), (int) (off / 8),
                             Instructions.of(code, (int) off, (int) (size / 8)), global);
+                    // as libbpf: a global function of hidden visibility (usdt.bpf.h's __weak __hidden
+                    // helpers) is static in the BTF the kernel gets, so it is verified with its caller's context
+                    if (global && (sym.visibility() == Symbol.STV_HIDDEN || sym.visibility() == Symbol.STV_INTERNAL)) {
+                        f.btfStatic = true;
+                    }
                     functions.add(f);
                     if (!text) {
                         // a section libbpf does not know fails that program's load, not the object

@@ -27,7 +27,7 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
     /** How a program of this section attaches by itself, from its section name. */
     public enum AutoAttach {
         NONE, TRACEPOINT, RAW_TRACEPOINT, TRACING, LSM, KPROBE, KRETPROBE, KSYSCALL, KRETSYSCALL, UPROBE,
-        URETPROBE, ITER
+        URETPROBE, ITER, USDT
     }
 
     private static final List<SectionDef> DEFS = new ArrayList<>();
@@ -62,8 +62,8 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         def("uprobe.session.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_SESSION, SLEEPABLE);
         def("ksyscall+", ProgramType.KPROBE, null, 0, AutoAttach.KSYSCALL);
         def("kretsyscall+", ProgramType.KPROBE, null, 0, AutoAttach.KRETSYSCALL);
-        def("usdt+", ProgramType.KPROBE, null, 0);
-        def("usdt.s+", ProgramType.KPROBE, null, SLEEPABLE);
+        def("usdt+", ProgramType.KPROBE, null, 0, AutoAttach.USDT);
+        def("usdt.s+", ProgramType.KPROBE, null, SLEEPABLE, AutoAttach.USDT);
         def("tc/ingress", ProgramType.SCHED_CLS, AttachType.TCX_INGRESS, 0);
         def("tc/egress", ProgramType.SCHED_CLS, AttachType.TCX_EGRESS, 0);
         def("tcx/ingress", ProgramType.SCHED_CLS, AttachType.TCX_INGRESS, 0);
