@@ -100,6 +100,7 @@ final class Loader {
                     BpfProgram prog = loadProgram(p, code, maps, btfFd);
                     programs.put(p.name(), prog);
                 }
+                fillSlots(maps, programs);
                 Map<String, GlobalData> globals = new LinkedHashMap<>();
                 for (Map.Entry<String, GlobalData> e : spec.globals().entrySet()) {
                     BpfMap m = maps.get(e.getKey());
@@ -424,6 +425,44 @@ final class Loader {
                 pinned.add(pinPath);
             }
             return map;
+        }
+
+        /**
+         * The {@code .values} initializers of maps-in-maps (inner map fds) and program arrays
+         * (program fds), as libbpf's init_map_in_map_slots and init_prog_array_slots. A slot
+         * naming a program this load leaves out stays empty, with a warning.
+         */
+        private void fillSlots(Map<String, BpfMap> maps, Map<String, BpfProgram> programs) {
+            for (BpfMap m : maps.values()) {
+                List<String> slots = m.spec().initialValues();
+                boolean progArray = m.spec().mapType() == MapType.PROG_ARRAY;
+                for (int i = 0; i < slots.size(); i++) {
+                    String name = slots.get(i);
+                    if (name == null) continue;
+                    int fd;
+                    if (progArray) {
+                        BpfProgram p = programs.get(name);
+                        if (p == null) {
+                            warnings.add("program array '" + m.name() + "' slot " + i + " stays empty: program '" + name
+                                    + "' is not loaded");
+                            continue;
+                        }
+                        fd = p.fd();
+                    } else {
+                        fd = maps.get(name).fd();
+                    }
+                    try {
+                        m.update(intBytes(i), intBytes(fd), Bpf.ANY);
+                    } catch (SyscallException e) {
+                        throw new BpfException("map '" + m.name() + "': cannot put " + (progArray ? "program '" : "map '")
+                                + name + "' in slot " + i + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+
+        private static byte[] intBytes(int v) {
+            return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
         }
 
         private static boolean allZero(byte[] b) {

@@ -31,6 +31,7 @@ public final class MapSpec {
     private int btfValueTypeId;
     private MapSpec innerMap;
     private byte[] contents;
+    private String[] initialValues;
 
     MapSpec(String name, Kind kind, String section) {
         this.name = name;
@@ -184,6 +185,22 @@ public final class MapSpec {
         return this;
     }
 
+    /**
+     * The initial values of a program array or map-in-map ({@code .values = { [1] = &prog }}):
+     * by slot, the name of the program or map that goes there, or null; empty without any.
+     */
+    public java.util.List<String> initialValues() {
+        return initialValues == null ? java.util.List.of()
+                : java.util.Collections.unmodifiableList(java.util.Arrays.asList(initialValues));
+    }
+
+    void initialValue(int slot, String name) {
+        if (initialValues == null || initialValues.length <= slot) {
+            initialValues = initialValues == null ? new String[slot + 1] : Arrays.copyOf(initialValues, slot + 1);
+        }
+        initialValues[slot] = name;
+    }
+
     /** Direct access to the contents array (global data), for {@link GlobalData}. */
     byte[] contentsArray() {
         return contents;
@@ -209,6 +226,7 @@ public final class MapSpec {
         s.btfValueTypeId = btfValueTypeId;
         s.innerMap = innerMap == null ? null : innerMap.copy();
         s.contents = contents == null ? null : Arrays.copyOf(contents, contents.length);
+        s.initialValues = initialValues == null ? null : initialValues.clone();
         return s;
     }
 

@@ -286,6 +286,8 @@ public final class ObjectSpec {
         private final List<Function.CoreSite> coreSites = new ArrayList<>();
         private final Map<Integer, DatasecFix> datasecFixes = new LinkedHashMap<>();
         private final List<Extern> externs = new ArrayList<>();
+        /** Where each map of .maps lies (its symbol's offset and size) and its definition's BTF struct. */
+        private final Map<String, long[]> mapExtents = new LinkedHashMap<>();
         private int textIndex = -1;
         private int mapsIndex = -1;
 
@@ -424,8 +426,12 @@ public final class ObjectSpec {
             BtfType.Datasec sec = (BtfType.Datasec) btf.type(ds);
             // clang leaves offsets at 0 in objects: take them from the ELF symbols, as libbpf does
             Map<String, Long> symOffsets = new LinkedHashMap<>();
+            Map<String, Long> symSizes = new LinkedHashMap<>();
             for (Symbol sym : elf.symbols()) {
-                if (sym.sectionIndex() == mapsIndex && sym.type() == Symbol.STT_OBJECT) symOffsets.put(sym.name(), sym.value());
+                if (sym.sectionIndex() == mapsIndex && sym.type() == Symbol.STT_OBJECT) {
+                    symOffsets.put(sym.name(), sym.value());
+                    symSizes.put(sym.name(), sym.size());
+                }
             }
             for (BtfType.VarSecinfo vsi : sec.vars()) {
                 BtfType t = btf.type(vsi.type());
@@ -445,6 +451,7 @@ public final class ObjectSpec {
                 MapSpec spec = new MapSpec(mapName, MapSpec.Kind.USER, ".maps");
                 parseMapDef(spec, def, mapName, false);
                 addMap(spec, mapsIndex, off);
+                mapExtents.put(mapName, new long[] {off, symSizes.get(mapName), defId});
             }
             if (mapsSec.size() > 0 && maps.isEmpty()) throw bad(".maps", "section has data but no maps in BTF");
         }
@@ -620,7 +627,11 @@ public final class ObjectSpec {
             for (Section rel : elf.sections()) {
                 if (rel.type() != Section.SHT_REL) continue;
                 Section target = elf.section(rel.info());
-                if (target == null || (target.flags() & Section.SHF_EXECINSTR) == 0) continue; // .rel.maps etc.
+                if (target != null && target.index() == mapsIndex && mapsIndex >= 0) {
+                    for (Relocation r : elf.relocations(rel)) readMapRelocation(r);
+                    continue;
+                }
+                if (target == null || (target.flags() & Section.SHF_EXECINSTR) == 0) continue; // .rel.BTF etc.
                 for (Relocation r : elf.relocations(rel)) {
                     readRelocation(target, r);
                 }
@@ -693,6 +704,57 @@ public final class ObjectSpec {
             }
             long offset = (long) in.imm(insn) + sym.value();
             f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.MAP_VALUE, symName, idx, offset));
+        }
+
+        /**
+         * libbpf's bpf_object__collect_map_relos: a pointer in the {@code values} initializer of
+         * a program array (to an entry-point program) or of a map-in-map (to a map of .maps).
+         */
+        private void readMapRelocation(Relocation r) {
+            if (r.symbol() <= 0 || r.symbol() >= elf.symbols().size()) {
+                throw bad(".maps", "relocation at offset " + r.offset() + " has bad symbol index " + r.symbol());
+            }
+            Symbol sym = elf.symbols().get(r.symbol());
+            String name = sym.name();
+            String outer = null;
+            long[] ext = null;
+            for (Map.Entry<String, long[]> e : mapExtents.entrySet()) {
+                long[] x = e.getValue();
+                if (x[0] <= r.offset() && r.offset() + 8 <= x[0] + x[1]) {
+                    outer = e.getKey();
+                    ext = x;
+                    break;
+                }
+            }
+            if (outer == null) throw bad(".maps", "relocation against '" + name + "' at offset " + r.offset() + " lies in no map");
+            MapSpec spec = maps.get(outer);
+            MapType mt = spec.mapType();
+            String where = "map '" + outer + "': initial value '" + name + "'";
+            if (mt == MapType.ARRAY_OF_MAPS || mt == MapType.HASH_OF_MAPS) {
+                if (sym.sectionIndex() != mapsIndex || !maps.containsKey(name)) throw bad(".maps", where + " isn't a map of .maps");
+                if (mt == MapType.HASH_OF_MAPS && spec.keySize() != 4) {
+                    throw bad(".maps", "map '" + outer + "': a hash of maps with initial values needs 4-byte keys");
+                }
+            } else if (mt == MapType.PROG_ARRAY) {
+                ProgramSpec p = programs.get(name);
+                if (p == null || elf.section(sym.sectionIndex()) == null
+                        || !elf.section(sym.sectionIndex()).name().equals(p.section())
+                        || sym.value() != (long) p.function().sectionInsnOffset * 8) {
+                    throw bad(".maps", where + " isn't an entry-point program");
+                }
+            } else {
+                throw bad(".maps", where + ": only program arrays and maps of maps take initial values");
+            }
+            BtfType.Struct def = (BtfType.Struct) btf.type((int) ext[2]);
+            BtfType.Member last = def.members().isEmpty() ? null : def.members().get(def.members().size() - 1);
+            if (last == null || !"values".equals(last.name())) throw bad(".maps", "map '" + outer + "': initial values without a 'values' member");
+            long moff = r.offset() - ext[0] - last.bitOffset() / 8;
+            if (moff < 0 || moff % 8 != 0) throw bad(".maps", where + " is not at a slot of 'values'");
+            int slot = (int) (moff / 8);
+            if (slot >= spec.maxEntries()) {
+                throw bad(".maps", where + " is in slot " + slot + ", beyond max_entries " + spec.maxEntries());
+            }
+            spec.initialValue(slot, name);
         }
 
         private int externIndex(String name) {
