@@ -35,6 +35,21 @@ public final class BpfProgram implements AutoCloseable {
         this.fd = fd;
     }
 
+    private List<String> resolutions = List.of();
+
+    void resolutions(List<String> lines) {
+        this.resolutions = List.copyOf(lines);
+    }
+
+    /**
+     * How the load resolved what the program refers to beyond CO-RE, one line each: every
+     * {@code __kconfig}/{@code __ksym} extern and kfunc with its value or BTF id, and for a
+     * {@code usdt/PATH:PROVIDER:NAME} section each site of the probe with its argument spec.
+     */
+    public List<String> resolutions() {
+        return resolutions;
+    }
+
     /** The USDT manager of the program's object (its {@code __bpf_usdt_specs} map), or null. */
     void usdt(Usdt manager) {
         this.usdt = manager;

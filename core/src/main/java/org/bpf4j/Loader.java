@@ -215,6 +215,8 @@ final class Loader {
             final List<LineInfo> lineInfos = new ArrayList<>();
             final Map<Function, Integer> starts = new IdentityHashMap<>();
             boolean completeFuncInfo = true;
+            /** The externs the program's code refers to, by index, in order of first use. */
+            final Set<Integer> externsUsed = new LinkedHashSet<>();
 
             Linked(Function main, Map<Function, Instructions> code, Map<String, BpfMap> maps, List<BpfMap> mapList) {
                 insns = code.get(main).copy();
@@ -260,8 +262,12 @@ final class Loader {
                             insns.setImm(at, mapList.get(r.mapIndex()).fd());
                             insns.setImm(at + 1, (int) r.offset());
                         }
-                        case EXTERN_LD64 -> externLoad(at, externs.get(r.mapIndex()), mapList);
+                        case EXTERN_LD64 -> {
+                            externsUsed.add(r.mapIndex());
+                            externLoad(at, externs.get(r.mapIndex()), mapList);
+                        }
                         case EXTERN_CALL -> {
+                            externsUsed.add(r.mapIndex());
                             Externs.Value v = externs.get(r.mapIndex());
                             insns.setSrc(at, Opcode.PSEUDO_KFUNC_CALL);
                             // an unresolved weak kfunc: imm 0, which the verifier accepts in dead code only
@@ -586,10 +592,35 @@ final class Loader {
             Linked linked = new Linked(p.function(), code, maps, mapList);
             BtfTarget attach = attachBtfTarget(p);
             try {
-                return loadProgram(p, linked, attach, btfFd);
+                BpfProgram prog = loadProgram(p, linked, attach, btfFd);
+                prog.resolutions(resolutions(p, linked));
+                return prog;
             } finally {
                 if (attach.moduleBtf() != null) attach.moduleBtf().close();
             }
+        }
+
+        /** What {@code prog load -v} explains: each extern the program uses, and the sites of its USDT section. */
+        private List<String> resolutions(ProgramSpec p, Linked linked) {
+            List<String> out = new ArrayList<>();
+            for (int i : linked.externsUsed) {
+                Externs.Value v = externs.get(i);
+                Extern e = v.extern();
+                out.add(e.describe(spec.btf()) + (e.weak() ? " (weak)" : "") + " " + (v.set() ? v.how()
+                        : "unresolved: " + v.how() + (e.kind() == Extern.Kind.KSYM && e.func(spec.btf())
+                        ? "; calls to it must be dead code" : "; reads as 0")));
+            }
+            if (p.sectionDef().autoAttach() == SectionDef.AutoAttach.USDT && !p.attachTarget().isEmpty()) {
+                String[] f = p.attachTarget().split(":", -1);
+                if (f.length == 3) {
+                    try {
+                        out.addAll(Usdt.describe(org.bpf4j.link.Binaries.resolve(f[0]), f[1], f[2]));
+                    } catch (BpfException e) {
+                        out.add("usdt " + p.attachTarget() + ": " + e.getMessage());
+                    }
+                }
+            }
+            return out;
         }
 
         /** The module BTF fds kfunc calls index ({@code insn.off}), or null. */

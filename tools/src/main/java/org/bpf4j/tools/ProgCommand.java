@@ -25,7 +25,7 @@ final class ProgCommand {
     private ProgCommand() {}
 
     static final String HELP = """
-            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE]
+            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE] [--kconfig FILE] [-v]
 
             Loads the programs of a BPF object file (all, or the named ones), one line each:
               NAME<TAB>TYPE<TAB>ok            loaded (then unloaded again)
@@ -36,9 +36,14 @@ final class ProgCommand {
               --program NAME   load only this program (repeatable)
               --btf FILE       resolve CO-RE relocations against this BTF (raw BTF, or an ELF
                                with a .BTF section) instead of /sys/kernel/btf/vmlinux
+              --kconfig FILE   the kernel configuration CONFIG_* __kconfig externs read (plain or
+                               gzip) instead of /proc/config.gz or /boot/config-$(uname -r)
+              -v, --verbose    after each program loaded, one indented line per extern, kfunc
+                               and USDT site it uses: the value, address or BTF id it got
             """;
 
-    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-h", "--help"};
+    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-k", "--kconfig=", "-v", "--verbose",
+        "-h", "--help"};
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length < 2 || argv[1].equals("--help") || argv[1].equals("help")) {
@@ -49,12 +54,15 @@ final class ProgCommand {
             throw new Args.UsageException("unknown prog subcommand '" + argv[1] + "' (known: load)");
         }
         List<String> names = new ArrayList<>();
-        String btfFile = null;
+        String btfFile = null, kconfig = null;
+        boolean verbose = false;
         Args a = new Args(argv, 2);
         for (String o; (o = a.next(OPTIONS)) != null; ) {
             switch (o) {
                 case "--program" -> names.add(a.value("--program"));
                 case "--btf" -> btfFile = a.value("--btf");
+                case "--kconfig" -> kconfig = a.value("--kconfig");
+                case "--verbose" -> verbose = true;
                 case "--help" -> {
                     out.print(HELP);
                     return 0;
@@ -66,6 +74,7 @@ final class ProgCommand {
         ObjectSpec spec = ObjectSpec.read(Path.of(a.positional().get(0)));
         LoadOptions opts = LoadOptions.defaults();
         if (btfFile != null) opts = opts.withTargetBtf(Btf.read(Path.of(btfFile)));
+        if (kconfig != null) opts = opts.withKernelConfig(Path.of(kconfig));
         List<ProgramSpec> programs = new ArrayList<>();
         if (names.isEmpty()) {
             programs.addAll(spec.programs().values());
@@ -76,8 +85,10 @@ final class ProgCommand {
         for (ProgramSpec p : programs) {
             String type = p.type().name().toLowerCase(Locale.ROOT);
             String result;
+            List<String> details = List.of();
             try (BpfObject obj = spec.load(opts.withPrograms(Set.of(p.name())))) {
                 result = "ok";
+                if (verbose) details = obj.program(p.name()).resolutions();
             } catch (VerifierException e) {
                 result = "verifier: " + (e.verdict() == null || e.verdict().isEmpty() ? "rejected" : firstLine(e.verdict()))
                         + (e.sourceLine() != null ? " (at " + e.sourceLine() + ")" : "");
@@ -90,6 +101,7 @@ final class ProgCommand {
                 failed = true;
             }
             out.println(p.name() + "\t" + type + "\t" + result);
+            for (String d : details) out.println("  " + d);
         }
         return failed ? 1 : 0;
     }
