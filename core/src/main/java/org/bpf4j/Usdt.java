@@ -200,15 +200,15 @@ final class Usdt {
         String what = prog + ": usdt " + binary + ":" + provider + ":" + name;
         if (pid > 0 && !Files.exists(Path.of("/proc/" + pid))) throw new BpfException(what + ": no process " + pid);
         Path path = Binaries.resolve(binary);
-        ElfFile elf = ElfFile.read(path);
-        if (elf.type() != ElfFile.ET_EXEC && elf.type() != ElfFile.ET_DYN) {
+        Notes notes = notes(path);
+        if (notes.type() != ElfFile.ET_EXEC && notes.type() != ElfFile.ET_DYN) {
             throw new BpfException(what + ": " + path + " is neither an executable nor a shared library");
         }
         List<UsdtNote> sites = new ArrayList<>();
-        for (UsdtNote n : UsdtNote.all(elf)) if (n.provider().equals(provider) && n.name().equals(name)) sites.add(n);
+        for (UsdtNote n : notes.all()) if (n.provider().equals(provider) && n.name().equals(name)) sites.add(n);
         if (sites.isEmpty()) {
             throw new BpfException(what + ": " + path + " has no USDT probe " + provider + ":" + name
-                    + (elf.section(UsdtNote.SECTION) == null ? " (no " + UsdtNote.SECTION + " section)" : ""));
+                    + (notes.all().isEmpty() ? " (no USDT notes in " + UsdtNote.SECTION + ")" : ""));
         }
         boolean cookies = Features.helper(ProgramType.TRACEPOINT, HELPER_GET_ATTACH_COOKIE);
         for (UsdtNote n : sites) {
@@ -216,7 +216,7 @@ final class Usdt {
                 throw new FeatureNotSupportedException("USDT semaphores", what + " has a semaphore, which needs the "
                         + "kernel's uprobe reference counters (Linux 4.20+, " + REF_CTR_FORMAT + ")");
             }
-            if (!cookies && elf.type() == ElfFile.ET_DYN && pid < 0) {
+            if (!cookies && notes.type() == ElfFile.ET_DYN && pid < 0) {
                 throw new FeatureNotSupportedException("BPF cookies", what + ": a shared library's USDT in every "
                         + "process needs BPF cookies (Linux 5.15+); give a pid");
             }
@@ -236,7 +236,7 @@ final class Usdt {
                     specs.update(intKey(id), specBytes(args, cookie), Bpf.ANY);
                 }
                 if (!cookies) {
-                    long ip = elf.type() == ElfFile.ET_EXEC ? n.absoluteAddress() : runtimeAddress(pid, path, n, what);
+                    long ip = notes.type() == ElfFile.ET_EXEC ? n.absoluteAddress() : runtimeAddress(pid, path, n, what);
                     byte[] key = longKey(ip);
                     if (ips.lookup(key) != null) throw new BpfException(what + ": IP collision at 0x" + Long.toHexString(ip));
                     ips.update(key, intKey(id), Bpf.ANY);
@@ -258,6 +258,34 @@ final class Usdt {
         }
         return new UsdtLink("usdt " + path + ":" + provider + ":" + name + (pid > 0 ? " in pid " + pid : ""), uprobes,
                 release);
+    }
+
+    /** A binary's ELF type and USDT notes. */
+    private record Notes(int type, List<UsdtNote> all) {}
+
+    /** Parsed binaries by real path, size and modification time: libjvm.so is 20+ MB to read. */
+    private static final Map<String, Notes> NOTES = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Notes> e) {
+                    return size() > 8;
+                }
+            });
+
+    private static Notes notes(Path path) {
+        String key;
+        try {
+            key = path.toRealPath() + "\0" + Files.size(path) + "\0" + Files.getLastModifiedTime(path).toMillis();
+        } catch (java.io.IOException e) {
+            throw new BpfException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        Notes n = NOTES.get(key);
+        if (n == null) {
+            ElfFile elf = ElfFile.read(path);
+            n = new Notes(elf.type(), List.copyOf(UsdtNote.all(elf)));
+            NOTES.put(key, n);
+        }
+        return n;
     }
 
     private int allocate(String what) {
@@ -320,7 +348,7 @@ final class Usdt {
     /** What {@code prog load -v} says of a probe's sites: one line each. */
     static List<String> describe(Path path, String provider, String name) {
         List<String> out = new ArrayList<>();
-        for (UsdtNote n : UsdtNote.all(ElfFile.read(path))) {
+        for (UsdtNote n : notes(path).all()) {
             if (!n.provider().equals(provider) || !n.name().equals(name)) continue;
             out.add("usdt " + provider + ":" + name + " at 0x" + Long.toHexString(n.absoluteAddress()) + " (file offset 0x"
                     + Long.toHexString(n.fileOffset()) + ")" + (n.semaphore() != 0 ? " semaphore at file offset 0x"

@@ -11,7 +11,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
+            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, open-load-usdt, "
+                    + "core-relocs, "
                     + "btf-dump-c, ringbuf, perfbuf)");
             System.exit(2);
         }
@@ -20,6 +21,7 @@ public final class Bench {
             case "btf-parse" -> BtfParseBench.run(rest);
             case "hash-dump" -> HashDumpBench.run(rest);
             case "open-load-attach" -> OpenLoadAttachBench.run(rest);
+            case "open-load-usdt" -> OpenLoadUsdtBench.run(rest);
             case "core-relocs" -> CoreRelocsBench.run(rest);
             case "btf-dump-c" -> BtfDumpCBench.run(rest);
             case "ringbuf" -> RingbufBench.main(rest);
