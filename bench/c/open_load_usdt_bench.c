@@ -85,18 +85,6 @@ int main(int argc, char **argv)
 
 	note("open-load-usdt: %s, usdt hotspot:gc__begin of %s, cold = first cycle in the process, "
 	     "warm = mean of %ld more", argv[1], argv[2], iterations);
-	for (int p = 0; p < PHASES; p++) {
-		char metric[64];
-
-		snprintf(metric, sizeof(metric), "cold_%s", phase_names[p]);
-		result("open-load-usdt", "libbpf", metric, cold[p], "ms");
-	}
-	for (int p = 0; p < PHASES; p++) {
-		char metric[64];
-
-		snprintf(metric, sizeof(metric), "warm_%s", phase_names[p]);
-		result("open-load-usdt", "libbpf", metric, sum[p] / iterations, "ms");
-	}
-	result("open-load-usdt", "libbpf", "warm_total_median", s.median, "ms");
+	phase_results("open-load-usdt", "libbpf", phase_names, PHASES, cold, sum, iterations, s.median);
 	return 0;
 }

@@ -19,21 +19,9 @@ final class OpenLoadUsdtBench {
         String libjvm = args[1];
         int iterations = (int) Results.arg(args, "--iterations", 100);
         double[] cold = cycle(obj, libjvm);
-        Results.note("open-load-usdt: " + obj + ", usdt hotspot:gc__begin of " + libjvm
-                + ", cold = first cycle in this JVM, warm = mean of " + iterations + " cycles");
-        String[] phases = {"open", "load", "attach", "detach", "close", "total"};
-        for (int i = 0; i < phases.length; i++) Results.result("open-load-usdt", "cold_" + phases[i], cold[i], "ms");
-        double[] sum = new double[6];
-        double[] totals = new double[iterations];
-        for (int it = 0; it < iterations; it++) {
-            double[] c = cycle(obj, libjvm);
-            for (int i = 0; i < 6; i++) sum[i] += c[i];
-            totals[it] = c[5];
-        }
-        for (int i = 0; i < phases.length; i++) {
-            Results.result("open-load-usdt", "warm_" + phases[i], sum[i] / iterations, "ms");
-        }
-        Results.result("open-load-usdt", "warm_total_median", Results.stats(totals)[1], "ms");
+        OpenLoadAttachBench.phases("open-load-usdt", "open-load-usdt: " + obj + ", usdt hotspot:gc__begin of " + libjvm
+                + ", cold = first cycle in this JVM, warm = mean of " + iterations + " cycles", cold, iterations,
+                () -> cycle(obj, libjvm));
     }
 
     /** open, load, attach, detach, close, total in ms. */
