@@ -95,8 +95,9 @@ public final class ObjectSpec {
         for (MapSpec m : maps.values()) {
             if (m.kind() != MapSpec.Kind.USER) {
                 List<GlobalData.Variable> vars = dataVariables.getOrDefault(m.name(), List.of());
+                // .kconfig is what the load finds in the kernel configuration: nothing to set before
                 globals.put(m.name(), new GlobalData(m.name(), GlobalData.index(vars),
-                        MemorySegment.ofArray(m.contentsArray()), true));
+                        MemorySegment.ofArray(m.contentsArray()), m.kind() != MapSpec.Kind.KCONFIG));
             }
         }
     }

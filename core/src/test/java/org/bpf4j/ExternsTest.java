@@ -72,6 +72,8 @@ class ExternsTest {
                 "CONFIG_BPF4J_U32=4000000000", "CONFIG_BPF4J_S64=-5000000000", "CONFIG_BPF4J_U64=0xfedcba9876543210",
                 "CONFIG_BPF4J_STR=\"hello\"", "# CONFIG_BPF4J_UNSET is not set");
         ObjectSpec spec = externs();
+        assertThrows(IllegalStateException.class, () -> spec.globals(".kconfig").set("CONFIG_HZ", 1),
+                "the load fills .kconfig from the configuration");
         try (BpfObject obj = spec.load(LoadOptions.defaults().withKernelConfig(cfg).withPrograms(Set.of("read_kconfig")))) {
             run(obj, "read_kconfig", null);
             GlobalData bss = obj.bss();

@@ -99,6 +99,10 @@ final class ProgCommand {
             } catch (BpfException e) {
                 result = firstLine(e.getMessage());
                 failed = true;
+            } catch (RuntimeException e) {
+                // still one line for this program, and the others get theirs
+                result = "bpf4j failed: " + e + " (please report it)";
+                failed = true;
             }
             out.println(p.name() + "\t" + type + "\t" + result);
             for (String d : details) out.println("  " + d);
