@@ -37,6 +37,26 @@ static inline void result(const char *bench, const char *impl, const char *metri
 	fflush(stdout);
 }
 
+/*
+ * The phases of a life-cycle benchmark (open-load-attach, open-load-usdt): cold_PHASE of the first
+ * cycle, warm_PHASE (mean of the sums over `iterations` cycles) and warm_total_median.
+ */
+static inline void phase_results(const char *bench, const char *impl, const char *const *names, int n,
+				 const double *cold, const double *sum, long iterations, double median)
+{
+	char metric[64];
+
+	for (int p = 0; p < n; p++) {
+		snprintf(metric, sizeof(metric), "cold_%s", names[p]);
+		result(bench, impl, metric, cold[p], "ms");
+	}
+	for (int p = 0; p < n; p++) {
+		snprintf(metric, sizeof(metric), "warm_%s", names[p]);
+		result(bench, impl, metric, sum[p] / iterations, "ms");
+	}
+	result(bench, impl, "warm_total_median", median, "ms");
+}
+
 /* Free-form information: a line starting with '#', ignored by parsers of the results. */
 static inline void note(const char *fmt, ...)
 {

@@ -98,18 +98,6 @@ int main(int argc, char **argv)
 
 	note("open-load-attach: %s, cold = first cycle in the process, warm = mean of %ld more",
 	     argv[1], iterations);
-	for (int p = 0; p < PHASES; p++) {
-		char metric[64];
-
-		snprintf(metric, sizeof(metric), "cold_%s", phase_names[p]);
-		result("open-load-attach", "libbpf", metric, cold[p], "ms");
-	}
-	for (int p = 0; p < PHASES; p++) {
-		char metric[64];
-
-		snprintf(metric, sizeof(metric), "warm_%s", phase_names[p]);
-		result("open-load-attach", "libbpf", metric, sum[p] / iterations, "ms");
-	}
-	result("open-load-attach", "libbpf", "warm_total_median", s.median, "ms");
+	phase_results("open-load-attach", "libbpf", phase_names, PHASES, cold, sum, iterations, s.median);
 	return 0;
 }

@@ -13,6 +13,7 @@ import org.bpf4j.link.PerfEventLink;
 import org.bpf4j.link.SocketFilterLink;
 import org.bpf4j.link.TcxLink;
 import org.bpf4j.link.UprobeLink;
+import org.bpf4j.link.UsdtLink;
 import org.bpf4j.link.XdpLink;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.BpfCmd;
@@ -30,6 +31,7 @@ public final class BpfProgram implements AutoCloseable {
     private final ProgramType type;
     private final Fd fd;
     private final List<BpfLink> links = new CopyOnWriteArrayList<>();
+    private volatile Usdt usdt;
 
     BpfProgram(ProgramSpec spec, Fd fd) {
         this.spec = spec;
@@ -81,6 +83,27 @@ public final class BpfProgram implements AutoCloseable {
     public interface StatsSession extends AutoCloseable {
         @Override
         void close();
+    }
+
+
+    private List<String> resolutions = List.of();
+
+    void resolutions(List<String> lines) {
+        this.resolutions = List.copyOf(lines);
+    }
+
+    /**
+     * How the load resolved what the program refers to beyond CO-RE, one line each: every
+     * {@code __kconfig}/{@code __ksym} extern and kfunc with its value or BTF id, and for a
+     * {@code usdt/PATH:PROVIDER:NAME} section each site of the probe with its argument spec.
+     */
+    public List<String> resolutions() {
+        return resolutions;
+    }
+
+    /** The USDT manager of the program's object (its {@code __bpf_usdt_specs} map), or null. */
+    void usdt(Usdt manager) {
+        this.usdt = manager;
     }
 
     /** The name: the spec's, or for a program opened from the kernel the kernel's (15 characters at most). */
@@ -214,6 +237,15 @@ public final class BpfProgram implements AutoCloseable {
                 if (target.isEmpty()) throw noTarget("system call", "attachKsyscall(name, " + ret + ")");
                 return attachKsyscall(target, ret);
             }
+            case USDT -> {
+                // libbpf: usdt/<path>:<provider>:<name>, in every process
+                String[] f = target.split(":", -1);
+                if (f.length != 3 || f[0].isEmpty() || f[1].isEmpty() || f[2].isEmpty()) {
+                    throw noTarget("binary, provider and name (usdt/<path>:<provider>:<name>)",
+                            "attachUsdt(pid, binary, provider, name)");
+                }
+                return attachUsdt(-1, f[0], f[1], f[2]);
+            }
             case UPROBE, URETPROBE -> {
                 boolean ret = kind == SectionDef.AutoAttach.URETPROBE;
                 if (target.isEmpty()) throw noTarget("binary and function", "attachUprobe(...)");
@@ -309,6 +341,28 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     /** Attaches a perf_event program to {@code event} on every online CPU. */
+    /**
+     * Attaches to USDT probe {@code provider:name} of {@code binary} (a path, or a name as for
+     * {@link #attachUprobe}: {@code libjvm.so}, {@code c}), as libbpf's
+     * {@code bpf_program__attach_usdt}: every site of the probe, in process {@code pid} only, or
+     * in every process for -1 (0: this process). The program must come from an object built with
+     * {@code <bpf/usdt.bpf.h>}, whose {@code bpf_usdt_arg()} reads the arguments.
+     */
+    public UsdtLink attachUsdt(int pid, String binary, String provider, String name) {
+        return attachUsdt(pid, binary, provider, name, 0);
+    }
+
+    /** {@link #attachUsdt(int, String, String, String)} with a cookie that {@code bpf_usdt_cookie()} returns. */
+    public UsdtLink attachUsdt(int pid, String binary, String provider, String name, long cookie) {
+        requireType(ProgramType.KPROBE);
+        Usdt m = usdt;
+        if (m == null) {
+            throw new BpfException(this + ": its object has no " + Usdt.SPECS_MAP + " map; USDT programs include "
+                    + "<bpf/usdt.bpf.h> and read their arguments with bpf_usdt_arg()");
+        }
+        return track(m.attach(this, pid, binary, provider, name, cookie));
+    }
+
     public PerfEventLink attachPerfEvent(PerfEventLink.Event event) {
         requireType(ProgramType.PERF_EVENT);
         return track(PerfEventLink.attach(fd.value(), event));

@@ -98,12 +98,13 @@ final class CoreApplier {
     /** The subprogram that the call or callback reference at {@code i} of {@code f} reaches, or null. */
     private static Function callee(ObjectSpec spec, Function f, Instructions in, int i) {
         long textInsn = -1;
+        boolean relocated = false;
         for (Function.Reloc r : f.relocs) {
-            if (r.insn() == i && (r.type() == Function.Reloc.Type.CALL || r.type() == Function.Reloc.Type.FUNC_ADDR)) {
-                textInsn = r.offset();
-            }
+            if (r.insn() != i) continue;
+            relocated = true;
+            if (r.type() == Function.Reloc.Type.CALL || r.type() == Function.Reloc.Type.FUNC_ADDR) textInsn = r.offset();
         }
-        if (textInsn < 0 && f.section.equals(".text") && in.isSubprogCall(i)) {
+        if (!relocated && f.section.equals(".text") && in.isSubprogCall(i)) {
             textInsn = f.sectionInsnOffset + i + in.imm(i) + 1;
         }
         if (textInsn < 0) return null;

@@ -23,7 +23,11 @@ final class Function {
             /** BPF-to-BPF call; {@code offset} is the target's instruction index in .text. */
             CALL,
             /** LD_IMM64 of a subprogram's address (callbacks); {@code offset} as for CALL. */
-            FUNC_ADDR
+            FUNC_ADDR,
+            /** LD_IMM64 of an extern (kconfig value, ksym address or BTF id); {@code mapIndex} is the extern's index. */
+            EXTERN_LD64,
+            /** Call of a kfunc; {@code mapIndex} is the extern's index. */
+            EXTERN_CALL
         }
     }
 
@@ -34,6 +38,8 @@ final class Function {
     final int sectionInsnOffset;
     final Instructions insns;
     final boolean global;
+    /** A global function of hidden visibility: its BTF FUNC goes to the kernel as static (libbpf's mark_btf_static). */
+    boolean btfStatic;
     final List<Reloc> relocs = new ArrayList<>();
     /** func_info of this function; {@code insnOffset} holds the instruction index relative to the function. */
     final List<FuncInfo> funcInfos = new ArrayList<>();

@@ -155,7 +155,9 @@ public final class GlobalData {
 
     private void checkWritable(Variable v) {
         if (!writable) {
-            throw new IllegalStateException(section + " is read-only once loaded (variable '" + v.name() + "')");
+            throw new IllegalStateException(section + (section.equals(".kconfig")
+                    ? " holds what the load reads from the kernel configuration: read-only"
+                    : " is read-only once loaded") + " (variable '" + v.name() + "')");
         }
     }
 

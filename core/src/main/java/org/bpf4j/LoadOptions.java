@@ -14,26 +14,35 @@ import org.bpf4j.btf.Btf;
  * @param logLevel    verifier log level for every load (0: only on failure, as libbpf)
  * @param logSize     initial verifier log buffer size in bytes; grown on demand
  * @param pinRoot     directory for maps with {@code pinning = LIBBPF_PIN_BY_NAME}
+ * @param kernelConfig the kernel configuration ({@code .config}, plain or gzip) that
+ *                    {@code CONFIG_*} {@code __kconfig} externs read; null for the running
+ *                    kernel's ({@code /proc/config.gz} or {@code /boot/config-$(uname -r)})
  */
-public record LoadOptions(Btf targetBtf, Set<String> programs, int logLevel, int logSize, Path pinRoot) {
+public record LoadOptions(Btf targetBtf, Set<String> programs, int logLevel, int logSize, Path pinRoot,
+                          Path kernelConfig) {
 
     public static LoadOptions defaults() {
-        return new LoadOptions(null, null, 0, 1 << 16, Path.of("/sys/fs/bpf"));
+        return new LoadOptions(null, null, 0, 1 << 16, Path.of("/sys/fs/bpf"), null);
     }
 
     public LoadOptions withTargetBtf(Btf btf) {
-        return new LoadOptions(btf, programs, logLevel, logSize, pinRoot);
+        return new LoadOptions(btf, programs, logLevel, logSize, pinRoot, kernelConfig);
     }
 
     public LoadOptions withPrograms(Set<String> names) {
-        return new LoadOptions(targetBtf, names == null ? null : Set.copyOf(names), logLevel, logSize, pinRoot);
+        return new LoadOptions(targetBtf, names == null ? null : Set.copyOf(names), logLevel, logSize, pinRoot,
+                kernelConfig);
     }
 
     public LoadOptions withLogLevel(int level) {
-        return new LoadOptions(targetBtf, programs, level, logSize, pinRoot);
+        return new LoadOptions(targetBtf, programs, level, logSize, pinRoot, kernelConfig);
     }
 
     public LoadOptions withPinRoot(Path root) {
-        return new LoadOptions(targetBtf, programs, logLevel, logSize, root);
+        return new LoadOptions(targetBtf, programs, logLevel, logSize, root, kernelConfig);
+    }
+
+    public LoadOptions withKernelConfig(Path config) {
+        return new LoadOptions(targetBtf, programs, logLevel, logSize, pinRoot, config);
     }
 }

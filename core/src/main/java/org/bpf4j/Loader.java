@@ -58,6 +58,8 @@ final class Loader {
         final List<Path> pinned = new ArrayList<>();
         final Map<String, ProgramSpec> toLoad = new LinkedHashMap<>();
         final List<CoreRelocation> applied = new ArrayList<>();
+        final List<AutoCloseable> transientFds = new ArrayList<>();
+        Externs.Resolved externs = Externs.Resolved.NONE;
         Btf kernelBtf;
 
         Run(ObjectSpec spec, LoadOptions opt) {
@@ -70,6 +72,9 @@ final class Loader {
                 for (String n : opt.programs()) toLoad.put(n, spec.program(n));
             } else {
                 for (ProgramSpec p : spec.programs().values()) if (p.autoload()) toLoad.put(p.name(), p);
+            }
+            for (ProgramSpec p : toLoad.values()) {
+                if (p.type() == ProgramType.UNSPEC) throw unknownType(p);
             }
             Set<Function> functions = reachable();
             boolean needsKernelBtf = false;
@@ -87,6 +92,7 @@ final class Loader {
             // pure work first: a CO-RE failure leaves nothing to clean up
             Map<Function, Instructions> code = CoreApplier.apply(spec, targets, relocated, functions, applied);
             try {
+                externs = Externs.resolve(spec, opt, transientFds);
                 Fd btfFd = loadBtf();
                 Map<String, BpfMap> maps = createMaps(btfFd);
                 Map<String, BpfProgram> programs = new LinkedHashMap<>();
@@ -94,18 +100,39 @@ final class Loader {
                     BpfProgram prog = loadProgram(p, code, maps, btfFd);
                     programs.put(p.name(), prog);
                 }
+                fillSlots(maps, programs);
                 Map<String, GlobalData> globals = new LinkedHashMap<>();
                 for (Map.Entry<String, GlobalData> e : spec.globals().entrySet()) {
                     BpfMap m = maps.get(e.getKey());
                     if (m == null || (m.flags() & MapSpec.F_MMAPABLE) == 0) continue;
-                    boolean ro = m.spec().kind() == MapSpec.Kind.RODATA;
+                    boolean ro = m.spec().kind() == MapSpec.Kind.RODATA || m.spec().kind() == MapSpec.Kind.KCONFIG;
                     globals.put(e.getKey(), e.getValue().withMemory(m.memory(), !ro));
                 }
+                Usdt usdt = Usdt.of(spec, maps);
+                if (usdt != null) for (BpfProgram p : programs.values()) p.usdt(usdt);
                 return new BpfObject(spec, programs, maps, globals, btfFd, warnings);
             } catch (RuntimeException | Error e) {
                 cleanUp(e);
                 throw e;
+            } finally {
+                // module BTF fds in ld_imm64 and fd_array: the loaded programs hold their own references
+                for (AutoCloseable c : transientFds) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // an fd of ours: closing it cannot fail in a way that matters here
+                    }
+                }
             }
+        }
+
+        private ObjectFileException unknownType(ProgramSpec p) {
+            return new ObjectFileException(spec.file(), p.section(), "program '" + p.name()
+                    + "': unknown section name '" + p.section() + "', so no program type; use one of libbpf's: "
+                    + "tracepoint/<category>/<name>, tp/..., raw_tracepoint/<name>, raw_tp/..., tp_btf/<name>, "
+                    + "kprobe/<function>, kretprobe/..., ksyscall/<syscall>, uprobe/..., uretprobe/..., usdt/..., "
+                    + "perf_event, xdp, socket, tc, classifier, cgroup_skb/ingress, cgroup_skb/egress, fentry/..., "
+                    + "fexit/..., lsm/..., syscall, ...; or set its type with ProgramSpec.type(...)");
         }
 
         private void cleanUp(Throwable cause) {
@@ -188,6 +215,8 @@ final class Loader {
             final List<LineInfo> lineInfos = new ArrayList<>();
             final Map<Function, Integer> starts = new IdentityHashMap<>();
             boolean completeFuncInfo = true;
+            /** The externs the program's code refers to, by index, in order of first use. */
+            final Set<Integer> externsUsed = new LinkedHashSet<>();
 
             Linked(Function main, Map<Function, Instructions> code, Map<String, BpfMap> maps, List<BpfMap> mapList) {
                 insns = code.get(main).copy();
@@ -233,8 +262,38 @@ final class Loader {
                             insns.setImm(at, mapList.get(r.mapIndex()).fd());
                             insns.setImm(at + 1, (int) r.offset());
                         }
+                        case EXTERN_LD64 -> {
+                            externsUsed.add(r.mapIndex());
+                            externLoad(at, externs.get(r.mapIndex()), mapList);
+                        }
+                        case EXTERN_CALL -> {
+                            externsUsed.add(r.mapIndex());
+                            Externs.Value v = externs.get(r.mapIndex());
+                            insns.setSrc(at, Opcode.PSEUDO_KFUNC_CALL);
+                            // an unresolved weak kfunc: imm 0, which the verifier accepts in dead code only
+                            insns.setImm(at, v.set() ? v.btfId() : 0);
+                            insns.setOff(at, v.set() ? v.fdIndex() : 0);
+                        }
                         default -> { }
                     }
+                }
+            }
+
+            /** libbpf's RELO_EXTERN_LD64: a kconfig value's address, a ksym's BTF id or address. */
+            private void externLoad(int at, Externs.Value v, List<BpfMap> mapList) {
+                Extern e = v.extern();
+                if (e.kind() == Extern.Kind.KCONFIG) {
+                    insns.setSrc(at, Opcode.PSEUDO_MAP_VALUE);
+                    for (BpfMap m : mapList) if (m.spec().kind() == MapSpec.Kind.KCONFIG) insns.setImm(at, m.fd());
+                    insns.setImm(at + 1, e.offset());
+                } else if (e.typeId() != 0 && v.set()) {
+                    insns.setSrc(at, Opcode.PSEUDO_BTF_ID);
+                    insns.setImm(at, v.btfId());
+                    insns.setImm(at + 1, v.btfObjFd());
+                } else {
+                    // a typeless ksym's address, or 0 for an unresolved weak one (bpf_ksym_exists() is false)
+                    insns.setImm(at, (int) v.address());
+                    insns.setImm(at + 1, (int) (v.address() >>> 32));
                 }
             }
         }
@@ -362,7 +421,7 @@ final class Loader {
             if (r < 0) throw mapError(ms, (int) -r);
             Fd fd = own(new Fd((int) r));
             BpfMap map = own(new BpfMap(ms.name(), fd, ms.type(), ms.keySize(), ms.valueSize(), maxEntries, ms.flags(), ms));
-            byte[] contents = ms.contentsArray();
+            byte[] contents = ms.kind() == MapSpec.Kind.KCONFIG ? externs.kconfig() : ms.contentsArray();
             if (contents != null && ms.kind() != MapSpec.Kind.BSS || contents != null && !allZero(contents)) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment k = arena.allocate(4, 4);
@@ -377,6 +436,44 @@ final class Loader {
                 pinned.add(pinPath);
             }
             return map;
+        }
+
+        /**
+         * The {@code .values} initializers of maps-in-maps (inner map fds) and program arrays
+         * (program fds), as libbpf's init_map_in_map_slots and init_prog_array_slots. A slot
+         * naming a program this load leaves out stays empty, with a warning.
+         */
+        private void fillSlots(Map<String, BpfMap> maps, Map<String, BpfProgram> programs) {
+            for (BpfMap m : maps.values()) {
+                List<String> slots = m.spec().initialValues();
+                boolean progArray = m.spec().mapType() == MapType.PROG_ARRAY;
+                for (int i = 0; i < slots.size(); i++) {
+                    String name = slots.get(i);
+                    if (name == null) continue;
+                    int fd;
+                    if (progArray) {
+                        BpfProgram p = programs.get(name);
+                        if (p == null) {
+                            warnings.add("program array '" + m.name() + "' slot " + i + " stays empty: program '" + name
+                                    + "' is not loaded");
+                            continue;
+                        }
+                        fd = p.fd();
+                    } else {
+                        fd = maps.get(name).fd();
+                    }
+                    try {
+                        m.update(intBytes(i), intBytes(fd), Bpf.ANY);
+                    } catch (SyscallException e) {
+                        throw new BpfException("map '" + m.name() + "': cannot put " + (progArray ? "program '" : "map '")
+                                + name + "' in slot " + i + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+
+        private static byte[] intBytes(int v) {
+            return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
         }
 
         private static boolean allZero(byte[] b) {
@@ -504,10 +601,44 @@ final class Loader {
             Linked linked = new Linked(p.function(), code, maps, mapList);
             BtfTarget attach = attachBtfTarget(p);
             try {
-                return loadProgram(p, linked, attach, btfFd);
+                BpfProgram prog = loadProgram(p, linked, attach, btfFd);
+                prog.resolutions(resolutions(p, linked));
+                return prog;
             } finally {
                 if (attach.moduleBtf() != null) attach.moduleBtf().close();
             }
+        }
+
+        /** What {@code prog load -v} explains: each extern the program uses, and the sites of its USDT section. */
+        private List<String> resolutions(ProgramSpec p, Linked linked) {
+            List<String> out = new ArrayList<>();
+            for (int i : linked.externsUsed) {
+                Externs.Value v = externs.get(i);
+                Extern e = v.extern();
+                out.add(e.describe(spec.btf()) + (e.weak() ? " (weak)" : "") + " " + (v.set() ? v.how()
+                        : "unresolved: " + v.how() + (e.kind() == Extern.Kind.KSYM && e.func(spec.btf())
+                        ? "; calls to it must be dead code" : "; reads as 0")));
+            }
+            if (p.sectionDef().autoAttach() == SectionDef.AutoAttach.USDT && !p.attachTarget().isEmpty()) {
+                String[] f = p.attachTarget().split(":", -1);
+                if (f.length == 3) {
+                    try {
+                        out.addAll(Usdt.describe(org.bpf4j.link.Binaries.resolve(f[0]), f[1], f[2]));
+                    } catch (BpfException e) {
+                        out.add("usdt " + p.attachTarget() + ": " + e.getMessage());
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** The module BTF fds kfunc calls index ({@code insn.off}), or null. */
+        private MemorySegment fdArray(Arena arena) {
+            int[] fds = externs.fdArray();
+            if (fds.length == 0) return null;
+            MemorySegment a = arena.allocate(4L * fds.length, 4);
+            for (int i = 0; i < fds.length; i++) a.set(JAVA_INT, 4L * i, fds[i]);
+            return a;
         }
 
         private BpfProgram loadProgram(ProgramSpec p, Linked linked, BtfTarget attach, Fd btfFd) {
@@ -540,7 +671,7 @@ final class Loader {
                         expected, p.flags(), spec.kernelVersion(), btfInfo ? btfFd.value() : 0,
                         funcInfo, 8, btfInfo ? linked.funcInfos.size() : 0, lineInfo, 16,
                         btfInfo ? linked.lineInfos.size() : 0, attachBtfId,
-                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, null);
+                        attach.moduleBtf() == null ? 0 : attach.moduleBtf().value(), 0, 0, fdArray(arena));
                 MemorySegment log = null;
                 int level = opt.logLevel();
                 if (level > 0) log = arena.allocate(opt.logSize());

@@ -16,7 +16,9 @@ public final class MapSpec {
         /** Read-only global data, frozen after loading: {@code .rodata} or {@code .rodata.*}. */
         RODATA,
         /** Zero-initialized global data: {@code .bss}. */
-        BSS
+        BSS,
+        /** The {@code __kconfig} externs' values, filled by the loader and frozen: {@code .kconfig}. */
+        KCONFIG
     }
 
     /** {@code LIBBPF_PIN_NONE}: the map is not pinned. */
@@ -46,6 +48,7 @@ public final class MapSpec {
     private int btfValueTypeId;
     private MapSpec innerMap;
     private byte[] contents;
+    private String[] initialValues;
 
     MapSpec(String name, Kind kind, String section) {
         this.name = name;
@@ -224,7 +227,7 @@ public final class MapSpec {
      * @return true for read-only global data
      */
     public boolean frozen() {
-        return kind == Kind.RODATA;
+        return kind == Kind.RODATA || kind == Kind.KCONFIG;
     }
 
     /**
@@ -333,6 +336,22 @@ public final class MapSpec {
         return this;
     }
 
+    /**
+     * The initial values of a program array or map-in-map ({@code .values = { [1] = &prog }}):
+     * by slot, the name of the program or map that goes there, or null; empty without any.
+     */
+    public java.util.List<String> initialValues() {
+        return initialValues == null ? java.util.List.of()
+                : java.util.Collections.unmodifiableList(java.util.Arrays.asList(initialValues));
+    }
+
+    void initialValue(int slot, String name) {
+        if (initialValues == null || initialValues.length <= slot) {
+            initialValues = initialValues == null ? new String[slot + 1] : Arrays.copyOf(initialValues, slot + 1);
+        }
+        initialValues[slot] = name;
+    }
+
     /** Direct access to the contents array (global data), for {@link GlobalData}. */
     byte[] contentsArray() {
         return contents;
@@ -362,6 +381,7 @@ public final class MapSpec {
         s.btfValueTypeId = btfValueTypeId;
         s.innerMap = innerMap == null ? null : innerMap.copy();
         s.contents = contents == null ? null : Arrays.copyOf(contents, contents.length);
+        s.initialValues = initialValues == null ? null : initialValues.clone();
         return s;
     }
 

@@ -54,6 +54,7 @@ public final class ObjectSpec {
     private final Map<String, GlobalData> globals = new LinkedHashMap<>();
     private final List<Function.CoreSite> coreSites;
     private final Map<Integer, DatasecFix> datasecFixes;
+    private final List<Extern> externs;
 
     /**
      * What the object's BTF needs before the kernel takes it (clang leaves DATASEC sizes and VAR
@@ -66,10 +67,18 @@ public final class ObjectSpec {
         return datasecFixes;
     }
 
+    /** The object's externs in libbpf's order: kconfig ones (in {@code .kconfig} layout order), then ksyms by name. */
+    List<Extern> externs() {
+        return externs;
+    }
+
+    /** The name of the map that holds the values of the {@code __kconfig} externs. */
+    static final String KCONFIG = ".kconfig";
+
     private ObjectSpec(String file, String name, String license, int kernelVersion, Btf btf, BtfExt btfExt,
                        Map<String, ProgramSpec> programs, Map<String, MapSpec> maps, List<Function> subprograms,
                        Map<String, List<GlobalData.Variable>> dataVariables, List<Function.CoreSite> coreSites,
-                       Map<Integer, DatasecFix> datasecFixes) {
+                       Map<Integer, DatasecFix> datasecFixes, List<Extern> externs) {
         this.file = file;
         this.name = name;
         this.license = license;
@@ -82,11 +91,13 @@ public final class ObjectSpec {
         this.dataVariables = dataVariables;
         this.coreSites = coreSites;
         this.datasecFixes = datasecFixes;
+        this.externs = List.copyOf(externs);
         for (MapSpec m : maps.values()) {
             if (m.kind() != MapSpec.Kind.USER) {
                 List<GlobalData.Variable> vars = dataVariables.getOrDefault(m.name(), List.of());
+                // .kconfig is what the load finds in the kernel configuration: nothing to set before
                 globals.put(m.name(), new GlobalData(m.name(), GlobalData.index(vars),
-                        MemorySegment.ofArray(m.contentsArray()), true));
+                        MemorySegment.ofArray(m.contentsArray()), m.kind() != MapSpec.Kind.KCONFIG));
             }
         }
     }
@@ -275,6 +286,9 @@ public final class ObjectSpec {
         private final Map<String, List<GlobalData.Variable>> dataVariables = new LinkedHashMap<>();
         private final List<Function.CoreSite> coreSites = new ArrayList<>();
         private final Map<Integer, DatasecFix> datasecFixes = new LinkedHashMap<>();
+        private final List<Extern> externs = new ArrayList<>();
+        /** Where each map of .maps lies (its symbol's offset and size) and its definition's BTF struct. */
+        private final Map<String, long[]> mapExtents = new LinkedHashMap<>();
         private int textIndex = -1;
         private int mapsIndex = -1;
 
@@ -322,6 +336,7 @@ public final class ObjectSpec {
             readFunctions();
             if (mapsIndex >= 0) readBtfMaps();
             readDataMaps();
+            readExterns();
             readRelocations();
             attachExtInfo();
             if (btf != null) readDatasecFixes();
@@ -331,7 +346,7 @@ public final class ObjectSpec {
                 if (f.sectionIndex == textIndex) subprograms.add(f);
             }
             return new ObjectSpec(file, objectName(file), license, kernelVersion, btf, btfExt, programs, maps,
-                    subprograms, dataVariables, coreSites, datasecFixes);
+                    subprograms, dataVariables, coreSites, datasecFixes, externs);
         }
 
         private static String objectName(String file) {
@@ -385,20 +400,20 @@ public final class ObjectSpec {
                     }
                     Function f = new Function(sym.name(), secName, s.index(), (int) (off / 8),
                             Instructions.of(code, (int) off, (int) (size / 8)), global);
+                    // as libbpf: a global function of hidden visibility (usdt.bpf.h's __weak __hidden
+                    // helpers) is static in the BTF the kernel gets, so it is verified with its caller's context
+                    if (global && (sym.visibility() == Symbol.STV_HIDDEN || sym.visibility() == Symbol.STV_INTERNAL)) {
+                        f.btfStatic = true;
+                    }
                     functions.add(f);
                     if (!text) {
-                        if (def == null) {
-                            throw bad(secName, "program '" + sym.name() + "': unknown section name '" + secName
-                                    + "'; use one of libbpf's: tracepoint/<category>/<name>, tp/..., "
-                                    + "raw_tracepoint/<name>, raw_tp/..., tp_btf/<name>, kprobe/<function>, "
-                                    + "kretprobe/..., ksyscall/<syscall>, uprobe/..., uretprobe/..., "
-                                    + "perf_event, xdp, socket, tc, classifier, cgroup_skb/ingress, "
-                                    + "cgroup_skb/egress, fentry/..., fexit/..., lsm/..., syscall, ...");
-                        }
+                        // a section libbpf does not know fails that program's load, not the object
+                        SectionDef d = def != null ? def : SectionDef.guess(matchName);
+                        if (d == null) d = SectionDef.unknown(secName);
                         if (programs.containsKey(sym.name())) {
                             throw bad(secName, "duplicate program name '" + sym.name() + "'");
                         }
-                        programs.put(sym.name(), new ProgramSpec(sym.name(), secName, f, def, autoload));
+                        programs.put(sym.name(), new ProgramSpec(sym.name(), secName, f, d, autoload));
                     }
                 }
             }
@@ -412,8 +427,12 @@ public final class ObjectSpec {
             BtfType.Datasec sec = (BtfType.Datasec) btf.type(ds);
             // clang leaves offsets at 0 in objects: take them from the ELF symbols, as libbpf does
             Map<String, Long> symOffsets = new LinkedHashMap<>();
+            Map<String, Long> symSizes = new LinkedHashMap<>();
             for (Symbol sym : elf.symbols()) {
-                if (sym.sectionIndex() == mapsIndex && sym.type() == Symbol.STT_OBJECT) symOffsets.put(sym.name(), sym.value());
+                if (sym.sectionIndex() == mapsIndex && sym.type() == Symbol.STT_OBJECT) {
+                    symOffsets.put(sym.name(), sym.value());
+                    symSizes.put(sym.name(), sym.size());
+                }
             }
             for (BtfType.VarSecinfo vsi : sec.vars()) {
                 BtfType t = btf.type(vsi.type());
@@ -433,6 +452,7 @@ public final class ObjectSpec {
                 MapSpec spec = new MapSpec(mapName, MapSpec.Kind.USER, ".maps");
                 parseMapDef(spec, def, mapName, false);
                 addMap(spec, mapsIndex, off);
+                mapExtents.put(mapName, new long[] {off, symSizes.get(mapName), defId});
             }
             if (mapsSec.size() > 0 && maps.isEmpty()) throw bad(".maps", "section has data but no maps in BTF");
         }
@@ -608,7 +628,11 @@ public final class ObjectSpec {
             for (Section rel : elf.sections()) {
                 if (rel.type() != Section.SHT_REL) continue;
                 Section target = elf.section(rel.info());
-                if (target == null || (target.flags() & Section.SHF_EXECINSTR) == 0) continue; // .rel.maps etc.
+                if (target != null && target.index() == mapsIndex && mapsIndex >= 0) {
+                    for (Relocation r : elf.relocations(rel)) readMapRelocation(r);
+                    continue;
+                }
+                if (target == null || (target.flags() & Section.SHF_EXECINSTR) == 0) continue; // .rel.BTF etc.
                 for (Relocation r : elf.relocations(rel)) {
                     readRelocation(target, r);
                 }
@@ -639,8 +663,11 @@ public final class ObjectSpec {
                         + "a call nor a 64-bit immediate load (code 0x" + Integer.toHexString(in.code(insn)) + ")");
             }
             if (sym.sectionIndex() == Symbol.SHN_UNDEF) {
-                throw bad(sec, where + ": reference to extern '" + sym.name() + "' (__kconfig/__ksym externs and "
-                        + "kfuncs are not supported yet)");
+                int idx = externIndex(sym.name());
+                if (idx < 0) throw bad(sec, where + ": reference to undefined symbol '" + sym.name() + "'");
+                f.relocs.add(new Function.Reloc(insn, call ? Function.Reloc.Type.EXTERN_CALL
+                        : Function.Reloc.Type.EXTERN_LD64, sym.name(), idx, 0));
+                return;
             }
             if (call) {
                 if (in.src(insn) != Opcode.PSEUDO_CALL) throw bad(sec, where + ": call relocation on a helper call");
@@ -678,6 +705,173 @@ public final class ObjectSpec {
             }
             long offset = (long) in.imm(insn) + sym.value();
             f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.MAP_VALUE, symName, idx, offset));
+        }
+
+        /**
+         * libbpf's bpf_object__collect_map_relos: a pointer in the {@code values} initializer of
+         * a program array (to an entry-point program) or of a map-in-map (to a map of .maps).
+         */
+        private void readMapRelocation(Relocation r) {
+            if (r.symbol() <= 0 || r.symbol() >= elf.symbols().size()) {
+                throw bad(".maps", "relocation at offset " + r.offset() + " has bad symbol index " + r.symbol());
+            }
+            Symbol sym = elf.symbols().get(r.symbol());
+            String name = sym.name();
+            String outer = null;
+            long[] ext = null;
+            for (Map.Entry<String, long[]> e : mapExtents.entrySet()) {
+                long[] x = e.getValue();
+                if (x[0] <= r.offset() && r.offset() + 8 <= x[0] + x[1]) {
+                    outer = e.getKey();
+                    ext = x;
+                    break;
+                }
+            }
+            if (outer == null) throw bad(".maps", "relocation against '" + name + "' at offset " + r.offset() + " lies in no map");
+            MapSpec spec = maps.get(outer);
+            MapType mt = spec.mapType();
+            String where = "map '" + outer + "': initial value '" + name + "'";
+            if (mt == MapType.ARRAY_OF_MAPS || mt == MapType.HASH_OF_MAPS) {
+                if (sym.sectionIndex() != mapsIndex || !maps.containsKey(name)) throw bad(".maps", where + " isn't a map of .maps");
+                if (mt == MapType.HASH_OF_MAPS && spec.keySize() != 4) {
+                    throw bad(".maps", "map '" + outer + "': a hash of maps with initial values needs 4-byte keys");
+                }
+            } else if (mt == MapType.PROG_ARRAY) {
+                ProgramSpec p = programs.get(name);
+                if (p == null || elf.section(sym.sectionIndex()) == null
+                        || !elf.section(sym.sectionIndex()).name().equals(p.section())
+                        || sym.value() != (long) p.function().sectionInsnOffset * 8) {
+                    throw bad(".maps", where + " isn't an entry-point program");
+                }
+            } else {
+                throw bad(".maps", where + ": only program arrays and maps of maps take initial values");
+            }
+            BtfType.Struct def = (BtfType.Struct) btf.type((int) ext[2]);
+            BtfType.Member last = def.members().isEmpty() ? null : def.members().get(def.members().size() - 1);
+            if (last == null || !"values".equals(last.name())) throw bad(".maps", "map '" + outer + "': initial values without a 'values' member");
+            long moff = r.offset() - ext[0] - last.bitOffset() / 8;
+            if (moff < 0 || moff % 8 != 0) throw bad(".maps", where + " is not at a slot of 'values'");
+            int slot = (int) (moff / 8);
+            if (slot >= spec.maxEntries()) {
+                throw bad(".maps", where + " is in slot " + slot + ", beyond max_entries " + spec.maxEntries());
+            }
+            spec.initialValue(slot, name);
+        }
+
+        private int externIndex(String name) {
+            for (int i = 0; i < externs.size(); i++) if (externs.get(i).name().equals(name)) return i;
+            return -1;
+        }
+
+        /** libbpf's bpf_object__collect_externs: every undefined global symbol, with its BTF. */
+        private void readExterns() {
+            List<Extern> kcfg = new ArrayList<>(), ksym = new ArrayList<>();
+            for (Symbol sym : elf.symbols()) {
+                if (sym.sectionIndex() != Symbol.SHN_UNDEF || sym.type() != Symbol.STT_NOTYPE
+                        || (sym.bind() != Symbol.STB_GLOBAL && sym.bind() != Symbol.STB_WEAK) || sym.name().isEmpty()) {
+                    continue;
+                }
+                String name = sym.name();
+                if (btf == null) throw bad(null, "extern '" + name + "' needs the object's BTF; compile with clang -g");
+                int id = externBtfId(name);
+                if (id <= 0) throw bad(".BTF", "no BTF for extern '" + name + "' (an extern VAR or FUNC)");
+                String secName = externSection(id);
+                if (secName == null) throw bad(".BTF", "extern '" + name + "' is in no DATASEC");
+                boolean weak = sym.bind() == Symbol.STB_WEAK;
+                boolean func = btf.kind(id) == BtfKind.FUNC;
+                int type = btf.sizeOrType(id);
+                switch (secName) {
+                    case KCONFIG -> {
+                        if (func) throw bad(".BTF", "extern function '" + name + "' is unsupported under .kconfig");
+                        long size = btf.sizeOf(type);
+                        int align = btf.alignOf(type);
+                        boolean[] signed = new boolean[1];
+                        Extern.Kcfg k = kcfgType(type, signed);
+                        if (k == null) {
+                            throw bad(".BTF", "extern (kcfg) '" + name + "': type " + btf.describe(type) + " is unsupported "
+                                    + "(bool, char, an integer of 1, 2, 4 or 8 bytes, enum libbpf_tristate, char[N])");
+                        }
+                        kcfg.add(new Extern(name, weak, id, Extern.Kind.KCONFIG, type, k, signed[0], (int) size, align, -1));
+                    }
+                    case ".ksyms" -> ksym.add(new Extern(name, weak, id, Extern.Kind.KSYM, btf.skipModifiers(type) == 0
+                            ? 0 : skipTypedefs(type), null, false, 0, 0, -1));
+                    default -> throw bad(".BTF", "extern '" + name + "' is in DATASEC " + secName
+                            + "; externs live in .kconfig (__kconfig) or .ksyms (__ksym)");
+                }
+            }
+            kcfg.sort((a, b) -> a.align() != b.align() ? Integer.compare(b.align(), a.align())
+                    : a.size() != b.size() ? Integer.compare(a.size(), b.size()) : a.name().compareTo(b.name()));
+            ksym.sort((a, b) -> a.name().compareTo(b.name()));
+            int off = 0;
+            for (Extern e : kcfg) {
+                off = (off + e.align() - 1) / e.align() * e.align();
+                externs.add(e.at(off));
+                off += e.size();
+            }
+            externs.addAll(ksym);
+            if (!kcfg.isEmpty()) {
+                MapSpec spec = new MapSpec(KCONFIG, MapSpec.Kind.KCONFIG, KCONFIG);
+                spec.type(MapType.ARRAY.code()).keySize(4).valueSize(off);
+                spec.maxEntriesInternal(1);
+                spec.contents(new byte[off]);
+                spec.flags(MapSpec.F_RDONLY_PROG | MapSpec.F_MMAPABLE);
+                spec.btfTypes(0, btf.find(KCONFIG, BtfKind.DATASEC));
+                List<GlobalData.Variable> vars = new ArrayList<>();
+                for (Extern e : externs) {
+                    if (e.kind() == Extern.Kind.KCONFIG) {
+                        vars.add(new GlobalData.Variable(e.name(), e.offset(), e.size(), e.typeId(), e.signed()));
+                    }
+                }
+                dataVariables.put(KCONFIG, vars);
+                addMap(spec, -1, 0);
+            }
+        }
+
+        private int skipTypedefs(int id) {
+            int t = btf.skipModifiers(id);
+            while (btf.kind(t) == BtfKind.TYPEDEF) t = btf.skipModifiers(btf.sizeOrType(t));
+            return t;
+        }
+
+        /** The extern VAR or FUNC called {@code name}, or -1. */
+        private int externBtfId(String name) {
+            for (int id : btf.findAll(name)) {
+                if (btf.kind(id) == BtfKind.VAR && btf.varLinkage(id) == 2) return id;
+                if (btf.kind(id) == BtfKind.FUNC && btf.funcLinkage(id) == 2) return id;
+            }
+            return -1;
+        }
+
+        private String externSection(int varId) {
+            for (int id = 1; id < btf.typeCount(); id++) {
+                if (btf.kind(id) != BtfKind.DATASEC) continue;
+                for (BtfType.VarSecinfo v : ((BtfType.Datasec) btf.type(id)).vars()) {
+                    if (v.type() == varId) return btf.name(id);
+                }
+            }
+            return null;
+        }
+
+        /** libbpf's find_kcfg_type. */
+        private Extern.Kcfg kcfgType(int id, boolean[] signed) {
+            int t = skipTypedefs(id);
+            BtfType type = btf.type(t);
+            if (type instanceof BtfType.Int i) {
+                if ((i.encoding() & BtfType.Int.BOOL) != 0) return i.size() == 1 ? Extern.Kcfg.BOOL : null;
+                signed[0] = (i.encoding() & BtfType.Int.SIGNED) != 0;
+                if (i.size() == 1) return Extern.Kcfg.CHAR;
+                int sz = i.size();
+                return sz == 2 || sz == 4 || sz == 8 ? Extern.Kcfg.INT : null;
+            }
+            if (type instanceof BtfType.Enum e) {
+                if (!"libbpf_tristate".equals(e.name()) || !e.is64() && e.size() != 4) return null;
+                return Extern.Kcfg.TRISTATE;
+            }
+            if (type instanceof BtfType.Array a) {
+                if (a.nelems() == 0) return null;
+                return kcfgType(a.elemType(), new boolean[1]) == Extern.Kcfg.CHAR ? Extern.Kcfg.CHAR_ARRAY : null;
+            }
+            return null;
         }
 
         private void readDatasecFixes() {

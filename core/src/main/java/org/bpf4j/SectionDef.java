@@ -27,7 +27,7 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
     /** How a program of this section attaches by itself, from its section name. */
     public enum AutoAttach {
         NONE, TRACEPOINT, RAW_TRACEPOINT, TRACING, LSM, KPROBE, KRETPROBE, KSYSCALL, KRETSYSCALL, UPROBE,
-        URETPROBE, ITER
+        URETPROBE, ITER, USDT
     }
 
     private static final List<SectionDef> DEFS = new ArrayList<>();
@@ -53,11 +53,17 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         def("uretprobe.s+", ProgramType.KPROBE, null, SLEEPABLE, AutoAttach.URETPROBE);
         def("kprobe.multi+", ProgramType.KPROBE, AttachType.TRACE_KPROBE_MULTI, 0);
         def("kretprobe.multi+", ProgramType.KPROBE, AttachType.TRACE_KPROBE_MULTI, 0);
+        def("kprobe.session+", ProgramType.KPROBE, AttachType.TRACE_KPROBE_SESSION, 0);
         def("uprobe.multi+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, 0);
         def("uretprobe.multi+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, 0);
+        def("uprobe.session+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_SESSION, 0);
+        def("uprobe.multi.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, SLEEPABLE);
+        def("uretprobe.multi.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, SLEEPABLE);
+        def("uprobe.session.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_SESSION, SLEEPABLE);
         def("ksyscall+", ProgramType.KPROBE, null, 0, AutoAttach.KSYSCALL);
         def("kretsyscall+", ProgramType.KPROBE, null, 0, AutoAttach.KRETSYSCALL);
-        def("usdt+", ProgramType.KPROBE, null, 0);
+        def("usdt+", ProgramType.KPROBE, null, 0, AutoAttach.USDT);
+        def("usdt.s+", ProgramType.KPROBE, null, SLEEPABLE, AutoAttach.USDT);
         def("tc/ingress", ProgramType.SCHED_CLS, AttachType.TCX_INGRESS, 0);
         def("tc/egress", ProgramType.SCHED_CLS, AttachType.TCX_EGRESS, 0);
         def("tcx/ingress", ProgramType.SCHED_CLS, AttachType.TCX_INGRESS, 0);
@@ -69,11 +75,16 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         def("netkit/peer", ProgramType.SCHED_CLS, AttachType.NETKIT_PEER, 0);
         def("tracepoint+", ProgramType.TRACEPOINT, null, 0, AutoAttach.TRACEPOINT);
         def("tp+", ProgramType.TRACEPOINT, null, 0, AutoAttach.TRACEPOINT);
+        def("tracepoint.s+", ProgramType.TRACEPOINT, null, SLEEPABLE, AutoAttach.TRACEPOINT);
+        def("tp.s+", ProgramType.TRACEPOINT, null, SLEEPABLE, AutoAttach.TRACEPOINT);
         def("raw_tracepoint+", ProgramType.RAW_TRACEPOINT, null, 0, AutoAttach.RAW_TRACEPOINT);
         def("raw_tp+", ProgramType.RAW_TRACEPOINT, null, 0, AutoAttach.RAW_TRACEPOINT);
+        def("raw_tracepoint.s+", ProgramType.RAW_TRACEPOINT, null, SLEEPABLE, AutoAttach.RAW_TRACEPOINT);
+        def("raw_tp.s+", ProgramType.RAW_TRACEPOINT, null, SLEEPABLE, AutoAttach.RAW_TRACEPOINT);
         def("raw_tracepoint.w+", ProgramType.RAW_TRACEPOINT_WRITABLE, null, 0, AutoAttach.RAW_TRACEPOINT);
         def("raw_tp.w+", ProgramType.RAW_TRACEPOINT_WRITABLE, null, 0, AutoAttach.RAW_TRACEPOINT);
         def("tp_btf+", ProgramType.TRACING, AttachType.TRACE_RAW_TP, ATTACH_BTF, AutoAttach.TRACING);
+        def("tp_btf.s+", ProgramType.TRACING, AttachType.TRACE_RAW_TP, ATTACH_BTF | SLEEPABLE, AutoAttach.TRACING);
         def("fentry+", ProgramType.TRACING, AttachType.TRACE_FENTRY, ATTACH_BTF, AutoAttach.TRACING);
         def("fmod_ret+", ProgramType.TRACING, AttachType.MODIFY_RETURN, ATTACH_BTF, AutoAttach.TRACING);
         def("fexit+", ProgramType.TRACING, AttachType.TRACE_FEXIT, ATTACH_BTF, AutoAttach.TRACING);
@@ -149,6 +160,28 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
             if (d.matches(name)) return d;
         }
         return null;
+    }
+
+    /**
+     * For a section libbpf does not recognise but whose part before the first '/' is the exact
+     * name of one it does ({@code xdp/anything}, {@code perf_event/cycles}): that definition's
+     * program and attach types under the section's own name, without auto-attach (libbpf 1.x
+     * leaves such a program without a type; libbpf 0.x guessed it this way). Null when the
+     * prefix tells nothing either.
+     */
+    public static SectionDef guess(String name) {
+        int slash = name.indexOf('/');
+        if (slash <= 0) return null;
+        String prefix = name.substring(0, slash);
+        for (SectionDef d : DEFS) {
+            if (d.pattern.equals(prefix)) return new SectionDef(name, d.type, d.attachType, d.flags, AutoAttach.NONE);
+        }
+        return null;
+    }
+
+    /** A section with no known program type: loading its program needs {@link ProgramSpec#type(ProgramType)}. */
+    static SectionDef unknown(String name) {
+        return new SectionDef(name, ProgramType.UNSPEC, null, 0, AutoAttach.NONE);
     }
 
     /** Every definition, in matching order. */

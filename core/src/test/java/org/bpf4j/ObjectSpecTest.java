@@ -126,9 +126,20 @@ class ObjectSpecTest {
     }
 
     @Test
-    void unknownSectionNameIsOneClearError() {
-        ObjectFileException e = assertThrows(ObjectFileException.class,
-                () -> ObjectSpec.read(KernelTests.fixture("obj_badsec.o")));
+    void sectionTypesFromLibbpfsTableOrThePrefixOrNone() {
+        ObjectSpec spec = ObjectSpec.read(KernelTests.fixture("obj_sections.o"));
+        assertEquals(ProgramType.TRACEPOINT, spec.program("known").type());
+        assertEquals(ProgramType.XDP, spec.program("guessed_xdp").type(), "xdp/... is an XDP program");
+        assertEquals(AttachType.XDP, spec.program("guessed_xdp").attachType());
+        assertEquals(ProgramType.PERF_EVENT, spec.program("guessed_perf").type());
+        assertEquals(ProgramType.KPROBE, spec.program("on_usdt").type());
+        assertEquals(ProgramType.UNSPEC, spec.program("misspelled").type(), "the object still opens");
+    }
+
+    @Test
+    void unknownSectionNameIsOneClearErrorForThatProgram() {
+        ObjectSpec spec = ObjectSpec.read(KernelTests.fixture("obj_badsec.o"));
+        ObjectFileException e = assertThrows(ObjectFileException.class, spec::load, "checked before any system call");
         assertTrue(e.getMessage().contains("obj_badsec.o"), e.getMessage());
         assertTrue(e.getMessage().contains("tracepont/syscalls/sys_enter_getppid"), e.getMessage());
         assertTrue(e.getMessage().contains("program 'misspelled'"), e.getMessage());

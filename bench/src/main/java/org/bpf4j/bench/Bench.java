@@ -11,8 +11,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, core-relocs, "
-                    + "btf-dump-c, ringbuf, perfbuf, bcc-compile-load)");
+            System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, open-load-usdt, "
+                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,6 +20,7 @@ public final class Bench {
             case "btf-parse" -> BtfParseBench.run(rest);
             case "hash-dump" -> HashDumpBench.run(rest);
             case "open-load-attach" -> OpenLoadAttachBench.run(rest);
+            case "open-load-usdt" -> OpenLoadUsdtBench.run(rest);
             case "core-relocs" -> CoreRelocsBench.run(rest);
             case "btf-dump-c" -> BtfDumpCBench.run(rest);
             case "ringbuf" -> RingbufBench.main(rest);

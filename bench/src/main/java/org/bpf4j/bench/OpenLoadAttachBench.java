@@ -20,21 +20,28 @@ final class OpenLoadAttachBench {
         Path obj = Path.of(args[0]);
         int iterations = (int) Results.arg(args, "--iterations", 100);
         double[] cold = cycle(obj, true);
-        Results.note("open-load-attach: " + obj + ", cold = first cycle in this JVM, warm = mean of "
-                + iterations + " cycles");
+        phases("open-load-attach", "open-load-attach: " + obj + ", cold = first cycle in this JVM, warm = mean of "
+                + iterations + " cycles", cold, iterations, () -> cycle(obj, false));
+    }
+
+    /**
+     * The result lines of a life-cycle benchmark: cold_PHASE of {@code cold}, warm_PHASE (mean of
+     * {@code iterations} more cycles) and warm_total_median, for open, load, attach, detach, close, total.
+     */
+    static void phases(String bench, String note, double[] cold, int iterations,
+                       java.util.function.Supplier<double[]> cycle) {
+        Results.note(note);
         String[] phases = {"open", "load", "attach", "detach", "close", "total"};
-        for (int i = 0; i < phases.length; i++) Results.result("open-load-attach", "cold_" + phases[i], cold[i], "ms");
+        for (int i = 0; i < phases.length; i++) Results.result(bench, "cold_" + phases[i], cold[i], "ms");
         double[] sum = new double[6];
         double[] totals = new double[iterations];
         for (int it = 0; it < iterations; it++) {
-            double[] c = cycle(obj, false);
+            double[] c = cycle.get();
             for (int i = 0; i < 6; i++) sum[i] += c[i];
             totals[it] = c[5];
         }
-        for (int i = 0; i < phases.length; i++) {
-            Results.result("open-load-attach", "warm_" + phases[i], sum[i] / iterations, "ms");
-        }
-        Results.result("open-load-attach", "warm_total_median", Results.stats(totals)[1], "ms");
+        for (int i = 0; i < phases.length; i++) Results.result(bench, "warm_" + phases[i], sum[i] / iterations, "ms");
+        Results.result(bench, "warm_total_median", Results.stats(totals)[1], "ms");
     }
 
     /** open, load, attach, detach, close, total in ms. */

@@ -268,6 +268,14 @@ public final class CoreRelocator {
         }
     }
 
+    /**
+     * libbpf's bpf_core_types_are_compat: whether local type {@code lid} and target type
+     * {@code tid} are compatible (the check of typed ksyms and kfunc prototypes).
+     */
+    public static boolean typesCompatible(Btf lb, int lid, Btf tb, int tid) {
+        return typesAreCompat(lb, lid, tb, tid, 32) > 0;
+    }
+
     /** libbpf's __bpf_core_types_are_compat (type-based relocations but TYPE_MATCHES). */
     static int typesAreCompat(Btf lb, int lid, Btf tb, int tid, int level) {
         if (!kindCoreCompat(lb.kindCode(lid), tb.kindCode(tid))) return 0;

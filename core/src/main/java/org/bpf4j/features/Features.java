@@ -181,17 +181,38 @@ public final class Features {
         }
     }
 
-    /** {@code LINUX_VERSION_CODE} of the running kernel, from its release string (kprobe programs before 5.0 need it). */
-    static int kernelVersionCode() {
+    /**
+     * {@code LINUX_VERSION_CODE} of the running kernel, as libbpf's get_kernel_version finds it:
+     * Ubuntu's {@code /proc/version_signature}, the "Debian x.y.z" of a Debian kernel's version
+     * string, else the release (kprobe programs before 5.0 need it; {@code LINUX_KERNEL_VERSION}).
+     * The patch level saturates at 255. 0 if none can be read.
+     */
+    public static int kernelVersionCode() {
+        java.util.regex.Pattern xyz = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
         try {
+            java.nio.file.Path ubuntu = java.nio.file.Path.of("/proc/version_signature");
+            if (java.nio.file.Files.isReadable(ubuntu)) {
+                String[] f = java.nio.file.Files.readString(ubuntu).trim().split("\\s+");
+                java.util.regex.Matcher m = f.length >= 3 ? xyz.matcher(f[2]) : null;
+                if (m != null && m.lookingAt()) return versionCode(m);
+            }
+            String version = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/version"));
+            int debian = version.indexOf("Debian ");
+            if (debian >= 0) {
+                java.util.regex.Matcher m = xyz.matcher(version.substring(debian + 7));
+                if (m.lookingAt()) return versionCode(m);
+            }
             String rel = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(rel);
-            if (!m.find()) return 0;
-            int patch = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
-            return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + patch;
+            java.util.regex.Matcher m = xyz.matcher(rel);
+            return m.lookingAt() ? versionCode(m) : 0;
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static int versionCode(java.util.regex.Matcher m) {
+        int patch = (int) Math.min(255, Long.parseLong(m.group(3)));
+        return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + patch;
     }
 
     /** The expected attach type, flags and attach BTF id a minimal program of {@code type} needs to load (libbpf's choices). */

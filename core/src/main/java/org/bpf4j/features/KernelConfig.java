@@ -19,10 +19,12 @@ import java.util.zip.GZIPInputStream;
  */
 public final class KernelConfig {
     private final Map<String, String> options;
+    private final Map<String, String> assigned;
     private final String source;
 
-    private KernelConfig(Map<String, String> options, String source) {
+    private KernelConfig(Map<String, String> options, Map<String, String> assigned, String source) {
         this.options = options;
+        this.assigned = assigned;
         this.source = source;
     }
 
@@ -40,14 +42,21 @@ public final class KernelConfig {
         return r;
     }
 
+    /** Reads a kernel {@code .config}, plain or gzip-compressed (as {@code /proc/config.gz}). */
+    public static KernelConfig read(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                return parse(readAll(in), file.toString());
+            }
+        }
+        return parse(new String(raw, StandardCharsets.UTF_8), file.toString());
+    }
+
     private static Optional<KernelConfig> load() {
         Path gz = Path.of("/proc/config.gz");
         try {
-            if (Files.isReadable(gz)) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-                    return Optional.of(parse(readAll(in), gz.toString()));
-                }
-            }
+            if (Files.isReadable(gz)) return Optional.of(read(gz));
             String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
             Path boot = Path.of("/boot/config-" + release);
             if (Files.isReadable(boot)) return Optional.of(parse(Files.readString(boot), boot.toString()));
@@ -65,16 +74,19 @@ public final class KernelConfig {
 
     /** Parses the text of a kernel {@code .config}. */
     public static KernelConfig parse(String text, String source) {
-        Map<String, String> m = new HashMap<>();
+        Map<String, String> m = new HashMap<>(), set = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("CONFIG_")) {
                 int eq = line.indexOf('=');
-                if (eq > 0) m.put(line.substring(0, eq), line.substring(eq + 1));
+                if (eq > 0) {
+                    m.put(line.substring(0, eq), line.substring(eq + 1));
+                    set.putIfAbsent(line.substring(0, eq), line.substring(eq + 1));
+                }
             } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
                 m.put(line.substring(2, line.length() - " is not set".length()), "n");
             }
         }
-        return new KernelConfig(Map.copyOf(m), source);
+        return new KernelConfig(Map.copyOf(m), Map.copyOf(set), source);
     }
 
     /** Where the configuration was read from. */
@@ -85,6 +97,14 @@ public final class KernelConfig {
     /** The option's value ({@code y}, {@code m}, a number or string); {@code n} when not set. */
     public String get(String option) {
         return options.getOrDefault(option, "n");
+    }
+
+    /**
+     * The value a {@code CONFIG_X=value} line gives the option (the first such line, as libbpf
+     * reads it), or null: {@code # CONFIG_X is not set} assigns nothing.
+     */
+    public String assigned(String option) {
+        return assigned.get(option);
     }
 
     /** Whether the option is built in or a module. */

@@ -35,10 +35,23 @@ public final class Attach {
 
     /** Attaches {@code progFd} to an open perf event: BPF link when possible, ioctl otherwise. */
     public static FdLink perfEventLink(int progFd, Fd perf, String target) {
-        long r = forceIoctl ? -Errno.EINVAL : Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0, null);
+        return perfEventLink(progFd, perf, target, 0);
+    }
+
+    /**
+     * Attaches {@code progFd} to an open perf event with a BPF cookie: through a BPF link, the
+     * only way to give one; without a cookie, as {@link #perfEventLink(int, Fd, String)}.
+     */
+    public static FdLink perfEventLink(int progFd, Fd perf, String target, long cookie) {
+        long r = forceIoctl ? -Errno.EINVAL : Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0,
+                cookie == 0 ? null : new long[] {cookie});
         if (r >= 0) return new FdLink(target, new Fd((int) r), perf);
         if (r != -Errno.EINVAL && r != -Errno.ENOTSUPP && r != -Errno.EOPNOTSUPP) {
             throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
+        }
+        if (cookie != 0) {
+            throw new org.bpf4j.FeatureNotSupportedException("BPF cookies", target + " needs a BPF perf link with a "
+                    + "cookie (Linux 5.15+)");
         }
         long s = Os.ioctlRaw(perf.value(), PerfEvent.IOC_SET_BPF, progFd);
         if (s < 0) throw Errors.of("ioctl(PERF_EVENT_IOC_SET_BPF)", (int) -s, target);

@@ -165,9 +165,17 @@ public final class KprobeLink extends ProbeLink {
      * {@code /proc/kallsyms}).
      */
     public static String syscallFunction(String name) {
+        return (syscallWrappers() ? syscallPrefix() : "sys_") + name;
+    }
+
+    /**
+     * Whether the kernel enters system calls through architecture wrappers ({@code __x64_sys_bpf}
+     * exists): libbpf's {@code LINUX_HAS_SYSCALL_WRAPPER}.
+     */
+    public static boolean syscallWrappers() {
         Boolean w = wrappers;
         if (w == null) wrappers = w = kallsymsHas(syscallPrefix() + "bpf");
-        return (w ? syscallPrefix() : "sys_") + name;
+        return w;
     }
 
     /** {@code __x64_sys_} or {@code __arm64_sys_}. */

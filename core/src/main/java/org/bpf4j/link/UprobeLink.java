@@ -32,37 +32,42 @@ public final class UprobeLink extends ProbeLink {
      * @param retprobe     a uretprobe: the program runs when the function returns
      * @param refCtrOffset file offset of a USDT semaphore the kernel increments while attached, or 0
      * @param mode         PMU, tracefs, or the PMU when it exists
+     * @param cookie       the BPF cookie {@code bpf_get_attach_cookie()} returns (needs a BPF perf link, 5.15+), or 0
      */
     public record Options(String binary, String function, long offset, int pid, boolean retprobe, long refCtrOffset,
-                          ProbeMode mode) {
+                          ProbeMode mode, long cookie) {
         /** A uprobe on {@code function}'s entry in {@code binary}, in every process. */
         public static Options of(String binary, String function) {
-            return new Options(binary, function, 0, -1, false, 0, ProbeMode.AUTO);
+            return new Options(binary, function, 0, -1, false, 0, ProbeMode.AUTO, 0);
         }
 
         /** A uprobe at file offset {@code offset} of {@code binary}. */
         public static Options atOffset(String binary, long offset) {
-            return new Options(binary, null, offset, -1, false, 0, ProbeMode.AUTO);
+            return new Options(binary, null, offset, -1, false, 0, ProbeMode.AUTO, 0);
         }
 
         public Options pid(int pid) {
-            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode);
+            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode, cookie);
         }
 
         public Options retprobe(boolean ret) {
-            return new Options(binary, function, offset, pid, ret, refCtrOffset, mode);
+            return new Options(binary, function, offset, pid, ret, refCtrOffset, mode, cookie);
         }
 
         public Options offset(long off) {
-            return new Options(binary, function, off, pid, retprobe, refCtrOffset, mode);
+            return new Options(binary, function, off, pid, retprobe, refCtrOffset, mode, cookie);
         }
 
         public Options refCtrOffset(long off) {
-            return new Options(binary, function, offset, pid, retprobe, off, mode);
+            return new Options(binary, function, offset, pid, retprobe, off, mode, cookie);
         }
 
         public Options mode(ProbeMode m) {
-            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, m);
+            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, m, cookie);
+        }
+
+        public Options cookie(long c) {
+            return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode, c);
         }
     }
 
@@ -128,7 +133,7 @@ public final class UprobeLink extends ProbeLink {
             if (r < 0) throw error((int) -r, what, o);
             Fd perf = new Fd((int) r);
             try {
-                return new UprobeLink(what, t.path(), t.fileOffset(), Attach.perfEventLink(progFd, perf, what),
+                return new UprobeLink(what, t.path(), t.fileOffset(), Attach.perfEventLink(progFd, perf, what, o.cookie()),
                         null, o.retprobe(), o.pid());
             } catch (RuntimeException e) {
                 perf.close();
@@ -143,8 +148,8 @@ public final class UprobeLink extends ProbeLink {
         Probes.Legacy legacy = Probes.openLegacy(Probes.Kind.UPROBE, o.retprobe(), 0,
                 file + ":0x" + Long.toHexString(t.fileOffset()), name, o.pid(), what);
         try {
-            return new UprobeLink(what, t.path(), t.fileOffset(), Attach.perfEventLink(progFd, legacy.perf(), what),
-                    legacy, o.retprobe(), o.pid());
+            return new UprobeLink(what, t.path(), t.fileOffset(),
+                    Attach.perfEventLink(progFd, legacy.perf(), what, o.cookie()), legacy, o.retprobe(), o.pid());
         } catch (RuntimeException e) {
             legacy.perf().close();
             try {

@@ -25,7 +25,8 @@ final class ProgCommand {
     private ProgCommand() {}
 
     static final String HELP = """
-            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE] [--pin-maps DIR]
+            Usage: bpf4j prog load OBJECT [--program NAME]... [--btf FILE] [--kconfig FILE] [-v]
+                                      [--pin-maps DIR]
 
             Loads the programs of a BPF object file (all, or the named ones), one line each:
               NAME<TAB>TYPE<TAB>ok            loaded (then unloaded again)
@@ -38,9 +39,14 @@ final class ProgCommand {
                                with a .BTF section) instead of /sys/kernel/btf/vmlinux
               --pin-maps DIR   pin every map of the object in DIR (on a bpf file system) by
                                name, reusing maps already pinned there: they stay after exit
+              --kconfig FILE   the kernel configuration CONFIG_* __kconfig externs read (plain or
+                               gzip) instead of /proc/config.gz or /boot/config-$(uname -r)
+              -v, --verbose    after each program loaded, one indented line per extern, kfunc
+                               and USDT site it uses: the value, address or BTF id it got
             """;
 
-    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-m", "--pin-maps=", "-h", "--help"};
+    private static final String[] OPTIONS = {"-P", "--program=", "-b", "--btf=", "-k", "--kconfig=", "-v", "--verbose",
+        "-m", "--pin-maps=", "-h", "--help"};
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length < 2 || argv[1].equals("--help") || argv[1].equals("help")) {
@@ -49,14 +55,17 @@ final class ProgCommand {
         }
         if (!argv[1].equals("load") && !argv[1].equals("loadall")) return ProgInspect.run(argv, out, err);
         List<String> names = new ArrayList<>();
-        String btfFile = null;
+        String btfFile = null, kconfig = null;
         String pinMaps = null;
+        boolean verbose = false;
         Args a = new Args(argv, 2);
         for (String o; (o = a.next(OPTIONS)) != null; ) {
             switch (o) {
                 case "--program" -> names.add(a.value("--program"));
                 case "--btf" -> btfFile = a.value("--btf");
                 case "--pin-maps" -> pinMaps = a.value("--pin-maps");
+                case "--kconfig" -> kconfig = a.value("--kconfig");
+                case "--verbose" -> verbose = true;
                 case "--help" -> {
                     out.print(HELP);
                     return 0;
@@ -69,6 +78,7 @@ final class ProgCommand {
         LoadOptions opts = LoadOptions.defaults();
         if (btfFile != null) opts = opts.withTargetBtf(Btf.read(Path.of(btfFile)));
         if (pinMaps != null) opts = PinMaps.apply(spec, opts, Path.of(pinMaps));
+        if (kconfig != null) opts = opts.withKernelConfig(Path.of(kconfig));
         List<ProgramSpec> programs = new ArrayList<>();
         if (names.isEmpty()) {
             programs.addAll(spec.programs().values());
@@ -79,8 +89,10 @@ final class ProgCommand {
         for (ProgramSpec p : programs) {
             String type = p.type().name().toLowerCase(Locale.ROOT);
             String result;
+            List<String> details = List.of();
             try (BpfObject obj = spec.load(opts.withPrograms(Set.of(p.name())))) {
                 result = "ok";
+                if (verbose) details = obj.program(p.name()).resolutions();
             } catch (VerifierException e) {
                 result = "verifier: " + (e.verdict() == null || e.verdict().isEmpty() ? "rejected" : firstLine(e.verdict()))
                         + (e.sourceLine() != null ? " (at " + e.sourceLine() + ")" : "");
@@ -91,8 +103,13 @@ final class ProgCommand {
             } catch (BpfException e) {
                 result = firstLine(e.getMessage());
                 failed = true;
+            } catch (RuntimeException e) {
+                // still one line for this program, and the others get theirs
+                result = "bpf4j failed: " + e + " (please report it)";
+                failed = true;
             }
             out.println(p.name() + "\t" + type + "\t" + result);
+            for (String d : details) out.println("  " + d);
         }
         return failed ? 1 : 0;
     }

@@ -74,12 +74,48 @@ class ProgLoadTest {
     }
 
     @Test
-    void unknownSectionIsOneErrorForTheFile() {
-        Result r = run("prog", "load", fixture("obj_badsec.o"));
-        assertEquals(1, r.status());
-        assertEquals("", r.out());
-        assertTrue(r.err().startsWith("bpf4j prog: " + fixture("obj_badsec.o")
-                + ": section tracepont/syscalls/sys_enter_getppid: program 'misspelled': unknown section name"), r.err());
+    void unknownSectionFailsOnlyItsProgram() {
+        Result r = run("prog", "load", fixture("obj_sections.o"));
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertEquals("", r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(5, lines.length, r.out());
+        assertEquals("known\ttracepoint\tok", lines[0]);
+        assertEquals("guessed_xdp\txdp\tok", lines[1]);
+        assertEquals("guessed_perf\tperf_event\tok", lines[2]);
+        assertEquals("on_usdt\tkprobe\tok", lines[3]);
+        assertTrue(lines[4].startsWith("misspelled\tunspec\t" + fixture("obj_sections.o")
+                + ": section tracepont/syscalls/sys_enter_getppid: program 'misspelled': unknown section name"), lines[4]);
+    }
+
+    @Test
+    void verboseExplainsEveryExternKfuncAndUsdtSite(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("config");
+        Files.writeString(cfg, "CONFIG_HZ=300\nCONFIG_BPF4J_STR=\"hello\"\n");
+        Result r = run("prog", "load", fixture("externs.o"), "--kconfig", cfg.toString(), "-v");
+        assertEquals(0, r.status(), r.out() + r.err());
+        List<String> lines = List.of(r.out().split("\n"));
+        assertEquals("read_kconfig\tsyscall\tok", lines.get(0));
+        assertTrue(lines.contains("  extern (kcfg) 'CONFIG_HZ' = 300 (" + cfg + ")"), r.out());
+        assertTrue(lines.contains("  extern (kcfg) 'CONFIG_BPF4J_STR' (weak) = \"hello\" (" + cfg + ")"), r.out());
+        assertTrue(lines.contains("  extern (kcfg) 'CONFIG_BPF4J_ABSENT' (weak) unresolved: not set in " + cfg
+                + "; reads as 0"), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("  extern (kcfg) 'LINUX_KERNEL_VERSION' = ")), r.out());
+        int ksyms = lines.indexOf("use_ksyms\tsyscall\tok");
+        assertTrue(ksyms > 0, r.out());
+        List<String> k = lines.subList(ksyms + 1, lines.size());
+        assertTrue(k.stream().anyMatch(l -> l.matches("  extern \\(ksym\\) '_stext' = 0x[0-9a-f]+ \\(/proc/kallsyms\\)")), r.out());
+        assertTrue(k.stream().anyMatch(l -> l.matches("  extern \\(func ksym\\) 'bpf_task_from_pid' -> vmlinux \\[\\d+\\] "
+                + "FUNC bpf_task_from_pid")), r.out());
+        assertTrue(k.contains("  extern (func ksym) 'bpf4j_no_such_kfunc' (weak) unresolved: not found in kernel or "
+                + "module BTFs; calls to it must be dead code"), r.out());
+
+        Result u = run("prog", "load", fixture("usdt.o"), "--program", "on_auto", "-v");
+        assertEquals(0, u.status(), u.out() + u.err());
+        String[] ul = u.out().split("\n");
+        assertEquals("on_auto\tkprobe\tok", ul[0]);
+        assertTrue(ul.length > 1 && ul[1].matches("  usdt hotspot:gc__end at 0x[0-9a-f]+ \\(file offset 0x[0-9a-f]+\\), "
+                + "args '.*'"), u.out());
     }
 
     @Test

@@ -1,0 +1,60 @@
+package org.bpf4j.link;
+
+import java.util.List;
+
+/**
+ * A program attached to a USDT probe: one uprobe per place the probe occurs in the binary (with
+ * its semaphore counted while attached), each carrying the id of its argument spec as BPF cookie,
+ * as libbpf attaches {@code usdt/...} programs. Closing detaches every uprobe, then releases the
+ * spec ids (and the IP entries of kernels without cookies).
+ */
+public final class UsdtLink implements BpfLink {
+    private final String target;
+    private final List<UprobeLink> uprobes;
+    private final Runnable release;
+    private boolean closed;
+
+    /** @param release run once after the uprobes are closed: gives the spec ids back */
+    public UsdtLink(String target, List<UprobeLink> uprobes, Runnable release) {
+        this.target = target;
+        this.uprobes = List.copyOf(uprobes);
+        this.release = release;
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    /** The uprobes, one per probe site. */
+    public List<UprobeLink> uprobes() {
+        return uprobes;
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException first = null;
+        for (UprobeLink u : uprobes) {
+            try {
+                u.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        release.run();
+        if (first != null) throw first;
+    }
+
+    @Override
+    public String toString() {
+        return "UsdtLink(" + target + ", " + uprobes.size() + " uprobe(s))";
+    }
+}
