@@ -11,12 +11,7 @@ public final class Main {
             usage: bpf4j COMMAND [ARGS...]
 
             Tools:
-              syscount [-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-L] [-m] [-l]
-                                   summarize system call counts and latencies
-              execsnoop [-T] [-t] [-x] [-u UID] [-q] [-n NAME] [-l LINE] [-U] [-c CG] [--max-args N]
-                                   trace exec() calls (ring buffer)
-              opensnoop [-T] [-U] [-x] [-p PID] [-t TID] [-u UID] [-d DURATION] [-n NAME] [-e]
-                                   trace open() calls (perf buffer)
+            """ + Tools.usage() + """
             Object files:
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
@@ -54,12 +49,11 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
-        if (cmd.equals("syscount")) Warmup.start("trace_event_raw_sys_enter");
+        Tool tool = Tools.find(cmd);
+        if (tool != null) Warmup.start(tool.coreTypes());
         try {
+            if (tool != null) return tool.main(args, out, err);
             return switch (cmd) {
-                case "syscount" -> Syscount.run(args, out, err);
-                case "execsnoop" -> Execsnoop.run(args, out, err);
-                case "opensnoop" -> Opensnoop.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "core" -> CoreCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);

@@ -5,8 +5,6 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.bpf4j.map.MapView;
 import org.bpf4j.tools.bpf.SyscountSkeleton;
 
@@ -14,11 +12,21 @@ import org.bpf4j.tools.bpf.SyscountSkeleton;
  * {@code bpf4j syscount}: the study document's system call counter, with the options and output
  * of libbpf-tools' syscount ({@code [HH:MM:SS]}, then {@code SYSCALL COUNT}, top 10 by default).
  */
-final class Syscount {
-    private Syscount() {}
+final class Syscount extends Tool {
+    Syscount() {
+        super("syscount", "[-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-L] [-m] [-l]",
+                "summarize system call counts and latencies", DOC, List.of(
+                        new Argp.Opt('p', "pid", "PID", "Process PID to trace"),
+                        new Argp.Opt('i', "interval", "INTERVAL",
+                                "Print summary at this interval (seconds), 0 for infinite wait (default)"),
+                        new Argp.Opt('d', "duration", "DURATION", "Total tracing duration (seconds)"),
+                        new Argp.Opt('T', "top", "TOP", "Print only the top syscalls (default 10)"),
+                        new Argp.Opt('L', "latency", null, "Collect syscall latency"),
+                        new Argp.Opt('m', "milliseconds", null, "Display latency in milliseconds (default: microseconds)"),
+                        new Argp.Opt('l', "list", null, "Print list of recognized syscalls and exit")));
+    }
 
-    static final String HELP = """
-            Usage: bpf4j syscount [OPTION...]
+    static final String DOC = """
 
             syscount: summarize syscall counts and latencies
 
@@ -27,47 +35,34 @@ final class Syscount {
                 bpf4j syscount -i 1            # print top 10 syscalls every second
                 bpf4j syscount -p $(pidof dd)  # look only at a particular process
                 bpf4j syscount -L              # measure and sort output by latency
-
-              -p, --pid=PID              Process PID to trace
-              -i, --interval=INTERVAL    Print summary at this interval (seconds), 0 for
-                                         infinite wait (default)
-              -d, --duration=DURATION    Total tracing duration (seconds)
-              -T, --top=TOP              Print only the top syscalls (default 10)
-              -L, --latency              Collect syscall latency
-              -m, --milliseconds         Display latency in milliseconds (default:
-                                         microseconds)
-              -l, --list                 Print list of recognized syscalls and exit
-              -h, --help                 Give this help list
             """;
 
-    private static final String[] OPTIONS = {
-        "-p", "--pid=", "-i", "--interval=", "-d", "--duration=", "-T", "--top=", "-L", "--latency",
-        "-m", "--milliseconds", "-l", "--list", "-h", "--help", "-v", "--verbose"
-    };
+    @Override
+    String[] coreTypes() {
+        return new String[] {"trace_event_raw_sys_enter"};
+    }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        int pid = 0, interval = 0, duration = 0, top = 10;
-        boolean latency = false, millis = false, list = false;
-        Args a = new Args(argv, 1);
-        for (String o; (o = a.next(OPTIONS)) != null; ) {
-            switch (o) {
-                case "--pid" -> pid = a.intValue("--pid", 1, Integer.MAX_VALUE);
-                case "--interval" -> interval = a.intValue("--interval", 0, Integer.MAX_VALUE);
-                case "--duration" -> duration = a.intValue("--duration", 1, Integer.MAX_VALUE);
-                case "--top" -> top = a.intValue("--top", 1, Integer.MAX_VALUE);
-                case "--latency" -> latency = true;
-                case "--milliseconds" -> millis = true;
-                case "--list" -> list = true;
-                case "--verbose" -> { }
-                case "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                default -> throw new Args.UsageException("unrecognized option '" + o + "'");
-            }
+    /** A number as libbpf-tools' syscount reads it ({@code invalid PID: x}). */
+    private static int number(Argp.Parsed p, String id, String what, int min) {
+        String v = p.get(id);
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > Integer.MAX_VALUE) throw new NumberFormatException();
+            return (int) n;
+        } catch (NumberFormatException e) {
+            throw Argp.invalid("invalid " + what + ": " + v);
         }
-        if (!a.positional().isEmpty()) throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        if (list) {
+    }
+
+    @Override
+    int run(Argp.Parsed p, PrintStream out, PrintStream err) {
+        int pid = p.has("p") ? number(p, "p", "PID", 1) : 0;
+        int interval = p.has("i") ? number(p, "i", "INTERVAL", 0) : 0;
+        int duration = p.has("d") ? number(p, "d", "DURATION", 1) : 0;
+        int top = p.has("T") ? number(p, "T", "TOP", 1) : 10;
+        boolean latency = p.has("L"), millis = p.has("m"), json = p.has("json");
+        if (!p.operands().isEmpty()) throw Argp.invalid("unexpected argument '" + p.operands().get(0) + "'");
+        if (p.has("l")) {
             for (int i = 0; i < SyscallNames.count(); i++) {
                 String n = SyscallNames.name(i);
                 if (!n.startsWith("[")) out.println(pad(Integer.toString(i), 3, false) + " " + n);
@@ -84,70 +79,30 @@ final class Syscount {
             skel.rodata().measureLatency(true);
             skel.sysExitSpec().autoload(true);
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        // Ctrl+C: print the last table, detach, and exit 0 as libbpf-tools' syscount does
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                if (done.await(10, TimeUnit.SECONDS)) {
-                    out.flush();
-                    Runtime.getRuntime().halt(0);
-                }
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "syscount-exit");
-        try {
-            try (skel) {
-                skel.load();
-                Warmup.trace("loaded");
-                skel.attach();
-                Warmup.trace("attached");
-                MapView<Integer, Long> counts = skel.syscallCounts();
-                MapView<Integer, Long> times = skel.syscallTimeNs();
-                Runtime.getRuntime().addShutdownHook(hook);
-                out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
+        try (skel) {
+            skel.load();
+            Warmup.trace("loaded");
+            skel.attach();
+            Warmup.trace("attached");
+            MapView<Integer, Long> counts = skel.syscallCounts();
+            MapView<Integer, Long> times = skel.syscallTimeNs();
+            try (Session session = new Session()) {
+                if (!json) out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
                 out.flush();
-                int seconds = 0;
-                boolean running = true;
-                while (running) {
-                    int step = interval > 0 ? interval : 1;
-                    boolean stopped = awaitQuietly(stop, step);
-                    if (stopped) running = false;
-                    if (duration > 0 && !stopped) {
-                        seconds += step;
-                        if (seconds >= duration) running = false;
-                    }
-                    if (running && interval == 0) continue;
-                    print(out, counts, latency ? times : null, top, millis);
-                }
-            }
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
-                // Ctrl+C: the hook is running and halts once `done` is counted down
+                // -i N: a report every N seconds; -d N: stop after N seconds; neither: one report on Ctrl+C
+                long step = interval > 0 ? interval : duration > 0 ? duration : Long.MAX_VALUE / 4000;
+                long reports = duration > 0 ? Math.max(1, interval > 0 ? duration / interval : 1) : 0;
+                session.every(step, reports, () -> print(out, counts, latency ? times : null, top, millis, json));
             }
         }
         return 0;
-    }
-
-    private static boolean awaitQuietly(CountDownLatch latch, int seconds) {
-        try {
-            return latch.await(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
     }
 
     private record Row(int nr, long count, long totalNs) {}
 
     /** Reads and clears the counters, then prints the top rows as libbpf-tools' syscount does. */
     static void print(PrintStream out, MapView<Integer, Long> countsMap, MapView<Integer, Long> timesMap, int top,
-                      boolean millis) {
+                      boolean millis, boolean json) {
         Map<Integer, Long> counts = countsMap.drain();
         Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.drain();
         if (counts.isEmpty()) return;
@@ -159,6 +114,17 @@ final class Syscount {
             rows.sort((x, y) -> Long.compareUnsigned(y.totalNs(), x.totalNs()));
         } else {
             rows.sort((x, y) -> Long.compareUnsigned(y.count(), x.count()));
+        }
+        if (json) {
+            String ts = Session.clock();
+            for (int i = 0; i < rows.size() && i < top; i++) {
+                Row r = rows.get(i);
+                Json j = new Json().put("time", ts).put("syscall", SyscallNames.name(r.nr())).putUnsigned("count", r.count());
+                if (timesMap != null) j.putUnsigned("time_ns", r.totalNs());
+                out.println(j);
+            }
+            out.flush();
+            return;
         }
         StringBuilder sb = new StringBuilder();
         LocalTime now = LocalTime.now();
