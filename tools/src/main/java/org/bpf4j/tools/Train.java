@@ -31,7 +31,7 @@ final class Train {
     static int run(PrintStream out) {
         ObjectSpec spec = ObjectSpec.fromResource(Train.class, "bpf/syscount.bpf.o");
         spec.rodata().set("target_pid", (int) ProcessHandle.current().pid());
-        spec.program("sys_exit").autoload(true);
+        spec.program("sys_enter").autoload(true);
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             out.println(spec.resolveCore(Btf.kernel()).size() + " CO-RE relocations");
         }
