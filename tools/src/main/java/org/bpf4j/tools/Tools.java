@@ -11,7 +11,8 @@ final class Tools {
     private Tools() {}
 
     static final List<Tool> ALL = List.of(
-            new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist());
+            new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist(),
+            new Hardirqs(), new Softirqs());
 
 
 

@@ -179,6 +179,87 @@ class HistToolsTest {
         }
     }
 
+    /** Per-IRQ counts of /proc/interrupts (summed over CPUs) by handler name, for IRQs with one handler. */
+    static Map<String, Long> procInterrupts() throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(Path.of("/proc/interrupts"));
+        int cpus = lines.get(0).trim().split("\\s+").length;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (!f[0].matches("\\d+:") || f.length < cpus + 3 || line.contains(",")) continue;
+            long n = 0;
+            for (int i = 1; i <= cpus; i++) n += Long.parseLong(f[i]);
+            String name = f[f.length - 1];
+            if (name.length() < 32) m.merge(name, n, Long::sum);
+        }
+        return m;
+    }
+
+    /** /proc/softirqs (summed over CPUs) by libbpf-tools' vector name. */
+    static Map<String, Long> procSoftirqs() throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/softirqs"))) {
+            String[] f = line.trim().split("\\s+");
+            if (!f[0].endsWith(":")) continue;
+            long n = 0;
+            for (int i = 1; i < f.length; i++) n += Long.parseLong(f[i]);
+            m.put(f[0].substring(0, f[0].length() - 1).toLowerCase(java.util.Locale.ROOT), n);
+        }
+        return m;
+    }
+
+    /**
+     * hardirqs -C and softirqs -d count at least what /proc/interrupts and /proc/softirqs count
+     * meanwhile, for every interrupt and vector that the test's disk reads and sleeps (or anything
+     * else) caused while both were tracing.
+     */
+    @Test
+    void hardirqsAndSoftirqsSeeAtLeastWhatProcCounts() throws Exception {
+        Path file = Path.of("target", "hardirqs-test-" + ProcessHandle.current().pid() + ".img");
+        Files.write(file, new byte[256 * 4096]);
+        try {
+            SyscountTest.Running hard = new SyscountTest.Running("hardirqs", "-C");
+            SyscountTest.Running soft = new SyscountTest.Running("softirqs", "-d");
+            hard.awaitOutput("Tracing hard irq events... Hit Ctrl-C to end.\n", 20_000);
+            soft.awaitOutput("Tracing soft irq event time... Hit Ctrl-C to end.\n", 20_000);
+            Map<String, Long> irq0 = procInterrupts(), soft0 = procSoftirqs();
+            try {
+                directReads(file, 200); // disk interrupts, where the file system takes O_DIRECT
+            } catch (IOException unsupported) {
+                // the timers and the machine's own interrupts still run
+            }
+            Thread.sleep(300);
+            Map<String, Long> irq1 = procInterrupts(), soft1 = procSoftirqs();
+            for (SyscountTest.Running r : List.of(hard, soft)) {
+                r.thread.interrupt();
+                assertEquals(0, r.join(60_000), r.errBuf.toString());
+            }
+            Map<String, Long> counted = new LinkedHashMap<>();
+            Matcher m = Pattern.compile("(?m)^(\\S+) +(\\d+)$").matcher(hard.output());
+            while (m.find()) counted.put(m.group(1), Long.parseLong(m.group(2)));
+            int grew = 0;
+            for (Map.Entry<String, Long> e : irq1.entrySet()) {
+                long delta = e.getValue() - irq0.getOrDefault(e.getKey(), 0L);
+                if (delta <= 0) continue;
+                grew++;
+                assertTrue(counted.getOrDefault(e.getKey(), 0L) >= delta,
+                        e.getKey() + ": /proc/interrupts counted " + delta + ", hardirqs: " + hard.output());
+            }
+            assertTrue(grew > 0, "some device interrupt during the test: " + irq0 + " " + irq1);
+            Map<String, List<String>> hists = sections(soft.output());
+            for (Map.Entry<String, Long> e : soft1.entrySet()) {
+                long delta = e.getValue() - soft0.getOrDefault(e.getKey(), 0L);
+                if (delta <= 0) continue;
+                List<String> rows = hists.get("softirq = " + e.getKey());
+                assertTrue(rows != null && sum(rows) >= delta,
+                        e.getKey() + ": /proc/softirqs counted " + delta + ", softirqs -d: " + soft.output());
+            }
+            assertTrue(soft1.get("timer") > soft0.get("timer"), "timer softirqs in 300 ms");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /**
      * A tool started in the background of a non-interactive shell inherits SIGINT ignored: it
      * still stops on {@code kill -INT} (and on SIGTERM), prints its last report and exits 0.
