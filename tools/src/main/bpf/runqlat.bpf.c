@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpf4j runqlat: run queue latency as log2 histograms, as libbpf-tools' runqlat: from a task's
  * wake-up (or its preemption while runnable) to its switch onto a CPU, for all tasks or per
- * process (-P) or thread (-L), for one process (-p) and one cgroup (-c). */
+ * process (-P), thread (-L) or PID namespace (--pidnss), for one process (-p) and one cgroup
+ * (-c). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -20,6 +21,7 @@ struct hist {
 const volatile bool filter_cg = false;
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
+const volatile bool targ_per_pidns = false;
 const volatile bool targ_ms = false;
 const volatile pid_t targ_tgid = 0;
 
@@ -98,11 +100,18 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	bpf_map_delete_elem(&start, &pid);
 	if ((s64)delta < 0)
 		return 0;
-	key = targ_per_process ? BPF_CORE_READ(next, tgid) : targ_per_thread ? pid : (u32)-1;
+	if (targ_per_process)
+		key = BPF_CORE_READ(next, tgid);
+	else if (targ_per_thread)
+		key = pid;
+	else if (targ_per_pidns)
+		key = BPF_CORE_READ(next, nsproxy, pid_ns_for_children, ns.inum);
+	else
+		key = (u32)-1;
 	h = lookup_or_init(&hists, &key, &zero);
 	if (!h)
 		return 0;
-	if (targ_per_process || targ_per_thread)
+	if (targ_per_process || targ_per_thread || targ_per_pidns)
 		bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), next->comm);
 	delta /= targ_ms ? 1000000 : 1000;
 	slot = log2_slot(delta);

@@ -86,6 +86,8 @@ typedef __kernel_ssize_t ssize_t;
 
 struct fs_struct;
 
+struct nsproxy;
+
 struct task_struct {
 	char __bpf4j_pad0[24];
 	unsigned int __state;
@@ -98,7 +100,27 @@ struct task_struct {
 	char comm[16];
 	char __bpf4j_pad1768[48];
 	struct fs_struct *fs;
-	char __bpf4j_pad1824[1440];
+	char __bpf4j_pad1824[16];
+	struct nsproxy *nsproxy;
+	char __bpf4j_pad1848[1416];
+};
+
+struct ns_common {
+	char __bpf4j_pad0[24];
+	unsigned int inum;
+	char __bpf4j_pad28[52];
+};
+
+struct pid_namespace {
+	char __bpf4j_pad0[112];
+	struct ns_common ns;
+	char __bpf4j_pad192[152];
+};
+
+struct nsproxy {
+	char __bpf4j_pad0[32];
+	struct pid_namespace *pid_ns_for_children;
+	char __bpf4j_pad40[32];
 };
 
 struct gendisk {

@@ -61,7 +61,7 @@ final class Cpudist extends Tool {
                 if (!p.has("json")) out.println("Tracing " + (p.has("O") ? "off" : "on") + "-CPU time... Hit Ctrl-C to end.");
                 out.flush();
                 session.every(iv.seconds(), iv.times(), () -> {
-                    TaskHists r = new TaskHists(perProcess, perThread, p.has("m"), p.has("T"), p.has("json"));
+                    TaskHists r = new TaskHists(perProcess, perThread, false, p.has("m"), p.has("T"), p.has("json"));
                     for (Map.Entry<Integer, Hist> e : hists.drain().entrySet()) {
                         r.add(e.getKey(), e.getValue().slots(), e.getValue().comm());
                     }

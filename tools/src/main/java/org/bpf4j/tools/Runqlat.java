@@ -9,15 +9,15 @@ import org.bpf4j.tools.bpf.RunqlatSkeleton.Hist;
 
 /**
  * {@code bpf4j runqlat}: run queue latency as log2 histograms, with the options and output of
- * libbpf-tools' runqlat (tp_btf sched_wakeup, sched_wakeup_new, sched_switch). Not yet:
- * {@code --pidnss}.
+ * libbpf-tools' runqlat (tp_btf sched_wakeup, sched_wakeup_new, sched_switch).
  */
 final class Runqlat extends Tool {
     Runqlat() {
-        super("runqlat", "[-T] [-m] [-L] [-P] [-p PID] [-c CG] [interval] [count]",
+        super("runqlat", "[-T] [-m] [--pidnss] [-L] [-P] [-p PID] [-c CG] [interval] [count]",
                 "run queue (scheduler) latency as a histogram", DOC, List.of(
                         new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
                         new Argp.Opt('m', "milliseconds", null, "Millisecond histogram"),
+                        new Argp.Opt('\0', "pidnss", null, "Print a histogram per PID namespace"),
                         new Argp.Opt('P', "pids", null, "Print a histogram per process ID"),
                         new Argp.Opt('L', "tids", null, "Print a histogram per thread ID"),
                         new Argp.Opt('p', "pid", "PID", "Trace this PID only"),
@@ -27,7 +27,8 @@ final class Runqlat extends Tool {
     static final String DOC = """
             Summarize run queue (scheduler) latency as a histogram.
 
-            USAGE: runqlat [--help] [-T] [-m] [-L] [-P] [-p PID] [interval] [count] [-c CG]
+            USAGE: runqlat [--help] [-T] [-m] [--pidnss] [-L] [-P] [-p PID] [interval]
+            [count] [-c CG]
 
             EXAMPLES:
                 bpf4j runqlat         # summarize run queue latency as a histogram
@@ -42,13 +43,13 @@ final class Runqlat extends Tool {
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         int pid = TaskHists.pid(p);
         Interval iv = Interval.of(p);
-        boolean perProcess = p.has("P"), perThread = p.has("L");
-        if (perProcess && perThread) {
+        boolean perProcess = p.has("P"), perThread = p.has("L"), perPidns = p.has("pidnss");
+        if ((perThread && (perProcess || perPidns)) || (perProcess && perPidns)) {
             err.println("pidnss, pids, tids cann't be used together.");
             return 1;
         }
         RunqlatSkeleton skel = RunqlatSkeleton.open();
-        skel.rodata().targPerProcess(perProcess).targPerThread(perThread).targMs(p.has("m")).targTgid(pid)
+        skel.rodata().targPerProcess(perProcess).targPerThread(perThread).targPerPidns(perPidns).targMs(p.has("m")).targTgid(pid)
                 .filterCg(p.has("c"));
         try (skel) {
             skel.load();
@@ -59,7 +60,7 @@ final class Runqlat extends Tool {
                 if (!p.has("json")) out.println("Tracing run queue latency... Hit Ctrl-C to end.");
                 out.flush();
                 session.every(iv.seconds(), iv.times(), () -> {
-                    TaskHists r = new TaskHists(perProcess, perThread, p.has("m"), p.has("T"), p.has("json"));
+                    TaskHists r = new TaskHists(perProcess, perThread, perPidns, p.has("m"), p.has("T"), p.has("json"));
                     for (Map.Entry<Integer, Hist> e : hists.drain().entrySet()) {
                         r.add(e.getKey(), e.getValue().slots(), e.getValue().comm());
                     }

@@ -148,27 +148,31 @@ class HistToolsTest {
     }
 
     @Test
-    void runqlatAndCpudistSeeEveryWakeUpOfOneProcess() throws Exception {
+    void runqlatAndCpudistSeeEveryWakeUpOfOneProcessUnderItsPidAndPidNamespace() throws Exception {
         int n = 200;
         Process child = startSleeper(n);
         try {
             String pid = Long.toString(child.pid());
             SyscountTest.Running runq = new SyscountTest.Running("runqlat", "-P", "-p", pid);
             SyscountTest.Running cpu = new SyscountTest.Running("cpudist", "-P", "-p", pid);
+            SyscountTest.Running ns = new SyscountTest.Running("runqlat", "--pidnss", "-p", pid);
+            String link = Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")).toString(); // pid:[INUM]
+            String inum = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
             runq.awaitOutput("Tracing run queue latency... Hit Ctrl-C to end.\n", 20_000);
             cpu.awaitOutput("Tracing on-CPU time... Hit Ctrl-C to end.\n", 20_000);
+            ns.awaitOutput("Tracing run queue latency... Hit Ctrl-C to end.\n", 20_000);
             Writer w = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
             w.write("go\n");
             w.flush();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
-            for (SyscountTest.Running r : List.of(runq, cpu)) {
+            for (SyscountTest.Running r : List.of(runq, cpu, ns)) {
                 r.thread.interrupt();
                 assertEquals(0, r.join(60_000), r.errBuf.toString());
                 Map<String, List<String>> s = sections(r.output());
                 assertEquals(1, s.size(), "one process: " + r.output());
                 String heading = s.keySet().iterator().next();
                 // COMM: the name of one of its threads (the JVM names them)
-                assertTrue(heading.startsWith("pid = " + pid + " "), r.output());
+                assertTrue(heading.startsWith((r == ns ? "pidns = " + inum : "pid = " + pid) + " "), r.output());
                 long count = sum(s.get(heading));
                 // each sleep ends with a wake-up and a switch onto the CPU, and each stretch on the
                 // CPU with a switch off it; the JVM's other threads add some
