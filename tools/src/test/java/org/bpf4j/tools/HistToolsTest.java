@@ -169,6 +169,8 @@ class HistToolsTest {
                 r.thread.interrupt();
                 assertEquals(0, r.join(60_000), r.errBuf.toString());
                 Map<String, List<String>> s = sections(r.output());
+                // an exiting thread has no namespaces left (nsproxy NULL): libbpf-tools reads 0 there too
+                s.keySet().removeIf(h -> r == ns && h.startsWith("pidns = 0 "));
                 assertEquals(1, s.size(), "one process: " + r.output());
                 String heading = s.keySet().iterator().next();
                 // COMM: the name of one of its threads (the JVM names them)
