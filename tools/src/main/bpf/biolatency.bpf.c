@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "hist.h"
+#include "cgroup.h"
 
 #define MAX_SLOTS 27
 #define MAX_ENTRIES 10240
@@ -23,20 +24,12 @@ struct hist {
 	u32 slots[MAX_SLOTS];
 };
 
-const volatile bool filter_cg = false;
 const volatile bool targ_per_disk = false;
 const volatile bool targ_per_flag = false;
 const volatile bool targ_queued = false;
 const volatile bool targ_ms = false;
 const volatile bool filter_dev = false;
 const volatile u32 targ_dev = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, u32);
-	__type(value, u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
 
 /* request -> start time */
 struct {
@@ -66,7 +59,7 @@ static __always_inline int trace_rq_start(struct request *rq)
 {
 	u64 ts;
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	if (filter_dev && rq_dev(rq) != targ_dev)
 		return 0;
@@ -96,7 +89,6 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_b
 	struct hist_key key = {};
 	struct hist *h;
 	u64 *tsp, delta;
-	u32 slot;
 
 	tsp = bpf_map_lookup_elem(&start, &rq);
 	if (!tsp)
@@ -113,10 +105,7 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_b
 	if (!h)
 		return 0;
 	delta /= targ_ms ? 1000000 : 1000;
-	slot = log2_slot(delta);
-	if (slot >= MAX_SLOTS)
-		slot = MAX_SLOTS - 1;
-	__sync_fetch_and_add(&h->slots[slot], 1);
+	log2_count(h->slots, MAX_SLOTS, delta);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "hist.h"
+#include "cgroup.h"
 
 #define MAX_SLOTS 36
 #define MAX_ENTRIES 10240
@@ -17,19 +18,11 @@ struct hist {
 	char comm[TASK_COMM_LEN];
 };
 
-const volatile bool filter_cg = false;
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
 const volatile bool targ_offcpu = false;
 const volatile bool targ_ms = false;
 const volatile pid_t targ_tgid = -1;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, u32);
-	__type(value, u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
 
 /* thread id -> time it went on (or off) the CPU */
 struct {
@@ -59,7 +52,7 @@ static __always_inline void update_hist(struct task_struct *task, u32 tgid, u32 
 {
 	struct hist *h;
 	u64 *tsp, delta;
-	u32 id, slot;
+	u32 id;
 
 	if (targ_tgid != -1 && targ_tgid != tgid)
 		return;
@@ -75,10 +68,7 @@ static __always_inline void update_hist(struct task_struct *task, u32 tgid, u32 
 	if (targ_per_process || targ_per_thread)
 		bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), task->comm);
 	delta /= targ_ms ? 1000000 : 1000;
-	slot = log2_slot(delta);
-	if (slot >= MAX_SLOTS)
-		slot = MAX_SLOTS - 1;
-	__sync_fetch_and_add(&h->slots[slot], 1);
+	log2_count(h->slots, MAX_SLOTS, delta);
 }
 
 SEC("tp_btf/sched_switch")
@@ -88,7 +78,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	u32 tgid = BPF_CORE_READ(next, tgid), pid = BPF_CORE_READ(next, pid);
 	u64 ts = bpf_ktime_get_ns();
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	if (targ_offcpu) {
 		store_start(prev_tgid, prev_pid, ts);

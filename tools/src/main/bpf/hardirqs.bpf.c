@@ -6,6 +6,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "hist.h"
+#include "cgroup.h"
 
 #define MAX_SLOTS 20
 #define MAX_ENTRIES 256
@@ -19,17 +20,9 @@ struct info {
 	u32 slots[MAX_SLOTS];
 };
 
-const volatile bool filter_cg = false;
 const volatile bool targ_dist = false;
 const volatile bool targ_ns = false;
 const volatile bool do_count = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, u32);
-	__type(value, u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
 
 /* this CPU's handler entry time (hard interrupts do not nest) */
 struct {
@@ -54,7 +47,7 @@ int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 	u32 key = 0;
 	u64 ts;
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	if (do_count) {
 		struct irq_key ikey = {};
@@ -76,12 +69,12 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 {
 	struct irq_key ikey = {};
 	struct info *info;
-	u32 key = 0, slot;
+	u32 key = 0;
 	u64 *tsp, delta;
 
 	if (do_count)
 		return 0;
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	tsp = bpf_map_lookup_elem(&start, &key);
 	if (!tsp || !*tsp)
@@ -97,10 +90,7 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 	if (!targ_dist) {
 		__sync_fetch_and_add(&info->count, delta);
 	} else {
-		slot = log2_slot(delta);
-		if (slot >= MAX_SLOTS)
-			slot = MAX_SLOTS - 1;
-		__sync_fetch_and_add(&info->slots[slot], 1);
+		log2_count(info->slots, MAX_SLOTS, delta);
 	}
 	return 0;
 }

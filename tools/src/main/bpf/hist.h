@@ -32,4 +32,14 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* one more count in the log2 slot of v, the last of nslots for anything larger */
+static __always_inline void log2_count(u32 *slots, u32 nslots, u64 v)
+{
+	u32 slot = log2_slot(v);
+
+	if (slot >= nslots)
+		slot = nslots - 1;
+	__sync_fetch_and_add(&slots[slot], 1);
+}
+
 #endif

@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "hist.h"
+#include "cgroup.h"
 
 #define MAX_SLOTS 26
 #define MAX_ENTRIES 10240
@@ -18,19 +19,11 @@ struct hist {
 	char comm[TASK_COMM_LEN];
 };
 
-const volatile bool filter_cg = false;
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
 const volatile bool targ_per_pidns = false;
 const volatile bool targ_ms = false;
 const volatile pid_t targ_tgid = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, u32);
-	__type(value, u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
 
 /* thread id -> time it became runnable */
 struct {
@@ -66,7 +59,7 @@ static __always_inline int trace_enqueue(u32 tgid, u32 pid)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	return trace_enqueue(BPF_CORE_READ(p, tgid), BPF_CORE_READ(p, pid));
 }
@@ -74,7 +67,7 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	return trace_enqueue(BPF_CORE_READ(p, tgid), BPF_CORE_READ(p, pid));
 }
@@ -84,9 +77,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 {
 	struct hist *h;
 	u64 *tsp, delta;
-	u32 pid, key, slot;
+	u32 pid, key;
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	/* preempted while runnable: it waits in the run queue from now */
 	if (BPF_CORE_READ(prev, __state) == TASK_RUNNING)
@@ -114,10 +107,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	if (targ_per_process || targ_per_thread || targ_per_pidns)
 		bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), next->comm);
 	delta /= targ_ms ? 1000000 : 1000;
-	slot = log2_slot(delta);
-	if (slot >= MAX_SLOTS)
-		slot = MAX_SLOTS - 1;
-	__sync_fetch_and_add(&h->slots[slot], 1);
+	log2_count(h->slots, MAX_SLOTS, delta);
 	return 0;
 }
 

@@ -56,7 +56,7 @@ int BPF_PROG(softirq_entry, unsigned int vec_nr)
 SEC("tp_btf/softirq_exit")
 int BPF_PROG(softirq_exit, unsigned int vec_nr)
 {
-	u32 key = 0, vec = vec_nr, slot;
+	u32 key = 0, vec = vec_nr;
 	u64 *tsp, delta, *count;
 	struct hist *h;
 
@@ -77,10 +77,7 @@ int BPF_PROG(softirq_exit, unsigned int vec_nr)
 		h = lookup_or_init(&hists, &vec, &zero_hist);
 		if (!h)
 			return 0;
-		slot = log2_slot(delta);
-		if (slot >= MAX_SLOTS)
-			slot = MAX_SLOTS - 1;
-		__sync_fetch_and_add(&h->slots[slot], 1);
+		log2_count(h->slots, MAX_SLOTS, delta);
 	}
 	return 0;
 }

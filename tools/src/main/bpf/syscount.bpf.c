@@ -6,6 +6,7 @@
  * sys_enter records the entry time). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "cgroup.h"
 
 #define MAX_ENTRIES 8192
 #define MAX_THREADS 10240
@@ -22,15 +23,7 @@ const volatile pid_t target_pid = 0;
 const volatile bool measure_latency = false;
 const volatile bool count_by_process = false;
 const volatile bool filter_failed = false;
-const volatile bool filter_cg = false;
 const volatile int filter_errno = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__type(key, u32);
-	__type(value, u32);
-	__uint(max_entries, 1);
-} cgroup_map SEC(".maps");
 
 /* system call number (or tgid with count_by_process) -> count, total time, command */
 struct {
@@ -57,7 +50,7 @@ int sys_enter(struct trace_event_raw_sys_enter *ctx)
 	u32 tid = (u32)pid_tgid;
 	u64 ts;
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	if (target_pid && (pid_t)(pid_tgid >> 32) != target_pid)
 		return 0;
@@ -74,7 +67,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 	struct data_t *val;
 	u64 *ts, delta = 0;
 
-	if (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!cgroup_ok())
 		return 0;
 	if (target_pid && (pid_t)(pid_tgid >> 32) != target_pid)
 		return 0;

@@ -81,11 +81,7 @@ final class Biolatency extends Tool {
                 out.flush();
                 session.every(iv.seconds(), iv.times(), () -> {
                     StringBuilder sb = new StringBuilder();
-                    String ts = p.has("T") ? Session.clock() : null;
-                    if (!json) {
-                        sb.append('\n');
-                        if (ts != null) sb.append(ts).append('\n');
-                    }
+                    String ts = Session.reportHead(sb, p.has("T"), json);
                     for (Map.Entry<HistKey, Hist> e : hists.drain().entrySet()) {
                         HistKey k = e.getKey();
                         String diskName = partitions.getOrDefault(k.dev(), "Unknown");

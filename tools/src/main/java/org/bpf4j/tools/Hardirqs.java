@@ -57,10 +57,8 @@ final class Hardirqs extends Tool {
                 out.flush();
                 session.every(iv.seconds(), iv.times(), () -> {
                     StringBuilder sb = new StringBuilder();
-                    String ts = p.has("T") ? Session.clock() : null;
+                    String ts = Session.reportHead(sb, p.has("T"), json);
                     if (!json) {
-                        sb.append('\n');
-                        if (ts != null) sb.append(ts).append('\n');
                         if (count) {
                             sb.append(Syscount.pad("HARDIRQ", 26, true)).append(" TOTAL_count\n");
                         } else if (!dist) {

@@ -1,6 +1,5 @@
 package org.bpf4j.tools;
 
-import java.io.PrintStream;
 import java.time.LocalTime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +77,16 @@ final class Session implements AutoCloseable {
         return v < 10 ? "0" + v : Integer.toString(v);
     }
 
-    /** libbpf-tools' {@code -T} line of an interval report: {@code %-8s} of the time. */
-    static void timestamp(PrintStream out) {
-        out.println(clock());
+    /**
+     * The start of an interval report of libbpf-tools' histogram tools: a blank line, then with
+     * {@code -T} the time ({@code %-8s}); nothing with --json. Returns the time, or null without -T.
+     */
+    static String reportHead(StringBuilder sb, boolean timestamp, boolean json) {
+        String ts = timestamp ? clock() : null;
+        if (!json) {
+            sb.append('\n');
+            if (ts != null) sb.append(ts).append('\n');
+        }
+        return ts;
     }
 }

@@ -51,11 +51,7 @@ final class Softirqs extends Tool {
                 out.flush();
                 session.every(iv.seconds(), iv.times(), () -> {
                     StringBuilder sb = new StringBuilder();
-                    String ts = p.has("T") ? Session.clock() : null;
-                    if (!json) {
-                        sb.append('\n');
-                        if (ts != null) sb.append(ts).append('\n');
-                    }
+                    String ts = Session.reportHead(sb, p.has("T"), json);
                     if (!dist) {
                         Map<Integer, Long> c = counts.drain();
                         if (!json) sb.append(Syscount.pad("SOFTIRQ", 16, true)).append(" TOTAL_").append(units).append('\n');

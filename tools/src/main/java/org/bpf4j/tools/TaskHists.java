@@ -18,11 +18,7 @@ final class TaskHists {
         this.perPidns = perPidns;
         this.json = json;
         this.units = millis ? "msecs" : "usecs";
-        this.time = timestamp ? Session.clock() : null;
-        if (!json) {
-            sb.append('\n');
-            if (time != null) sb.append(time).append('\n');
-        }
+        this.time = Session.reportHead(sb, timestamp, json);
     }
 
     /** One histogram: {@code key} is the pid (-P), tid (-L) or -1. */

@@ -278,8 +278,10 @@ class HistToolsTest {
             String script = "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
                     + "' org.bpf4j.tools.Main runqlat > '" + out + "' 2>&1 &\n"
                     + "p=$!\n"
-                    + "grep -q SigIgn /proc/$p/status\n"
-                    + "echo ignored=$(awk '/SigIgn/ {print $2}' /proc/$p/status)\n"
+                    // what the shell gives its background jobs (the tool itself un-ignores at once)
+                    + "sleep 60 & s=$!\n"
+                    + "echo ignored=$(awk '/SigIgn/ {print $2}' /proc/$s/status)\n"
+                    + "kill -KILL $s\n"
                     + "for i in $(seq 600); do grep -q 'Hit Ctrl-C' '" + out + "' && break; sleep 0.1; done\n"
                     + "kill -" + sig + " $p\n"
                     + "wait $p\n"
