@@ -51,6 +51,11 @@ final class Biolatency extends Tool {
     private static final int DISK_NAME_LEN = 32;
 
     @Override
+    String[] coreTypes() {
+        return new String[] {"request", "request_queue", "gendisk"};
+    }
+
+    @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         String disk = p.get("d");
         if (disk != null && disk.length() + 1 > DISK_NAME_LEN) {

@@ -41,6 +41,11 @@ final class Cpudist extends Tool {
             """;
 
     @Override
+    String[] coreTypes() {
+        return new String[] {"task_struct"};
+    }
+
+    @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         int pid = TaskHists.pid(p);
         Interval iv = Interval.of(p);

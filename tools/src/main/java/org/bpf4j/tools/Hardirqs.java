@@ -36,6 +36,11 @@ final class Hardirqs extends Tool {
             """;
 
     @Override
+    String[] coreTypes() {
+        return new String[] {"irqaction"};
+    }
+
+    @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         Interval iv = Interval.of(p);
         boolean count = p.has("C"), dist = p.has("d"), ns = p.has("N"), json = p.has("json");

@@ -40,6 +40,11 @@ final class Runqlat extends Tool {
             """;
 
     @Override
+    String[] coreTypes() {
+        return new String[] {"task_struct", "nsproxy", "pid_namespace"};
+    }
+
+    @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         int pid = TaskHists.pid(p);
         Interval iv = Interval.of(p);
