@@ -8,20 +8,19 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.nio.file.Files;
 import org.bpf4j.link.Tracefs;
-import org.bpf4j.perf.PerfBufReader;
 import org.bpf4j.tools.bpf.OpensnoopSkeleton;
 import org.bpf4j.tools.bpf.OpensnoopSkeleton.OpenEvent;
 
 /**
  * {@code bpf4j opensnoop}: traces open, openat and openat2 with the options and output of
  * libbpf-tools' opensnoop ({@code PID COMM FD ERR PATH}; {@code -e} adds the open flags, as
- * libbpf-tools 0.26 prints them: later versions also print the mode). Events come through a perf
- * buffer.
+ * libbpf-tools 0.26 prints them: later versions also print the mode). Events come through the
+ * event buffer: a ring buffer where the kernel has them, a perf buffer otherwise.
  */
 final class Opensnoop extends Tool {
     Opensnoop() {
         super("opensnoop", "[-T] [-U] [-x] [-p PID] [-t TID] [-u UID] [-d DURATION] [-n NAME] [-e]",
-                "trace open() calls (perf buffer)", DOC, List.of(
+                "trace open() calls", DOC, List.of(
                         new Argp.Opt('d', "duration", "DURATION", "Duration to trace"),
                         new Argp.Opt('e', "extended-fields", null, "Print extended fields"),
                         new Argp.Opt('n', "name", "NAME", "Trace process names containing this"),
@@ -86,7 +85,8 @@ final class Opensnoop extends Tool {
     static int trace(Options opt, PrintStream out, PrintStream err) {
         // the skeleton bpf4j-maven-plugin generated from src/main/bpf/opensnoop.bpf.c
         OpensnoopSkeleton skel = OpensnoopSkeleton.open();
-        skel.rodata().targTgid(opt.pid()).targPid(opt.tid()).targUid((int) opt.uid()).targFailed(opt.failed());
+        skel.rodata().targTgid(opt.pid()).targPid(opt.tid()).targUid((int) opt.uid()).targFailed(opt.failed())
+                .useRingbuf(EventBuffer.prepare(skel.eventsSpec()));
         // open(2) is missing on arm64 and riscv64; openat2(2) came with Linux 5.6
         if (!tracepointExists("sys_enter_open")) {
             skel.onOpenEnterSpec().autoload(false);
@@ -98,10 +98,9 @@ final class Opensnoop extends Tool {
         }
         LineBuffer lb = new LineBuffer();
         try (skel;
-             // the per-CPU events must be in the map before the programs run: until then, output fails
-             PerfBufReader reader = PerfBufReader.builder(skel.load().events())
-                     .onLost((cpu, n) -> err.println("Lost " + n + " events on CPU #" + cpu + "!"))
-                     .open((cpu, data, offset, length) -> format(lb, opt, data, offset, length));
+             // a perf buffer's per-CPU events must be in the map before the programs run
+             EventBuffer reader = EventBuffer.open(skel.load().events(), (data, offset, length) ->
+                     format(lb, opt, data, offset, length), err);
              Session session = new Session()) {
             skel.attach();
             if (!opt.json()) {
@@ -120,7 +119,8 @@ final class Opensnoop extends Tool {
             }
             long errors = skel.bss().outputErrors();
             if (errors != 0) {
-                err.println(errors + " events could not be written to the perf buffer (last error "
+                err.println(errors + " events could not be written to the " + (reader.ring() ? "ring" : "perf")
+                        + " buffer (last error "
                         + skel.bss().lastOutputError() + ")");
             }
         }
