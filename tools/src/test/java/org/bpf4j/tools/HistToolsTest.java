@@ -278,16 +278,20 @@ class HistToolsTest {
             String script = "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
                     + "' org.bpf4j.tools.Main runqlat > '" + out + "' 2>&1 &\n"
                     + "p=$!\n"
-                    // what the shell gives its background jobs (the tool itself un-ignores at once)
-                    + "sleep 60 & s=$!\n"
-                    + "echo ignored=$(awk '/SigIgn/ {print $2}' /proc/$s/status)\n"
-                    + "kill -KILL $s\n"
+                    // what the shell gives its background jobs, as a background job reads it itself
+                    // (the tool un-ignores SIGINT at once)
+                    + "awk '/SigIgn/ {print \"ignored=\" $2}' /proc/self/status &\n"
+                    + "wait $!\n"
                     + "for i in $(seq 600); do grep -q 'Hit Ctrl-C' '" + out + "' && break; sleep 0.1; done\n"
                     + "kill -" + sig + " $p\n"
                     + "wait $p\n"
                     + "echo rc=$?\n";
             Process sh = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-            assertTrue(sh.waitFor(120, TimeUnit.SECONDS), sig);
+            if (!sh.waitFor(120, TimeUnit.SECONDS)) {
+                sh.descendants().forEach(ProcessHandle::destroyForcibly);
+                sh.destroyForcibly();
+                fail(sig + ": the tool did not stop: " + Files.readString(out));
+            }
             String said = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String text = Files.readString(out);
             Matcher ign = Pattern.compile("ignored=([0-9a-f]+)").matcher(said);
