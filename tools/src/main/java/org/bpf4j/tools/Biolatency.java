@@ -21,13 +21,13 @@ final class Biolatency extends Tool {
     Biolatency() {
         super("biolatency", "[-T] [-m] [-Q] [-D] [-F] [-d DISK] [-c CG] [interval] [count]",
                 "block I/O latency as a histogram", DOC, List.of(
-                        new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
-                        new Argp.Opt('m', "milliseconds", null, "Millisecond histogram"),
+                        TIMESTAMP,
+                        MILLISECONDS,
                         new Argp.Opt('Q', "queued", null, "Include OS queued time in I/O time"),
                         new Argp.Opt('D', "disk", null, "Print a histogram per disk device"),
                         new Argp.Opt('F', "flag", null, "Print a histogram per set of I/O flags"),
                         new Argp.Opt('d', "disk", "DISK", "Trace this disk only"),
-                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path")));
+                        CGROUP));
     }
 
     static final String DOC = """

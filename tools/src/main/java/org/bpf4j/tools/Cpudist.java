@@ -16,12 +16,12 @@ final class Cpudist extends Tool {
         super("cpudist", "[-O] [-T] [-m] [-P] [-L] [-p PID] [-c CG] [interval] [count]",
                 "on-CPU time per task as a histogram", DOC, List.of(
                         new Argp.Opt('O', "offcpu", null, "Measure off-CPU time"),
-                        new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
-                        new Argp.Opt('m', "milliseconds", null, "Millisecond histogram"),
-                        new Argp.Opt('P', "pids", null, "Print a histogram per process ID"),
-                        new Argp.Opt('L', "tids", null, "Print a histogram per thread ID"),
-                        new Argp.Opt('p', "pid", "PID", "Trace this PID only"),
-                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path")));
+                        TIMESTAMP,
+                        MILLISECONDS,
+                        PIDS,
+                        TIDS,
+                        PID,
+                        CGROUP));
     }
 
     static final String DOC = """

@@ -30,7 +30,7 @@ final class Execsnoop extends Tool {
                         new Argp.Opt('U', "print-uid", null, "print UID column"),
                         new Argp.Opt('\0', "max-args", "MAX_ARGS",
                                 "maximum number of arguments parsed and displayed, defaults to 20"),
-                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path")));
+                        CGROUP));
     }
 
     static final String DOC = """

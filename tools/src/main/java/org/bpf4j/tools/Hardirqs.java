@@ -17,8 +17,8 @@ final class Hardirqs extends Tool {
         super("hardirqs", "[-T] [-N] [-d] [-C] [-c CG] [interval] [count]", "hard irq event time (or counts)", DOC,
                 List.of(new Argp.Opt('C', "count", null, "Show event counts instead of timing"),
                         new Argp.Opt('d', "distributed", null, "Show distributions as histograms"),
-                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path"),
-                        new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
+                        CGROUP,
+                        TIMESTAMP,
                         new Argp.Opt('N', "nanoseconds", null, "Output in nanoseconds")));
     }
 

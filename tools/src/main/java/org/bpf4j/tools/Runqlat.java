@@ -15,13 +15,13 @@ final class Runqlat extends Tool {
     Runqlat() {
         super("runqlat", "[-T] [-m] [--pidnss] [-L] [-P] [-p PID] [-c CG] [interval] [count]",
                 "run queue (scheduler) latency as a histogram", DOC, List.of(
-                        new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
-                        new Argp.Opt('m', "milliseconds", null, "Millisecond histogram"),
+                        TIMESTAMP,
+                        MILLISECONDS,
                         new Argp.Opt('\0', "pidnss", null, "Print a histogram per PID namespace"),
-                        new Argp.Opt('P', "pids", null, "Print a histogram per process ID"),
-                        new Argp.Opt('L', "tids", null, "Print a histogram per thread ID"),
-                        new Argp.Opt('p', "pid", "PID", "Trace this PID only"),
-                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path")));
+                        PIDS,
+                        TIDS,
+                        PID,
+                        CGROUP));
     }
 
     static final String DOC = """

@@ -14,7 +14,7 @@ final class Softirqs extends Tool {
     Softirqs() {
         super("softirqs", "[-T] [-N] [-d] [interval] [count]", "soft irq event time", DOC, List.of(
                 new Argp.Opt('d', "distributed", null, "Show distributions as histograms"),
-                new Argp.Opt('T', "timestamp", null, "Include timestamp on output"),
+                TIMESTAMP,
                 new Argp.Opt('N', "nanoseconds", null, "Output in nanoseconds")));
     }
 

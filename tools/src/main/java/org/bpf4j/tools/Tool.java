@@ -74,7 +74,15 @@ abstract class Tool {
         }
     }
 
-    // ---- the checks libbpf-tools' tools share
+    // ---- the options and checks libbpf-tools' tools share
+
+    static final Argp.Opt TIMESTAMP = new Argp.Opt('T', "timestamp", null, "Include timestamp on output");
+    static final Argp.Opt MILLISECONDS = new Argp.Opt('m', "milliseconds", null, "Millisecond histogram");
+    static final Argp.Opt CGROUP = new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified", "Trace process in cgroup path");
+    /** runqlat's and cpudist's -P, -L and -p. */
+    static final Argp.Opt PIDS = new Argp.Opt('P', "pids", null, "Print a histogram per process ID"),
+            TIDS = new Argp.Opt('L', "tids", null, "Print a histogram per thread ID"),
+            PID = new Argp.Opt('p', "pid", "PID", "Trace this PID only");
 
     /** A positive PID/TID-like number, or the tool's message ({@code Invalid PID: x}). */
     static int positive(String value, String message) {
