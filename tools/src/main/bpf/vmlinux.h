@@ -1,6 +1,6 @@
 /* A subset of the kernel's types for the bpf4j tools' BPF programs, written by
  * scripts/gen-vmlinux-h (`bpf4j btf dump --type ...`; edit the type list there, not this file)
- * from the BTF of Linux 6.18.44-fc-v1147.
+ * from the BTF of Linux 6.18.44-fc-v1147 (trimmed copy: tools/src/test/resources/vmlinux.h.btf.gz).
  * As in `bpftool btf dump file /sys/kernel/btf/vmlinux format c`, every struct is
  * preserve_access_index, so each field access is a CO-RE relocation and the compiled objects
  * run on any kernel with BTF. Structs cut down to some members keep their offsets and size
