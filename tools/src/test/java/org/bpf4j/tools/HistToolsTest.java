@@ -243,12 +243,16 @@ class HistToolsTest {
             Map<String, Long> counted = new LinkedHashMap<>();
             Matcher m = Pattern.compile("(?m)^(\\S+) +(\\d+)$").matcher(hard.output());
             while (m.find()) counted.put(m.group(1), Long.parseLong(m.group(2)));
+            // The kernel counts an interrupt in /proc/interrupts as it takes it, before the handler
+            // (and irq_handler_entry) runs: one in flight on each CPU at each of the two snapshots can
+            // fall on either side of the window. Beyond that, hardirqs must see every one.
+            long inFlight = 2L * Runtime.getRuntime().availableProcessors();
             int grew = 0;
             for (Map.Entry<String, Long> e : irq1.entrySet()) {
                 long delta = e.getValue() - irq0.getOrDefault(e.getKey(), 0L);
                 if (delta <= 0) continue;
                 grew++;
-                assertTrue(counted.getOrDefault(e.getKey(), 0L) >= delta,
+                assertTrue(counted.getOrDefault(e.getKey(), 0L) >= delta - inFlight,
                         e.getKey() + ": /proc/interrupts counted " + delta + ", hardirqs: " + hard.output());
             }
             assertTrue(grew > 0, "some device interrupt during the test: " + irq0 + " " + irq1);
@@ -257,7 +261,7 @@ class HistToolsTest {
                 long delta = e.getValue() - soft0.getOrDefault(e.getKey(), 0L);
                 if (delta <= 0) continue;
                 List<String> rows = hists.get("softirq = " + e.getKey());
-                assertTrue(rows != null && sum(rows) >= delta,
+                assertTrue(rows != null && sum(rows) >= delta - inFlight,
                         e.getKey() + ": /proc/softirqs counted " + delta + ", softirqs -d: " + soft.output());
             }
             assertTrue(soft1.get("timer") > soft0.get("timer"), "timer softirqs in 300 ms");
