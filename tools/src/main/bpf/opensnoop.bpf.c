@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpf4j opensnoop: traces open, openat and openat2. sys_enter_* remembers the path pointer,
- * flags and mode per thread; sys_exit_* sends an event with the result through a perf buffer
- * (BPF_MAP_TYPE_PERF_EVENT_ARRAY), only as many bytes as the path takes. */
+ * flags and mode per thread; sys_exit_* sends an event with the result through the event buffer
+ * (buffer.h: a ring buffer where the kernel has them, a perf buffer otherwise), only as many
+ * bytes as the path takes. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "opensnoop.h"
+#include "buffer.h"
 
 #define O_CREAT 00000100
 #define O_TMPFILE 020200000
@@ -15,8 +17,8 @@ const volatile pid_t targ_pid = 0;
 const volatile uid_t targ_uid = INVALID_UID;
 const volatile bool targ_failed = false;
 
-/* events bpf_perf_event_output could not write, by error (the kernel reports full buffers as
- * lost samples too; other errors only show here) */
+/* events the buffer could not take, by error (a perf buffer reports full buffers as lost
+ * samples too; other errors only show here) */
 long output_errors = 0;
 long last_output_error = 0;
 
@@ -34,12 +36,6 @@ struct {
 	__type(key, u32);
 	__type(value, struct open_event);
 } heap SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-	__uint(key_size, sizeof(u32));
-	__uint(value_size, sizeof(u32));
-} events SEC(".maps");
 
 static __always_inline void enter(const char *fname, int flags, __u32 mode)
 {
@@ -87,8 +83,7 @@ static __always_inline int leave(struct trace_event_raw_sys_exit *ctx)
 		e->fname[0] = '\0';	/* an empty path */
 		n = 1;
 	}
-	n = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e,
-				  __builtin_offsetof(struct open_event, fname) + (n & 0xff));
+	n = submit_event(ctx, e, __builtin_offsetof(struct open_event, fname) + (n & 0xff));
 	if (n) {
 		__sync_fetch_and_add(&output_errors, 1);
 		last_output_error = n;

@@ -1,32 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
-/* bpf4j syscount: counts system calls by number, as the study document's syscall counter,
- * optionally for one process (target_pid) and with total latency per system call. */
+/* bpf4j syscount: counts system calls as libbpf-tools' syscount does, at their exit (so with
+ * their return value): by system call number, or by process (count_by_process), optionally only
+ * the failed ones (filter_failed) or those failing with one errno (filter_errno), for one
+ * process (target_pid) and one cgroup (filter_cg), with the total latency (measure_latency:
+ * sys_enter records the entry time). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "cgroup.h"
 
-#define MAX_SYSCALLS 1024
+#define MAX_ENTRIES 8192
 #define MAX_THREADS 10240
+#define TASK_COMM_LEN 16
+
+struct data_t {
+	u64 count;
+	u64 total_ns;
+	char comm[TASK_COMM_LEN];
+};
 
 /* set from Java before loading: 0 traces every process */
 const volatile pid_t target_pid = 0;
-/* set from Java before loading: record per-thread entry times for sys_exit */
 const volatile bool measure_latency = false;
+const volatile bool count_by_process = false;
+const volatile bool filter_failed = false;
+const volatile int filter_errno = 0;
 
-/* syscall number -> number of calls */
+/* system call number (or tgid with count_by_process) -> count, total time, command */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_SYSCALLS);
+	__uint(max_entries, MAX_ENTRIES);
 	__type(key, u32);
-	__type(value, u64);
-} syscall_counts SEC(".maps");
-
-/* syscall number -> total nanoseconds spent in it */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_SYSCALLS);
-	__type(key, u32);
-	__type(value, u64);
-} syscall_time_ns SEC(".maps");
+	__type(value, struct data_t);
+} data SEC(".maps");
 
 /* thread id -> entry timestamp */
 struct {
@@ -36,59 +41,61 @@ struct {
 	__type(value, u64);
 } start SEC(".maps");
 
-static __always_inline void add(void *map, u32 *key, u64 delta)
-{
-	u64 *value = bpf_map_lookup_elem(map, key);
+static const struct data_t zero;
 
-	if (value) {
-		__sync_fetch_and_add(value, delta);
-		return;
-	}
-	/* another CPU may insert the key first: then add to its entry */
-	if (bpf_map_update_elem(map, key, &delta, BPF_NOEXIST)) {
-		value = bpf_map_lookup_elem(map, key);
-		if (value)
-			__sync_fetch_and_add(value, delta);
-	}
-}
-
-SEC("tracepoint/raw_syscalls/sys_enter")
-int count_syscalls(struct trace_event_raw_sys_enter *ctx)
+SEC("?tracepoint/raw_syscalls/sys_enter")
+int sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	u32 tid = (u32)pid_tgid;
-	u32 syscall_id;
+	u64 ts;
 
+	if (!cgroup_ok())
+		return 0;
 	if (target_pid && (pid_t)(pid_tgid >> 32) != target_pid)
 		return 0;
-
-	syscall_id = ctx->id;
-	add(&syscall_counts, &syscall_id, 1);
-
-	if (measure_latency) {
-		u64 ts = bpf_ktime_get_ns();
-
-		bpf_map_update_elem(&start, &tid, &ts, BPF_ANY);
-	}
+	ts = bpf_ktime_get_ns();
+	bpf_map_update_elem(&start, &tid, &ts, BPF_ANY);
 	return 0;
 }
 
-SEC("?tracepoint/raw_syscalls/sys_exit")
+SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	u64 *ts, delta;
-	u32 syscall_id;
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	u32 tid = (u32)pid_tgid, key;
+	struct data_t *val;
+	u64 *ts, delta = 0;
 
-	/* only threads that passed the filter in sys_enter have an entry time */
-	ts = bpf_map_lookup_elem(&start, &tid);
-	if (!ts)
+	if (!cgroup_ok())
 		return 0;
-	delta = bpf_ktime_get_ns() - *ts;
-	bpf_map_delete_elem(&start, &tid);
-
-	syscall_id = ctx->id;
-	add(&syscall_time_ns, &syscall_id, delta);
+	if (target_pid && (pid_t)(pid_tgid >> 32) != target_pid)
+		return 0;
+	if (filter_failed && ctx->ret >= 0)
+		return 0;
+	if (filter_errno && ctx->ret != -filter_errno)
+		return 0;
+	if (measure_latency) {
+		/* a system call that began before the attach has no entry time */
+		ts = bpf_map_lookup_elem(&start, &tid);
+		if (!ts)
+			return 0;
+		delta = bpf_ktime_get_ns() - *ts;
+		bpf_map_delete_elem(&start, &tid);
+	}
+	key = count_by_process ? (u32)(pid_tgid >> 32) : (u32)ctx->id;
+	val = bpf_map_lookup_elem(&data, &key);
+	if (!val) {
+		bpf_map_update_elem(&data, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&data, &key);
+		if (!val)
+			return 0;
+		if (count_by_process)
+			bpf_get_current_comm(&val->comm, sizeof(val->comm));
+	}
+	__sync_fetch_and_add(&val->count, 1);
+	if (measure_latency)
+		__sync_fetch_and_add(&val->total_ns, delta);
 	return 0;
 }
 

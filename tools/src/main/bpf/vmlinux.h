@@ -86,8 +86,12 @@ typedef __kernel_ssize_t ssize_t;
 
 struct fs_struct;
 
+struct nsproxy;
+
 struct task_struct {
-	char __bpf4j_pad0[1264];
+	char __bpf4j_pad0[24];
+	unsigned int __state;
+	char __bpf4j_pad28[1236];
 	pid_t pid;
 	pid_t tgid;
 	char __bpf4j_pad1272[8];
@@ -96,7 +100,33 @@ struct task_struct {
 	char comm[16];
 	char __bpf4j_pad1768[48];
 	struct fs_struct *fs;
-	char __bpf4j_pad1824[1440];
+	char __bpf4j_pad1824[16];
+	struct nsproxy *nsproxy;
+	char __bpf4j_pad1848[1416];
+};
+
+struct ns_common {
+	char __bpf4j_pad0[24];
+	unsigned int inum;
+	char __bpf4j_pad28[52];
+};
+
+struct pid_namespace {
+	char __bpf4j_pad0[112];
+	struct ns_common ns;
+	char __bpf4j_pad192[152];
+};
+
+struct nsproxy {
+	char __bpf4j_pad0[32];
+	struct pid_namespace *pid_ns_for_children;
+	char __bpf4j_pad40[32];
+};
+
+struct gendisk {
+	int major;
+	int first_minor;
+	char __bpf4j_pad8[560];
 };
 
 struct qstr {
@@ -128,6 +158,16 @@ struct vfsmount {
 struct path {
 	struct vfsmount *mnt;
 	struct dentry *dentry;
+};
+
+struct elevator_queue;
+
+struct request_queue {
+	char __bpf4j_pad0[8];
+	struct elevator_queue *elevator;
+	char __bpf4j_pad16[88];
+	struct gendisk *disk;
+	char __bpf4j_pad112[872];
 };
 
 enum bpf_map_type {
@@ -175,6 +215,12 @@ struct fs_struct {
 	struct path pwd;
 };
 
+struct irqaction {
+	char __bpf4j_pad0[80];
+	const char *name;
+	char __bpf4j_pad88[40];
+};
+
 struct trace_entry {
 	short unsigned int type;
 	unsigned char flags;
@@ -200,6 +246,15 @@ struct open_how {
 	__u64 flags;
 	__u64 mode;
 	__u64 resolve;
+};
+
+typedef __u32 blk_opf_t;
+
+struct request {
+	struct request_queue *q;
+	char __bpf4j_pad8[16];
+	blk_opf_t cmd_flags;
+	char __bpf4j_pad28[220];
 };
 
 struct syscall_trace_enter {

@@ -1,6 +1,7 @@
 package org.bpf4j;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +16,7 @@ import org.bpf4j.sys.Cpus;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
+import org.bpf4j.sys.Os;
 
 /**
  * A live BPF map: owns its file descriptor. Raw operations take native {@link MemorySegment}s (or
@@ -175,6 +177,21 @@ public final class BpfMap implements AutoCloseable {
         checkValue(value);
         long r = Bpf.mapElemRaw(BpfCmd.MAP_UPDATE_ELEM, fd.value(), keySize == 0 ? null : key, value, flags);
         Errors.check(r, "BPF_MAP_UPDATE_ELEM", what());
+    }
+
+    /**
+     * Stores the cgroup directory at {@code path} under {@code index} of a {@code CGROUP_ARRAY}
+     * (what {@code bpf_current_task_under_cgroup} tests against); the kernel takes its own
+     * reference, so the directory is open only for the update. The exception names the path.
+     */
+    public void putCgroup(int index, String path) {
+        if (mapType() != MapType.CGROUP_ARRAY) throw new IllegalArgumentException(what() + " is not a CGROUP_ARRAY");
+        try (Fd cg = Os.openDirectory(path); Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(4), value = arena.allocate(4);
+            key.set(JAVA_INT, 0, index);
+            value.set(JAVA_INT, 0, cg.value());
+            update(key, value, 0);
+        }
     }
 
     /** Deletes {@code key}; false if it was absent. */

@@ -35,6 +35,16 @@ public final class Features {
     private static final ConcurrentHashMap<Integer, Boolean> MAP_TYPES = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<Integer, Boolean> PROG_TYPES = new ConcurrentHashMap<>();
 
+    /**
+     * Whether the kernel has the bpf() system call at all: anything but ENOSYS to a map creation
+     * with empty attributes (bpftool's "system call availability" probe).
+     */
+    public static boolean bpfSyscall() {
+        long r = Bpf.mapCreateRaw(new Bpf.MapCreate(0, 0, 0, 0, 0, null));
+        if (r >= 0) Native.call(SysNr.CLOSE, r);
+        return r != -Errno.ENOSYS;
+    }
+
     /** Whether the kernel can create maps of type {@code type} (by number). */
     public static boolean mapType(int type) {
         return MAP_TYPES.computeIfAbsent(type, Features::probeMapType);

@@ -423,6 +423,18 @@ public final class Errno {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
     }
 
+    /** The number of a symbolic name ({@code ENOENT}, and the aliases EWOULDBLOCK, EDEADLOCK, ENOTSUP), or -1. */
+    public static int byName(String name) {
+        switch (name) {
+            case "EWOULDBLOCK": return EAGAIN;
+            case "EDEADLOCK": return EDEADLK;
+            case "ENOTSUP": return EOPNOTSUPP;
+            default: break;
+        }
+        for (int i = 1; i < NAMES.length; i++) if (name.equals(NAMES[i])) return i;
+        return -1;
+    }
+
     /**
      * The C library's description of an errno value ({@code strerror}).
      *

@@ -12,7 +12,7 @@ public final class SysNr {
     public static final int READ, WRITE, CLOSE, MMAP, MUNMAP, IOCTL, GETPID, GETTID, SOCKET, BIND,
             SENDTO, RECVFROM, SETSOCKOPT, GETSOCKOPT, MOUNT, OPENAT, EPOLL_CREATE1, EPOLL_CTL,
             EPOLL_PWAIT, EVENTFD2, PERF_EVENT_OPEN, BPF, PRCTL, CAPGET, CAPSET, SETNS, GETPPID, FCNTL, CONNECT, GETSOCKNAME,
-            CLOCK_GETTIME;
+            CLOCK_GETTIME, RT_SIGACTION;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -24,7 +24,7 @@ public final class SysNr {
                 GETPPID = 110; CAPGET = 125; CAPSET = 126; PRCTL = 157; MOUNT = 165; GETTID = 186;
                 EPOLL_CTL = 233; OPENAT = 257; EPOLL_PWAIT = 281; EVENTFD2 = 290; EPOLL_CREATE1 = 291;
                 PERF_EVENT_OPEN = 298; SETNS = 308; BPF = 321; FCNTL = 72; CONNECT = 42; GETSOCKNAME = 51;
-                CLOCK_GETTIME = 228;
+                CLOCK_GETTIME = 228; RT_SIGACTION = 13;
             }
             case "aarch64" -> {
                 X86_64 = false;
@@ -33,7 +33,7 @@ public final class SysNr {
                 PRCTL = 167; GETPID = 172; GETPPID = 173; GETTID = 178; SOCKET = 198; BIND = 200;
                 SENDTO = 206; RECVFROM = 207; SETSOCKOPT = 208; GETSOCKOPT = 209; MUNMAP = 215;
                 MMAP = 222; PERF_EVENT_OPEN = 241; SETNS = 268; BPF = 280; FCNTL = 25; CONNECT = 203; GETSOCKNAME = 204;
-                CLOCK_GETTIME = 113;
+                CLOCK_GETTIME = 113; RT_SIGACTION = 134;
             }
             default -> throw new UnsupportedOperationException(
                     "bpf4j supports x86_64 and aarch64, not " + arch);

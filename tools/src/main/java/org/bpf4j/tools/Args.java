@@ -114,22 +114,6 @@ final class Args {
         }
     }
 
-    /** {@code (uid_t) -1}: no uid filter. */
-    static final long INVALID_UID = 0xffffffffL;
-
-    /** A {@code -u UID} value, checked as libbpf-tools do ({@code Invalid UID ...}). */
-    long uidValue(String option) {
-        String v = value(option);
-        long uid;
-        try {
-            uid = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            uid = -1;
-        }
-        if (uid < 0 || uid >= INVALID_UID) throw new UsageException("Invalid UID " + v);
-        return uid;
-    }
-
     List<String> positional() {
         return positional;
     }

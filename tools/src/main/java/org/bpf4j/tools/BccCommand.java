@@ -108,7 +108,7 @@ final class BccCommand {
         Btf btf = spec.btf();
         LineBuffer lb = new LineBuffer();
         try (BccProgram b = BccProgram.load(spec);
-             Session session = new Session("bcc", out)) {
+             Session session = new Session()) {
             boolean perf = false, ring = false;
             for (Map.Entry<String, BpfMap> e : b.object().maps().entrySet()) {
                 String name = e.getKey();

@@ -10,8 +10,6 @@ import org.bpf4j.MapType;
 import org.bpf4j.ProgramType;
 import org.bpf4j.features.Features;
 import org.bpf4j.features.KernelConfig;
-import org.bpf4j.sys.Bpf;
-import org.bpf4j.sys.Errno;
 
 /**
  * {@code bpf4j features}: what this kernel supports, in the format of {@code bpftool feature probe}
@@ -171,9 +169,7 @@ final class FeaturesCommand {
 
     private static void syscall(StringBuilder sb) {
         sb.append("Scanning system call availability...\n");
-        long r = Bpf.mapCreateRaw(new Bpf.MapCreate(0, 0, 0, 0, 0, null));
-        if (r >= 0) org.bpf4j.sys.Native.call(org.bpf4j.sys.SysNr.CLOSE, r);
-        sb.append(r == -Errno.ENOSYS ? "bpf() syscall is NOT available" : "bpf() syscall is available").append('\n');
+        sb.append(Features.bpfSyscall() ? "bpf() syscall is available" : "bpf() syscall is NOT available").append('\n');
     }
 
     private static void programTypes(StringBuilder sb) {

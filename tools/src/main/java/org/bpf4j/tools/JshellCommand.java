@@ -38,6 +38,12 @@ final class JshellCommand {
 
     /** Runs jshell on {@code in}; arguments after {@code jshell} go to jshell. */
     static int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
+        // a runtime without jdk.jshell (the release archive's is java.base alone): one line, and
+        // JavaShellToolBuilder is never resolved
+        if (ModuleLayer.boot().findModule("jdk.jshell").isEmpty()) {
+            throw new BpfException("jshell needs the JDK's jdk.jshell module, which the runtime at "
+                    + System.getProperty("java.home") + " lacks: run ./bpf4j jshell with a JDK 25 (JAVA_HOME)");
+        }
         Path startup = null;
         try {
             startup = Files.createTempFile("bpf4j-jshell", ".jsh");

@@ -11,12 +11,7 @@ public final class Main {
             usage: bpf4j COMMAND [ARGS...]
 
             Tools:
-              syscount [-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-L] [-m] [-l]
-                                   summarize system call counts and latencies
-              execsnoop [-T] [-t] [-x] [-u UID] [-q] [-n NAME] [-l LINE] [-U] [-c CG] [--max-args N]
-                                   trace exec() calls (ring buffer)
-              opensnoop [-T] [-U] [-x] [-p PID] [-t TID] [-u UID] [-d DURATION] [-n NAME] [-e]
-                                   trace open() calls (perf buffer)
+            """ + Tools.usage() + """
             Object files:
               prog load OBJECT [--program NAME]... [--btf FILE]
                                    load the programs of a BPF object (without attaching them),
@@ -57,7 +52,7 @@ public final class Main {
             Run `bpf4j COMMAND --help` for a command's options. Most commands need root (or
             CAP_BPF, CAP_PERFMON and, for tracepoints, CAP_DAC_READ_SEARCH).
             Exit status: 0 success, 1 failure (the kernel refused, a bad object file, a failed
-            check), 2 a usage error.
+            check), 2 a usage error (64 for the tools, as argp exits).
             """;
 
     public static void main(String[] args) {
@@ -71,16 +66,16 @@ public final class Main {
             return 2;
         }
         String cmd = args[0];
-        if (asksVersion(args)) {
+        Tool tool = Tools.find(cmd);
+        // a tool answers --version/-V itself, as argp does ("syscount 0.1.0"); the other commands here
+        if (tool == null && asksVersion(args)) {
             out.println("bpf4j " + version());
             return 0;
         }
-        if (cmd.equals("syscount")) Warmup.start("trace_event_raw_sys_enter");
+        if (tool != null) Warmup.start(tool.coreTypes());
         try {
+            if (tool != null) return tool.main(args, out, err);
             return switch (cmd) {
-                case "syscount" -> Syscount.run(args, out, err);
-                case "execsnoop" -> Execsnoop.run(args, out, err);
-                case "opensnoop" -> Opensnoop.run(args, out, err);
                 case "prog" -> ProgCommand.run(args, out, err);
                 case "core" -> CoreCommand.run(args, out, err);
                 case "btf" -> BtfCommand.run(args, out, err);
@@ -116,17 +111,10 @@ public final class Main {
         }
     }
 
-    /**
-     * Whether a command's options ask for the version: {@code --version} anywhere before a
-     * {@code --} (as argp does), or {@code -V}, the short form libbpf-tools' tools take.
-     */
+    /** Whether a (non-tool) command's options ask for the version: {@code --version} anywhere before a {@code --}. */
     static boolean asksVersion(String[] args) {
-        boolean libbpfTool = switch (args[0]) {
-            case "syscount", "execsnoop", "opensnoop" -> true;
-            default -> false;
-        };
         for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
-            if (args[i].equals("--version") || libbpfTool && args[i].equals("-V")) return true;
+            if (args[i].equals("--version")) return true;
         }
         return false;
     }

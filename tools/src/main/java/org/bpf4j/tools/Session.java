@@ -3,47 +3,68 @@ package org.bpf4j.tools;
 import java.time.LocalTime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.bpf4j.Signals;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * The life of a tracing command between attach and exit: Ctrl+C (a JVM shutdown hook) or an
- * interrupt of the command's thread asks it to stop; the hook then waits for the command to print
- * what it has and detach, as libbpf-tools do on SIGINT.
+ * The life of a tracing tool between attach and exit. SIGINT (Ctrl+C) and SIGTERM ask it to stop,
+ * as libbpf-tools' handler does: the tool prints its last report, detaches and exits 0. The
+ * handlers are installed even when the signals came ignored (the background of a non-interactive
+ * shell, where the JVM would install none), and the previous ones are put back on close. An
+ * interrupt of the tool's thread stops it too (the in-process tests).
  */
 final class Session implements AutoCloseable {
-    private volatile boolean stopRequested;
-    private final CountDownLatch done = new CountDownLatch(1);
-    private final Thread hook;
-    private final Thread owner = Thread.currentThread();
+    private static final Signal INT = new Signal("INT"), TERM = new Signal("TERM");
 
-    /** On Ctrl+C, once the command is done, {@code out} is flushed and the JVM exits with 0, as libbpf-tools do. */
-    Session(String name, java.io.PrintStream out) {
-        hook = new Thread(() -> {
-            stopRequested = true;
-            try {
-                if (done.await(5, TimeUnit.SECONDS)) {
-                    out.flush();
-                    Runtime.getRuntime().halt(0);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name + "-exit");
-        Runtime.getRuntime().addShutdownHook(hook);
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Thread owner = Thread.currentThread();
+    private final SignalHandler oldInt, oldTerm;
+
+    Session() {
+        Signals.unignore(Signals.SIGINT);
+        Signals.unignore(Signals.SIGTERM);
+        SignalHandler h = sig -> stop();
+        oldInt = Signal.handle(INT, h);
+        oldTerm = Signal.handle(TERM, h);
     }
 
-    /** False once Ctrl+C came or the command's thread was interrupted. */
+    /** Asks the tool to stop. */
+    void stop() {
+        stop.countDown();
+    }
+
+    /** False once a signal came, {@link #stop()} was called or the tool's thread was interrupted. */
     boolean running() {
-        return !stopRequested && !owner.isInterrupted();
+        return stop.getCount() > 0 && !owner.isInterrupted();
+    }
+
+    /** Waits up to {@code millis}, or less when asked to stop; returns {@link #running()}. */
+    boolean pause(long millis) {
+        try {
+            stop.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            owner.interrupt();
+        }
+        return running();
+    }
+
+    /**
+     * libbpf-tools' report loop: every {@code interval} seconds a report, {@code times} reports at
+     * most, and a last one when asked to stop.
+     */
+    void every(long intervalSeconds, long times, Runnable report) {
+        while (true) {
+            boolean stopped = !pause(intervalSeconds * 1000);
+            report.run();
+            if (stopped || --times == 0) break;
+        }
     }
 
     @Override
     public void close() {
-        done.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl+C: the hook is running and waits for `done`
-        }
+        Signal.handle(INT, oldInt);
+        Signal.handle(TERM, oldTerm);
     }
 
     /** {@code HH:MM:SS} of the local time, as strftime's {@code %H:%M:%S}. */
@@ -54,5 +75,18 @@ final class Session implements AutoCloseable {
 
     private static String two(int v) {
         return v < 10 ? "0" + v : Integer.toString(v);
+    }
+
+    /**
+     * The start of an interval report of libbpf-tools' histogram tools: a blank line, then with
+     * {@code -T} the time ({@code %-8s}); nothing with --json. Returns the time, or null without -T.
+     */
+    static String reportHead(StringBuilder sb, boolean timestamp, boolean json) {
+        String ts = timestamp ? clock() : null;
+        if (!json) {
+            sb.append('\n');
+            if (ts != null) sb.append(ts).append('\n');
+        }
+        return ts;
     }
 }

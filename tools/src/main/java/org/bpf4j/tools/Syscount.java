@@ -1,73 +1,95 @@
 package org.bpf4j.tools;
 
 import java.io.PrintStream;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.bpf4j.map.MapView;
+import org.bpf4j.sys.Errno;
 import org.bpf4j.tools.bpf.SyscountSkeleton;
+import org.bpf4j.tools.bpf.SyscountSkeleton.DataT;
 
 /**
  * {@code bpf4j syscount}: the study document's system call counter, with the options and output
  * of libbpf-tools' syscount ({@code [HH:MM:SS]}, then {@code SYSCALL COUNT}, top 10 by default).
  */
-final class Syscount {
-    private Syscount() {}
+final class Syscount extends Tool {
+    Syscount() {
+        super("syscount", "[-p PID] [-i INTERVAL] [-d DURATION] [-T TOP] [-c CG] [-x] [-e ERRNO] [-L] [-m] [-P] [-l]",
+                "summarize system call counts and latencies", DOC, List.of(
+                        new Argp.Opt('p', "pid", "PID", "Process PID to trace"),
+                        new Argp.Opt('i', "interval", "INTERVAL",
+                                "Print summary at this interval (seconds), 0 for infinite wait (default)"),
+                        new Argp.Opt('d', "duration", "DURATION", "Total tracing duration (seconds)"),
+                        new Argp.Opt('T', "top", "TOP", "Print only the top syscalls (default 10)"),
+                        new Argp.Opt('c', "cgroup", "/sys/fs/cgroup/unified/<CG>", "Trace process in cgroup path"),
+                        new Argp.Opt('x', "failures", null, "Trace only failed syscalls"),
+                        new Argp.Opt('L', "latency", null, "Collect syscall latency"),
+                        new Argp.Opt('m', "milliseconds", null, "Display latency in milliseconds (default: microseconds)"),
+                        new Argp.Opt('P', "process", null, "Count by process and not by syscall"),
+                        new Argp.Opt('e', "errno", "ERRNO",
+                                "Trace only syscalls that return this error(numeric or EPERM, etc.)"),
+                        new Argp.Opt('l', "list", null, "Print list of recognized syscalls and exit")));
+    }
 
-    static final String HELP = """
-            Usage: bpf4j syscount [OPTION...]
+    static final String DOC = """
 
             syscount: summarize syscall counts and latencies
 
             EXAMPLES:
-                bpf4j syscount                 # print top 10 syscalls by count on Ctrl+C
-                bpf4j syscount -i 1            # print top 10 syscalls every second
+                bpf4j syscount                 # print top 10 syscalls by count every second
                 bpf4j syscount -p $(pidof dd)  # look only at a particular process
                 bpf4j syscount -L              # measure and sort output by latency
-
-              -p, --pid=PID              Process PID to trace
-              -i, --interval=INTERVAL    Print summary at this interval (seconds), 0 for
-                                         infinite wait (default)
-              -d, --duration=DURATION    Total tracing duration (seconds)
-              -T, --top=TOP              Print only the top syscalls (default 10)
-              -L, --latency              Collect syscall latency
-              -m, --milliseconds         Display latency in milliseconds (default:
-                                         microseconds)
-              -l, --list                 Print list of recognized syscalls and exit
-              -h, --help                 Give this help list
+                bpf4j syscount -P              # group statistics by pid, not by syscall
+                bpf4j syscount -x -i 5         # count only failed syscalls
+                bpf4j syscount -e ENOENT -i 5  # count only syscalls failed with a given errno
+                bpf4j syscount -c CG           # Trace process under cgroupsPath CG
             """;
 
-    private static final String[] OPTIONS = {
-        "-p", "--pid=", "-i", "--interval=", "-d", "--duration=", "-T", "--top=", "-L", "--latency",
-        "-m", "--milliseconds", "-l", "--list", "-h", "--help", "-v", "--verbose"
-    };
+    @Override
+    String[] coreTypes() {
+        return new String[] {"trace_event_raw_sys_exit", "trace_event_raw_sys_enter"};
+    }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        int pid = 0, interval = 0, duration = 0, top = 10;
-        boolean latency = false, millis = false, list = false;
-        Args a = new Args(argv, 1);
-        for (String o; (o = a.next(OPTIONS)) != null; ) {
-            switch (o) {
-                case "--pid" -> pid = a.intValue("--pid", 1, Integer.MAX_VALUE);
-                case "--interval" -> interval = a.intValue("--interval", 0, Integer.MAX_VALUE);
-                case "--duration" -> duration = a.intValue("--duration", 1, Integer.MAX_VALUE);
-                case "--top" -> top = a.intValue("--top", 1, Integer.MAX_VALUE);
-                case "--latency" -> latency = true;
-                case "--milliseconds" -> millis = true;
-                case "--list" -> list = true;
-                case "--verbose" -> { }
-                case "--help" -> {
-                    out.print(HELP);
-                    return 0;
-                }
-                default -> throw new Args.UsageException("unrecognized option '" + o + "'");
-            }
+    /** A number as libbpf-tools' syscount reads it (get_int: strtol, then the range). */
+    private static int number(String v, int min) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > Integer.MAX_VALUE) return -1;
+            return (int) n;
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        if (!a.positional().isEmpty()) throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        if (list) {
+    }
+
+    private static int option(Argp.Parsed p, String id, String what, int min, int otherwise) {
+        if (!p.has(id)) return otherwise;
+        int n = number(p.get(id), min);
+        if (n < 0) throw Argp.invalid("invalid " + what + ": " + p.get(id));
+        return n;
+    }
+
+    /** -e ERRNO: a number or a name such as ENOENT. */
+    static int errno(String v) {
+        int n = number(v, 1);
+        if (n < 0) n = Errno.byName(v);
+        if (n < 0) {
+            throw Argp.invalid("invalid errno: " + v + " (bad, or can't parse dynamically; consider using numeric value"
+                    + " and/or installing the errno program from moreutils)");
+        }
+        return n;
+    }
+
+    @Override
+    int run(Argp.Parsed p, PrintStream out, PrintStream err) {
+        int pid = option(p, "p", "PID", 1, 0);
+        int interval = option(p, "i", "INTERVAL", 0, 0);
+        int duration = option(p, "d", "DURATION", 1, 0);
+        int top = option(p, "T", "TOP", 1, 10);
+        int filterErrno = p.has("e") ? errno(p.get("e")) : 0;
+        boolean latency = p.has("L"), millis = p.has("m"), json = p.has("json"), process = p.has("P");
+        if (!p.operands().isEmpty()) throw Argp.invalid("unexpected argument '" + p.operands().get(0) + "'");
+        if (p.has("l")) {
             for (int i = 0; i < SyscallNames.count(); i++) {
                 String n = SyscallNames.name(i);
                 if (!n.startsWith("[")) out.println(pad(Integer.toString(i), 3, false) + " " + n);
@@ -79,114 +101,91 @@ final class Syscount {
         // the skeleton bpf4j-maven-plugin generated from src/main/bpf/syscount.bpf.c
         SyscountSkeleton skel = SyscountSkeleton.open();
         Warmup.trace("object parsed");
-        if (pid != 0) skel.rodata().targetPid(pid);
-        if (latency) {
-            skel.rodata().measureLatency(true);
-            skel.sysExitSpec().autoload(true);
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        // Ctrl+C: print the last table, detach, and exit 0 as libbpf-tools' syscount does
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                if (done.await(10, TimeUnit.SECONDS)) {
-                    out.flush();
-                    Runtime.getRuntime().halt(0);
-                }
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "syscount-exit");
-        try {
-            try (skel) {
-                skel.load();
-                Warmup.trace("loaded");
-                skel.attach();
-                Warmup.trace("attached");
-                MapView<Integer, Long> counts = skel.syscallCounts();
-                MapView<Integer, Long> times = skel.syscallTimeNs();
-                Runtime.getRuntime().addShutdownHook(hook);
-                out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
+        skel.rodata().targetPid(pid).filterFailed(p.has("x")).filterErrno(filterErrno).countByProcess(process)
+                .filterCg(p.has("c")).measureLatency(latency);
+        if (latency) skel.sysEnterSpec().autoload(true);
+        try (skel) {
+            skel.load();
+            Warmup.trace("loaded");
+            if (p.has("c")) skel.cgroupMap().putCgroup(0, p.get("c"));
+            skel.attach();
+            Warmup.trace("attached");
+            MapView<Integer, DataT> data = skel.data();
+            Table table = new Table(top, latency, millis, process, json);
+            try (Session session = new Session()) {
+                if (!json) out.println("Tracing syscalls, printing top " + top + "... Ctrl+C to quit.");
                 out.flush();
+                // libbpf-tools' loop: every second (or -i), a table every -i seconds or at the end
                 int seconds = 0;
                 boolean running = true;
                 while (running) {
                     int step = interval > 0 ? interval : 1;
-                    boolean stopped = awaitQuietly(stop, step);
-                    if (stopped) running = false;
-                    if (duration > 0 && !stopped) {
+                    running = session.pause(step * 1000L);
+                    if (duration > 0) {
                         seconds += step;
                         if (seconds >= duration) running = false;
                     }
                     if (running && interval == 0) continue;
-                    print(out, counts, latency ? times : null, top, millis);
+                    table.print(out, data.drain());
                 }
-            }
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
-                // Ctrl+C: the hook is running and halts once `done` is counted down
             }
         }
         return 0;
     }
 
-    private static boolean awaitQuietly(CountDownLatch latch, int seconds) {
-        try {
-            return latch.await(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
+    private record Row(int key, long count, long totalNs, String comm) {}
 
-    private record Row(int nr, long count, long totalNs) {}
-
-    /** Reads and clears the counters, then prints the top rows as libbpf-tools' syscount does. */
-    static void print(PrintStream out, MapView<Integer, Long> countsMap, MapView<Integer, Long> timesMap, int top,
-                      boolean millis) {
-        Map<Integer, Long> counts = countsMap.drain();
-        Map<Integer, Long> times = timesMap == null ? Map.of() : timesMap.drain();
-        if (counts.isEmpty()) return;
-        List<Row> rows = new ArrayList<>(counts.size());
-        for (Map.Entry<Integer, Long> e : counts.entrySet()) {
-            rows.add(new Row(e.getKey(), e.getValue(), times.getOrDefault(e.getKey(), 0L)));
-        }
-        if (timesMap != null) {
-            rows.sort((x, y) -> Long.compareUnsigned(y.totalNs(), x.totalNs()));
-        } else {
-            rows.sort((x, y) -> Long.compareUnsigned(y.count(), x.count()));
-        }
-        StringBuilder sb = new StringBuilder();
-        LocalTime now = LocalTime.now();
-        sb.append('[').append(two(now.getHour())).append(':').append(two(now.getMinute())).append(':')
-                .append(two(now.getSecond())).append("]\n");
-        if (timesMap != null) {
-            sb.append(pad("SYSCALL", 22, true)).append(' ').append(pad("COUNT", 8, false)).append(' ')
-                    .append(pad(millis ? "TIME (ms)" : "TIME (us)", 16, false)).append('\n');
-        } else {
-            sb.append(pad("SYSCALL", 22, true)).append(' ').append(pad("COUNT", 8, false)).append('\n');
-        }
-        double div = millis ? 1_000_000.0 : 1000.0;
-        for (int i = 0; i < rows.size() && i < top; i++) {
-            Row r = rows.get(i);
-            sb.append(pad(SyscallNames.name(r.nr()), 22, true)).append(' ')
-                    .append(pad(Long.toUnsignedString(r.count()), 8, false));
-            if (timesMap != null) {
-                sb.append(' ').append(pad(String.format("%.3f", r.totalNs() / div), 16, false));
+    /** libbpf-tools' syscount table: {@code [HH:MM:SS]}, the header, the top rows by count (or by time with -L). */
+    record Table(int top, boolean latency, boolean millis, boolean process, boolean json) {
+        void print(PrintStream out, Map<Integer, DataT> data) {
+            if (data.isEmpty()) return;
+            List<Row> rows = new ArrayList<>(data.size());
+            for (Map.Entry<Integer, DataT> e : data.entrySet()) {
+                DataT d = e.getValue();
+                rows.add(new Row(e.getKey(), d.count(), d.totalNs(), d.comm()));
+            }
+            if (latency) {
+                rows.sort((x, y) -> Long.compareUnsigned(y.totalNs(), x.totalNs()));
+            } else {
+                rows.sort((x, y) -> Long.compareUnsigned(y.count(), x.count()));
+            }
+            StringBuilder sb = new StringBuilder();
+            if (json) {
+                String ts = Session.clock();
+                for (int i = 0; i < rows.size() && i < top; i++) {
+                    Row r = rows.get(i);
+                    Json j = new Json().put("time", ts);
+                    if (process) {
+                        j.put("pid", Integer.toUnsignedLong(r.key())).put("comm", r.comm());
+                    } else {
+                        j.put("syscall", SyscallNames.name(r.key()));
+                    }
+                    j.putUnsigned("count", r.count());
+                    if (latency) j.putUnsigned("time_ns", r.totalNs());
+                    sb.append(j).append('\n');
+                }
+                out.print(sb);
+                out.flush();
+                return;
+            }
+            sb.append('[').append(Session.clock()).append("]\n");
+            sb.append(pad(process ? "PID    COMM" : "SYSCALL", 22, true)).append(' ').append(pad("COUNT", 8, false));
+            if (latency) sb.append(' ').append(pad(millis ? "TIME (ms)" : "TIME (us)", 16, false));
+            sb.append('\n');
+            double div = millis ? 1_000_000.0 : 1000.0;
+            for (int i = 0; i < rows.size() && i < top; i++) {
+                Row r = rows.get(i);
+                String col = process
+                        ? pad(Integer.toUnsignedString(r.key()), 6, true) + " " + pad(r.comm(), 15, true)
+                        : SyscallNames.name(r.key());
+                sb.append(pad(col, 22, true)).append(' ').append(pad(Long.toUnsignedString(r.count()), 8, false));
+                if (latency) sb.append(' ').append(pad(String.format("%.3f", r.totalNs() / div), 16, false));
+                sb.append('\n');
             }
             sb.append('\n');
+            out.print(sb);
+            out.flush();
         }
-        sb.append('\n');
-        out.print(sb);
-        out.flush();
-    }
-
-    private static String two(int v) {
-        return v < 10 ? "0" + v : Integer.toString(v);
     }
 
     /** printf's {@code %-Ns} (left) or {@code %Ns} (right). */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bpf4j.ObjectSpec;
 import org.bpf4j.btf.Btf;
-import org.bpf4j.sys.Os;
 
 /**
  * {@code bpf4j __train}: the workload the launcher records in the JDK's ahead-of-time cache after
@@ -31,23 +30,19 @@ final class Train {
 
     static int run(PrintStream out) {
         ObjectSpec spec = ObjectSpec.fromResource(Train.class, "bpf/syscount.bpf.o");
-        spec.rodata().set("target_pid", Os.getpid());
-        spec.program("sys_exit").autoload(true);
+        spec.rodata().set("target_pid", (int) ProcessHandle.current().pid());
+        spec.program("sys_enter").autoload(true);
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             out.println(spec.resolveCore(Btf.kernel()).size() + " CO-RE relocations");
         }
-        for (String tool : new String[] {"execsnoop", "opensnoop"}) {
-            ObjectSpec.fromResource(Train.class, "bpf/" + tool + ".bpf.o");
-        }
+        for (Tool tool : Tools.ALL) ObjectSpec.fromResource(Train.class, tool.objectResource());
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
             // the vmlinux.h writer: the whole kernel BTF, so its loops are profiled too
             Main.run(new String[] {"btf", "dump"}, sink, sink);
         }
-        Main.run(new String[] {"syscount", "--help"}, sink, sink);
+        for (Tool tool : Tools.ALL) Main.run(new String[] {tool.name(), "--help"}, sink, sink);
         Main.run(new String[] {"syscount", "-l"}, sink, sink);
-        Main.run(new String[] {"execsnoop", "--help"}, sink, sink);
-        Main.run(new String[] {"opensnoop", "--help"}, sink, sink);
         if (isRoot()) {
             // built with sudo (the README's first command): record the whole tool, load to exit
             Main.run(new String[] {"syscount", "-d", "1", "-T", "3"}, sink, sink);

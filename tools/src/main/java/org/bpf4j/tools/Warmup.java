@@ -3,8 +3,8 @@ package org.bpf4j.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bpf4j.Signals;
 import org.bpf4j.btf.Btf;
-import org.bpf4j.sys.Os;
 
 /**
  * Start-up overlap: while the main thread reads options and parses the tool's BPF object, a
@@ -35,7 +35,7 @@ final class Warmup {
         // two threads: on two CPUs the FFM set-up and the BTF parse each take about as long as
         // the main thread's own work (options, the tool's object), so all three overlap
         daemon("bpf4j-ffm", () -> {
-            Os.getpid();
+            Signals.ignored(Signals.SIGINT);
             trace("FFM ready");
         });
         if (Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {

@@ -22,17 +22,22 @@ class CliTest {
     void badOptionsAreUsageErrors() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(2, Main.run(new String[] {"syscount", "-p", "abc"}, System.out, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("invalid PID: abc"), err.toString());
+        assertEquals(64, Main.run(new String[] {"syscount", "-p", "abc"}, System.out, e));
+        assertEquals("invalid PID: abc\nUsage: bpf4j syscount [OPTION...]\n"
+                + "Try `bpf4j syscount --help' or `bpf4j syscount --usage' for more information.\n",
+                err.toString(StandardCharsets.UTF_8));
         err.reset();
-        assertEquals(2, Main.run(new String[] {"syscount", "-q"}, System.out, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unrecognized option '-q'"), err.toString());
+        assertEquals(64, Main.run(new String[] {"syscount", "-q"}, System.out, e));
+        assertEquals("bpf4j syscount: invalid option -- 'q'\n"
+                + "Try `bpf4j syscount --help' or `bpf4j syscount --usage' for more information.\n",
+                err.toString(StandardCharsets.UTF_8));
     }
 
     static String usageError(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(2, Main.run(args, System.out, e));
+        // the tools exit as argp does (EX_USAGE), the other commands with 2 (README's table)
+        assertEquals(Tools.find(args[0]) != null ? 64 : 2, Main.run(args, System.out, e), String.join(" ", args));
         return err.toString(StandardCharsets.UTF_8);
     }
 
@@ -41,7 +46,10 @@ class CliTest {
         assertTrue(usageError("execsnoop", "--max-args", "0").contains("Invalid MAX_ARGS 0, should be in [1, 60] range"));
         assertTrue(usageError("execsnoop", "--max-args=61").contains("Invalid MAX_ARGS 61, should be in [1, 60] range"));
         assertTrue(usageError("execsnoop", "-u", "4294967295").contains("Invalid UID 4294967295"));
-        assertTrue(usageError("execsnoop", "-z").contains("unrecognized option '-z'"));
+        assertTrue(usageError("execsnoop", "-z").contains("bpf4j execsnoop: invalid option -- 'z'"));
+        assertTrue(usageError("execsnoop", "--zz").contains("bpf4j execsnoop: unrecognized option '--zz'"));
+        assertTrue(usageError("execsnoop", "--quote=1").contains("option '--quote' doesn't allow an argument"));
+        assertTrue(usageError("execsnoop", "-u").contains("option requires an argument -- 'u'"));
         assertTrue(usageError("opensnoop", "-p", "0").contains("Invalid PID: 0"));
         assertTrue(usageError("opensnoop", "-t", "x").contains("Invalid TID: x"));
         assertTrue(usageError("opensnoop", "-d", "-1").contains("Invalid duration: -1"));
@@ -51,7 +59,7 @@ class CliTest {
         assertEquals(0, Main.run(new String[] {"execsnoop", "--help"}, o, System.err));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: bpf4j execsnoop [OPTION...]\n"));
         out.reset();
-        assertEquals(0, Main.run(new String[] {"opensnoop", "-h"}, o, System.err));
+        assertEquals(0, Main.run(new String[] {"opensnoop", "-?"}, o, System.err));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("-x, --failed               Failed opens only"));
         out.reset();
         assertEquals(0, Main.run(new String[] {"help"}, o, System.err));
@@ -61,7 +69,7 @@ class CliTest {
     /** {@code --help} and {@code --version} on every command, and the README's exit statuses. */
     @Test
     void everyCommandTakesHelpAndVersion() {
-        String[][] commands = {{"syscount"}, {"execsnoop"}, {"opensnoop"}, {"prog"}, {"prog", "load"}, {"core"},
+        String[][] commands = {{"prog"}, {"prog", "load"}, {"core"},
             {"core", "relocs"}, {"core", "check"}, {"btf"}, {"btf", "dump"}, {"gen"}, {"gen", "skeleton"}, {"features"}};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -76,10 +84,15 @@ class CliTest {
                 else assertTrue(text.toLowerCase(java.util.Locale.ROOT).startsWith("usage: bpf4j " + c[0]), String.join(" ", args) + ": " + text);
             }
         }
-        for (String tool : new String[] {"syscount", "execsnoop", "opensnoop"}) {
-            out.reset();
-            assertEquals(0, Main.run(new String[] {tool, "-V"}, o, System.err), tool + " -V (libbpf-tools' short form)");
-            assertEquals("bpf4j " + Main.version() + "\n", out.toString(StandardCharsets.UTF_8));
+        // the tools answer as argp does for their libbpf-tools namesakes (argp_program_version
+        // "syscount 0.1"), under the name they are run by: bpf4j NAME VERSION
+        for (Tool tool : Tools.ALL) {
+            for (String flag : new String[] {"-V", "--version"}) {
+                out.reset();
+                assertEquals(0, Main.run(new String[] {tool.name(), flag}, o, System.err), tool.name() + " " + flag);
+                assertEquals("bpf4j " + tool.name() + " " + Main.version() + "\n", out.toString(StandardCharsets.UTF_8),
+                        tool.name() + " " + flag);
+            }
         }
         assertTrue(Main.version().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), Main.version());
         assertTrue(usageError("nosuchcommand").startsWith("bpf4j: unknown command 'nosuchcommand'\n"));

@@ -28,27 +28,27 @@ class EventLayoutTest {
     @Test
     void execEvent() {
         BtfType.Composite s = struct("execsnoop.bpf.o", "exec_event");
-        assertEquals(Execsnoop.OFF_PID, offset(s, "pid"));
-        assertEquals(Execsnoop.OFF_PPID, offset(s, "ppid"));
-        assertEquals(Execsnoop.OFF_UID, offset(s, "uid"));
-        assertEquals(Execsnoop.OFF_RETVAL, offset(s, "retval"));
-        assertEquals(Execsnoop.OFF_ARGS_COUNT, offset(s, "args_count"));
-        assertEquals(Execsnoop.OFF_ARGS_SIZE, offset(s, "args_size"));
-        assertEquals(Execsnoop.OFF_COMM, offset(s, "comm"));
-        assertEquals(Execsnoop.OFF_ARGS, offset(s, "args"));
-        assertEquals(Execsnoop.OFF_ARGS + Execsnoop.TOTAL_MAX_ARGS * 128, s.size(), "60 arguments of 128 bytes");
+        assertEquals(Execsnoop.Layout.OFF_PID, offset(s, "pid"));
+        assertEquals(Execsnoop.Layout.OFF_PPID, offset(s, "ppid"));
+        assertEquals(Execsnoop.Layout.OFF_UID, offset(s, "uid"));
+        assertEquals(Execsnoop.Layout.OFF_RETVAL, offset(s, "retval"));
+        assertEquals(Execsnoop.Layout.OFF_ARGS_COUNT, offset(s, "args_count"));
+        assertEquals(Execsnoop.Layout.OFF_ARGS_SIZE, offset(s, "args_size"));
+        assertEquals(Execsnoop.Layout.OFF_COMM, offset(s, "comm"));
+        assertEquals(Execsnoop.Layout.OFF_ARGS, offset(s, "args"));
+        assertEquals(Execsnoop.Layout.OFF_ARGS + Execsnoop.TOTAL_MAX_ARGS * 128, s.size(), "60 arguments of 128 bytes");
     }
 
     @Test
     void openEvent() {
         BtfType.Composite s = struct("opensnoop.bpf.o", "open_event");
-        assertEquals(Opensnoop.OFF_PID, offset(s, "pid"));
-        assertEquals(Opensnoop.OFF_UID, offset(s, "uid"));
-        assertEquals(Opensnoop.OFF_RET, offset(s, "ret"));
-        assertEquals(Opensnoop.OFF_FLAGS, offset(s, "flags"));
-        assertEquals(Opensnoop.OFF_MODE, offset(s, "mode"));
-        assertEquals(Opensnoop.OFF_COMM, offset(s, "comm"));
-        assertEquals(Opensnoop.OFF_FNAME, offset(s, "fname"));
-        assertEquals((Opensnoop.OFF_FNAME + Opensnoop.NAME_MAX + 3) & ~3, s.size(), "char fname[255], padded to 4");
+        assertEquals(Opensnoop.Layout.OFF_PID, offset(s, "pid"));
+        assertEquals(Opensnoop.Layout.OFF_UID, offset(s, "uid"));
+        assertEquals(Opensnoop.Layout.OFF_RET, offset(s, "ret"));
+        assertEquals(Opensnoop.Layout.OFF_FLAGS, offset(s, "flags"));
+        assertEquals(Opensnoop.Layout.OFF_MODE, offset(s, "mode"));
+        assertEquals(Opensnoop.Layout.OFF_COMM, offset(s, "comm"));
+        assertEquals(Opensnoop.Layout.OFF_FNAME, offset(s, "fname"));
+        assertEquals((Opensnoop.Layout.OFF_FNAME + Opensnoop.NAME_MAX + 3) & ~3, s.size(), "char fname[255], padded to 4");
     }
 }

@@ -23,6 +23,7 @@ import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @Tag("matrix")
 class SyscountTest {
@@ -108,6 +109,49 @@ class SyscountTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /** -x, -e ENOENT and -P -e 2 on a child whose only failures are exactly n openat ENOENT. */
+    @Test
+    void countsExactlyTheFailuresOfOnePid(@TempDir Path dir) throws Exception {
+        int n = 300;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                FailLoop.class.getName(), dir.resolve("missing").toString(), Integer.toString(n)).redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", r.readLine());
+            String pid = Long.toString(child.pid());
+            Running failed = new Running("syscount", "-x", "-p", pid, "-T", "50");
+            Running enoent = new Running("syscount", "-e", "ENOENT", "-p", pid, "-T", "50");
+            Running byProcess = new Running("syscount", "-P", "-e", "2", "-p", pid);
+            for (Running sc : List.of(failed, enoent, byProcess)) sc.awaitOutput("Ctrl+C to quit.\n", 20_000);
+            Writer w = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+            w.write("go\n");
+            w.flush();
+            assertEquals("done", r.readLine());
+            for (Running sc : List.of(failed, enoent, byProcess)) {
+                sc.thread.interrupt();
+                assertEquals(0, sc.join(60_000), sc.errBuf.toString());
+            }
+            assertEquals(n, row(failed.output(), "openat"), failed.output());
+            assertEquals(n, row(enoent.output(), "openat"), enoent.output());
+            assertTrue(enoent.output().contains("SYSCALL                   COUNT\n"), enoent.output());
+            assertTrue(byProcess.output().contains("PID    COMM               COUNT\n"), byProcess.output());
+            Matcher m = Pattern.compile("(?m)^" + pid + " +\\S.{0,14} +(\\d+)$").matcher(byProcess.output());
+            assertTrue(m.find(), byProcess.output());
+            assertEquals(n, Long.parseLong(m.group(1)), byProcess.output());
+            w.write("exit\n");
+            w.flush();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static long row(String out, String syscall) {
+        Matcher m = Pattern.compile("(?m)^" + syscall + " +(\\d+)$").matcher(out);
+        assertTrue(m.find(), "a " + syscall + " row: " + out);
+        return Long.parseLong(m.group(1));
     }
 
     static void assertOnlyLibcAndJdkLibraries() throws IOException {
