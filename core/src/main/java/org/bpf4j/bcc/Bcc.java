@@ -111,15 +111,36 @@ public final class Bcc {
 
     /** Compiles {@code file}. */
     public static ObjectSpec compile(Path file, Options options) {
-        String source;
+        return compile(read(file), file.toString(), options);
+    }
+
+    private static String read(Path file) {
         try {
-            source = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new BpfException(file + ": no such file");
         } catch (IOException e) {
             throw new BpfException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return compile(source, file.toString(), options);
+    }
+
+    /**
+     * Compiles {@code file} and also writes the object to {@code object}, as {@code clang -c -o}
+     * would: for a machine without clang, which loads it with {@link ObjectSpec#read} and
+     * {@link BccProgram#load(ObjectSpec)} (the object is CO-RE: {@link Options#btf} need not be
+     * that machine's kernel).
+     */
+    public static ObjectSpec compile(Path file, Options options, Path object) {
+        byte[] elf = compileBytes(read(file), file.toString(), options);
+        ObjectSpec spec = ObjectSpec.parse(elf, file.toString());
+        try {
+            Path dir = object.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            Files.write(object, elf);
+        } catch (IOException e) {
+            throw new BpfException("cannot write " + object + ": " + e.getMessage(), e);
+        }
+        return spec;
     }
 
     /**
@@ -129,6 +150,11 @@ public final class Bcc {
      * @throws BpfException with clang's messages (on the user's file and lines) when it fails
      */
     public static ObjectSpec compile(String source, String fileName, Options options) {
+        return ObjectSpec.parse(compileBytes(source, fileName, options), fileName);
+    }
+
+    /** {@link #compile(String, String, Options)}'s object file, not yet parsed. */
+    private static byte[] compileBytes(String source, String fileName, Options options) {
         Rewriter.Result r = Rewriter.rewrite(source);
         Path clang = options.clang() != null ? options.clang() : Clang.find();
         Path include = includeDir(options);
@@ -176,7 +202,7 @@ public final class Bcc {
                 pch = precompiledPrelude(clang, include, base, true);
                 run(command(base, pch, include, tail), fileName);
             }
-            return ObjectSpec.parse(Files.readAllBytes(obj), fileName);
+            return Files.readAllBytes(obj);
         } catch (IOException e) {
             throw new BpfException("cannot compile " + fileName + ": " + e.getMessage(), e);
         } finally {

@@ -129,6 +129,28 @@ class BccCompileTest {
     }
 
     @Test
+    void objectFileWrittenForAMachineWithoutClang() throws Exception {
+        Path file = dir.resolve("probe.c");
+        Files.writeString(file, "BPF_HASH(seen, u32, u64);\n"
+                + "int kprobe__do_nanosleep(struct pt_regs *ctx) { u32 k = 0; seen.increment(k); return 0; }\n");
+        Path obj = dir.resolve("out/probe.bpf.o");
+        ObjectSpec spec = Bcc.compile(file, options(), obj);
+        ObjectSpec read = ObjectSpec.read(obj);
+        assertEquals("kprobe/do_nanosleep", read.program("kprobe__do_nanosleep").section());
+        assertEquals(spec.program("kprobe__do_nanosleep").section(), read.program("kprobe__do_nanosleep").section());
+        check(read.map("seen"), MapType.HASH, 4, 8, 10240);
+
+        // a compile error writes nothing; an object path that cannot be written is named
+        Path broken = dir.resolve("broken.c"), none = dir.resolve("none.bpf.o");
+        Files.writeString(broken, "int x = ;\n");
+        assertThrows(BpfException.class, () -> Bcc.compile(broken, options(), none));
+        assertTrue(Files.notExists(none), "object written for a source that does not compile");
+        Path under = dir.resolve("probe.c/probe.bpf.o");
+        BpfException e = assertThrows(BpfException.class, () -> Bcc.compile(file, options(), under));
+        assertTrue(e.getMessage().startsWith("cannot write " + under + ": "), e.getMessage());
+    }
+
+    @Test
     void vmlinuxHeaderIsCachedByBtfChecksum() throws Exception {
         Bcc.Options o = options().cacheDir(dir.resolve("cache"));
         Bcc.compile("BPF_ARRAY(a);\n", "a.c", o);
