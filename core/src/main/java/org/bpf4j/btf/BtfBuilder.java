@@ -26,6 +26,16 @@ public final class BtfBuilder {
     private BtfBuilder() {
     }
 
+    /** An empty base BTF: no types, only the empty string. */
+    public static BtfBuilder create() {
+        BtfBuilder b = new BtfBuilder();
+        b.types = new byte[64];
+        b.offsets = new int[16];
+        b.strings = new byte[64];
+        b.stringsLen = 1;
+        return b;
+    }
+
     /**
      * A mutable copy of a base BTF.
      *

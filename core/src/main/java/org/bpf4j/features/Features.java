@@ -1,11 +1,8 @@
 package org.bpf4j.features;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +15,9 @@ import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.MapType;
 import org.bpf4j.ProgramType;
 import org.bpf4j.btf.Btf;
+import org.bpf4j.btf.BtfBuilder;
 import org.bpf4j.btf.BtfKind;
+import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.btf.BtfType;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
@@ -71,22 +70,29 @@ public final class Features {
     }
 
     private static boolean probeBtf(org.bpf4j.btf.BtfSanitizer.Missing f) {
-        // minimal BTF blobs: [1] int (4 bytes) and one use of the feature; strings "\0int\0x\0.data\0"
-        final int INT = 1 << 24, PTR = 2 << 24, FUNC = 12 << 24, PROTO = 13 << 24, VAR = 14 << 24,
-                DATASEC = 15 << 24, FLOAT = 16 << 24, DECL_TAG = 17 << 24, TYPE_TAG = 18 << 24, ENUM64 = 19 << 24;
-        String strings = "\0int\0x\0.data\0?.data\0";
-        int sInt = 1, sX = 5, sData = 7, sQData = 13;
-        int[] types = switch (f) {
-            case FUNC -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC, 2};
-            case FUNC_GLOBAL -> new int[] {sInt, INT, 4, 0x20, 0, PROTO, 0, sX, FUNC | 1, 2};
-            case DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sData, DATASEC | 1, 4, 2, 0, 4};
-            case QMARK_DATASEC -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sQData, DATASEC | 1, 4, 2, 0, 4};
-            case FLOAT -> new int[] {sX, FLOAT, 4};
-            case DECL_TAG -> new int[] {sInt, INT, 4, 0x20, sX, VAR, 1, 1, sX, DECL_TAG, 2, -1};
-            case TYPE_TAG -> new int[] {sInt, INT, 4, 0x20, sX, TYPE_TAG, 1, 0, PTR, 2};
-            case ENUM64 -> new int[] {sX, ENUM64 | 1, 8, sX, 1, 2};
-        };
-        long r = loadRawBtf(types, strings);
+        // minimal BTF: [1] int (4 bytes), then one use of the feature
+        BtfBuilder b = BtfBuilder.create();
+        if (f != BtfSanitizer.Missing.FLOAT && f != BtfSanitizer.Missing.ENUM64) b.addInt("int", 4, 0);
+        switch (f) {
+            case FUNC, FUNC_GLOBAL -> {
+                int proto = b.addType(0, BtfKind.FUNC_PROTO, 0, false, 0);
+                b.addType(b.addString("x"), BtfKind.FUNC, f == BtfSanitizer.Missing.FUNC ? 0 : 1, false, proto);
+            }
+            case DATASEC, QMARK_DATASEC -> {
+                int var = b.addType(b.addString("x"), BtfKind.VAR, 0, false, 1, 1);
+                b.addType(b.addString(f == BtfSanitizer.Missing.DATASEC ? ".data" : "?.data"), BtfKind.DATASEC, 1, false,
+                        4, var, 0, 4);
+            }
+            case FLOAT -> b.addType(b.addString("x"), BtfKind.FLOAT, 0, false, 4);
+            case DECL_TAG -> {
+                int var = b.addType(b.addString("x"), BtfKind.VAR, 0, false, 1, 1);
+                b.addType(b.addString("x"), BtfKind.DECL_TAG, 0, false, var, -1);
+            }
+            case TYPE_TAG -> b.addType(0, BtfKind.PTR, 0, false,
+                    b.addType(b.addString("x"), BtfKind.TYPE_TAG, 0, false, 1));
+            case ENUM64 -> b.addType(b.addString("x"), BtfKind.ENUM64, 1, false, 8, b.addString("x"), 1, 2);
+        }
+        long r = loadRawBtf(b.build());
         if (r < 0) return false;
         Native.call(SysNr.CLOSE, r);
         return true;
@@ -131,30 +137,17 @@ public final class Features {
 
     /** BTF with [1] int and [2] struct val { int cnt; }, for the value of local storage map probes; fd or -errno. */
     private static long loadValueBtf() {
-        final int INT = 1 << 24, STRUCT = 4 << 24;
-        String strings = "\0int\0val\0cnt\0";
-        int[] types = {1, INT, 4, 0x20, 5, STRUCT | 1, 4, 9, 1, 0};
-        return loadRawBtf(types, strings);
+        BtfBuilder b = BtfBuilder.create();
+        int intType = b.addInt("int", 4, 0);
+        b.addType(b.addString("val"), BtfKind.STRUCT, 1, false, 4, b.addString("cnt"), intType, 0);
+        return loadRawBtf(b.build());
     }
 
-    /**
-     * Loads raw BTF made of {@code types} (the type section as 32-bit words) and {@code strings}
-     * (the string section); returns the BTF fd or {@code -errno}.
-     */
-    private static long loadRawBtf(int[] types, String strings) {
-        byte[] str = strings.getBytes(StandardCharsets.US_ASCII);
-        int typeLen = types.length * 4;
+    /** Loads raw BTF ({@link BtfBuilder#build}); returns the BTF fd or {@code -errno}. */
+    private static long loadRawBtf(byte[] raw) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment blob = arena.allocate(24 + typeLen + str.length, 8);
-            blob.set(ValueLayout.JAVA_SHORT, 0, (short) 0xeb9f); // magic
-            blob.set(ValueLayout.JAVA_BYTE, 2, (byte) 1); // version
-            blob.set(JAVA_INT, 4, 24); // header length
-            blob.set(JAVA_INT, 8, 0); // type section offset
-            blob.set(JAVA_INT, 12, typeLen);
-            blob.set(JAVA_INT, 16, typeLen); // string section offset
-            blob.set(JAVA_INT, 20, str.length);
-            MemorySegment.copy(types, 0, blob, JAVA_INT, 24, types.length);
-            MemorySegment.copy(str, 0, blob, ValueLayout.JAVA_BYTE, 24L + typeLen, str.length);
+            MemorySegment blob = arena.allocate(raw.length, 8);
+            MemorySegment.copy(raw, 0, blob, ValueLayout.JAVA_BYTE, 0, raw.length);
             return Bpf.btfLoadRaw(blob, null, 0);
         }
     }
