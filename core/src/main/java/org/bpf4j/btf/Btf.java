@@ -1,5 +1,7 @@
 package org.bpf4j.btf;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -384,7 +386,7 @@ public final class Btf {
                 int o = offsets[i];
                 if ((r[o + 7] & 0x1f) == 12) {
                     int proto = u32(r, o + 8);
-                    if (btf.kindCode(proto) != 13) {
+                    if (btf.kindCode(proto) != FUNC_PROTO) {
                         throw malformed(origin, section, "type [" + (firstId + i) + "]: FUNC refers to type [" + proto
                                 + "] which is " + btf.kind(proto) + ", not FUNC_PROTO");
                     }
@@ -501,7 +503,7 @@ public final class Btf {
                         & headerRef[kind];
                 o |= v;
                 if (v > mr) mr = v;
-                if (kind == 3) { // ARRAY: element type, index type
+                if (kind == ARRAY) { // ARRAY: element type, index type
                     v = (b[p + 12] & 0xff) | (b[p + 13] & 0xff) << 8 | (b[p + 14] & 0xff) << 16 | b[p + 15] << 24;
                     o |= v;
                     if (v > mr) mr = v;
@@ -536,8 +538,9 @@ public final class Btf {
             int vlen = u16(raw, o + 4);
             checkName(section, id, "name", u32(raw, o));
             switch (kind) {
-                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> checkRef(section, id, u32(raw, o + 8));
-                case 3 -> {
+                case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DECL_TAG, TYPE_TAG ->
+                        checkRef(section, id, u32(raw, o + 8));
+                case ARRAY -> {
                     checkRef(section, id, u32(raw, o + 12));
                     checkRef(section, id, u32(raw, o + 16));
                 }
@@ -546,17 +549,17 @@ public final class Btf {
             }
             for (int i = 0; i < vlen; i++) {
                 switch (kind) {
-                    case 4, 5 -> {
+                    case STRUCT, UNION -> {
                         checkName(section, id, "member name", u32(raw, o + 12 + 12 * i));
                         checkRef(section, id, u32(raw, o + 16 + 12 * i));
                     }
-                    case 13 -> {
+                    case FUNC_PROTO -> {
                         checkName(section, id, "parameter name", u32(raw, o + 12 + 8 * i));
                         checkRef(section, id, u32(raw, o + 16 + 8 * i));
                     }
-                    case 6 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 8 * i));
-                    case 19 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 12 * i));
-                    case 15 -> checkRef(section, id, u32(raw, o + 12 + 12 * i));
+                    case ENUM -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 8 * i));
+                    case ENUM64 -> checkName(section, id, "enumerator name", u32(raw, o + 12 + 12 * i));
+                    case DATASEC -> checkRef(section, id, u32(raw, o + 12 + 12 * i));
                     default -> {
                     }
                 }
@@ -796,7 +799,7 @@ public final class Btf {
 
     /** ENUM/ENUM64: the name offset of enumerator i. */
     public int enumNameOffset(int id, int i) {
-        return word(id, kindCode(id) == 19 ? 3 * i : 2 * i);
+        return word(id, kindCode(id) == ENUM64 ? 3 * i : 2 * i);
     }
 
     /** ENUM/ENUM64: the name of enumerator i. */
@@ -809,7 +812,7 @@ public final class Btf {
      * (signed) is set, zero-extended otherwise.
      */
     public long enumValue(int id, int i) {
-        if (kindCode(id) == 19) {
+        if (kindCode(id) == ENUM64) {
             return Integer.toUnsignedLong(word(id, 3 * i + 1)) | (long) word(id, 3 * i + 2) << 32;
         }
         int v = word(id, 2 * i + 1);
@@ -1267,7 +1270,7 @@ public final class Btf {
     public int skipModifiers(int id) {
         for (int depth = 0; ; depth++) {
             int k = kindCode(id);
-            if (k != 9 && k != 10 && k != 11 && k != 18) return id;
+            if (k != VOLATILE && k != CONST && k != RESTRICT && k != TYPE_TAG) return id;
             if (depth > typeCount) throw loop(id);
             id = sizeOrType(id);
         }
@@ -1277,7 +1280,7 @@ public final class Btf {
     public int resolve(int id) {
         for (int depth = 0; ; depth++) {
             int k = kindCode(id);
-            if (k != 8 && k != 9 && k != 10 && k != 11 && k != 18) return id;
+            if (k != TYPEDEF && k != VOLATILE && k != CONST && k != RESTRICT && k != TYPE_TAG) return id;
             if (depth > typeCount) throw loop(id);
             id = sizeOrType(id);
         }
@@ -1300,17 +1303,17 @@ public final class Btf {
         for (int depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
             int k = kindCode(t);
             switch (k) {
-                case 1, 4, 5, 6, 15, 16, 19 -> {
+                case INT, STRUCT, UNION, ENUM, DATASEC, FLOAT, ENUM64 -> {
                     long size = Integer.toUnsignedLong(sizeOrType(t));
                     if (nelems != 0 && size > 0xffffffffL / nelems) throw tooBig(id);
                     return nelems * size;
                 }
-                case 2 -> {
+                case PTR -> {
                     if (nelems != 0 && 8 > 0xffffffffL / nelems) throw tooBig(id);
                     return nelems * 8;
                 }
-                case 8, 9, 10, 11, 14, 17, 18 -> t = sizeOrType(t);
-                case 3 -> {
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, VAR, DECL_TAG, TYPE_TAG -> t = sizeOrType(t);
+                case ARRAY -> {
                     long n = Integer.toUnsignedLong(arrayNelems(t));
                     if (nelems != 0 && n > 0xffffffffL / nelems) throw tooBig(id);
                     nelems *= n;
@@ -1343,15 +1346,15 @@ public final class Btf {
         if (depth > 256) throw loop(id);
         int k = kindCode(id);
         switch (k) {
-            case 1, 6, 16, 19:
+            case INT, ENUM, FLOAT, ENUM64:
                 return Math.min(8, sizeOrType(id));
-            case 2:
+            case PTR:
                 return 8;
-            case 8, 9, 10, 11, 18:
+            case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG:
                 return alignOf(sizeOrType(id), depth + 1);
-            case 3:
+            case ARRAY:
                 return alignOf(arrayType(id), depth + 1);
-            case 4, 5: {
+            case STRUCT, UNION: {
                 int vlen = vlen(id);
                 int max = 1;
                 for (int i = 0; i < vlen; i++) {
@@ -1413,11 +1416,11 @@ public final class Btf {
     /** The size in bytes of a type record of this kind and vlen, or -1 for an unknown kind. */
     static int recordSize(int kind, int vlen) {
         return switch (kind) {
-            case 2, 7, 8, 9, 10, 11, 12, 16, 18 -> TYPE_HEADER;
-            case 1, 14, 17 -> TYPE_HEADER + 4;
-            case 3 -> TYPE_HEADER + 12;
-            case 4, 5, 15, 19 -> TYPE_HEADER + 12 * vlen;
-            case 6, 13 -> TYPE_HEADER + 8 * vlen;
+            case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> TYPE_HEADER;
+            case INT, VAR, DECL_TAG -> TYPE_HEADER + 4;
+            case ARRAY -> TYPE_HEADER + 12;
+            case STRUCT, UNION, DATASEC, ENUM64 -> TYPE_HEADER + 12 * vlen;
+            case ENUM, FUNC_PROTO -> TYPE_HEADER + 8 * vlen;
             default -> -1;
         };
     }

@@ -1,5 +1,7 @@
 package org.bpf4j.btf;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -52,10 +54,10 @@ public final class BtfCDumper {
     private static final byte[] FOOTER = ("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n"
             + "#endif\n\n#endif /* __VMLINUX_H__ */\n").getBytes(StandardCharsets.US_ASCII);
 
-    private static final byte[] STRUCT = ascii("struct");
-    private static final byte[] UNION = ascii("union");
-    private static final byte[] ENUM = ascii("enum");
-    private static final byte[] TYPEDEF = ascii("typedef ");
+    private static final byte[] STRUCT_KW = ascii("struct");
+    private static final byte[] UNION_KW = ascii("union");
+    private static final byte[] ENUM_KW = ascii("enum");
+    private static final byte[] TYPEDEF_KW = ascii("typedef ");
     private static final byte[] SEMI_NL2 = ascii(";\n\n");
     private static final byte[] PACKED = ascii(" __attribute__((packed))");
     private static final byte[] MODE_BYTE = ascii(" __attribute__((mode(byte)))");
@@ -239,7 +241,7 @@ public final class BtfCDumper {
     public BtfCDumper keepMembers(int id, BitSet memberIndexes) {
         if (started) throw new IllegalStateException("keepMembers must be called before dumping");
         int k = kindCode(id);
-        if (k != 4 && k != 5) throw new IllegalArgumentException(btf.describe(id) + " is not a struct or union");
+        if (k != STRUCT && k != UNION) throw new IllegalArgumentException(btf.describe(id) + " is not a struct or union");
         if (kept == null) kept = new HashMap<>();
         kept.put(id, (BitSet) memberIndexes.clone());
         return this;
@@ -274,10 +276,10 @@ public final class BtfCDumper {
         if (space > 0) {
             String kw = spec.substring(0, space);
             wantKind = switch (kw) {
-                case "struct" -> 4;
-                case "union" -> 5;
-                case "enum" -> 6;
-                case "typedef" -> 8;
+                case "struct" -> STRUCT;
+                case "union" -> UNION;
+                case "enum" -> ENUM;
+                case "typedef" -> TYPEDEF;
                 default -> throw new IllegalArgumentException("bad type selector '" + selector
                         + "' (expected NAME, struct NAME, union NAME, enum NAME or typedef NAME, optionally :member,...)");
             };
@@ -288,20 +290,22 @@ public final class BtfCDumper {
         int n = 0;
         for (int id : btf.findAll(spec)) {
             int k = btf.kindCode(id);
-            boolean ok = wantKind < 0 ? (k == 1 || k == 4 || k == 5 || k == 6 || k == 7 || k == 8 || k == 16 || k == 19)
-                    : wantKind == 6 ? (k == 6 || k == 19) : k == wantKind;
+            boolean ok = wantKind < 0
+                    ? (k == INT || k == STRUCT || k == UNION || k == ENUM || k == FWD || k == TYPEDEF || k == FLOAT
+                            || k == ENUM64)
+                    : wantKind == ENUM ? (k == ENUM || k == ENUM64) : k == wantKind;
             if (!ok) continue;
             if (n == found.length) found = Arrays.copyOf(found, n * 2);
             found[n++] = id;
         }
-        if (n == 0 && (wantKind < 0 || wantKind == 6) && members == null) {
+        if (n == 0 && (wantKind < 0 || wantKind == ENUM) && members == null) {
             // an enumerator: its enum
             byte[] q = spec.getBytes(StandardCharsets.UTF_8);
             for (int id = 1; id < count; id++) {
                 int k = btf.kindCode(id);
-                if (k != 6 && k != 19) continue;
+                if (k != ENUM && k != ENUM64) continue;
                 for (int i = 0, v = btf.vlen(id); i < v; i++) {
-                    if (nameEquals(btf.word(id, k == 19 ? 3 * i : 2 * i), q)) {
+                    if (nameEquals(btf.word(id, k == ENUM64 ? 3 * i : 2 * i), q)) {
                         if (n == found.length) found = Arrays.copyOf(found, n * 2);
                         found[n++] = id;
                         break;
@@ -319,7 +323,7 @@ public final class BtfCDumper {
             int composites = 0;
             for (int id : ids) {
                 int k = btf.kindCode(id);
-                if (k != 4 && k != 5) continue;
+                if (k != STRUCT && k != UNION) continue;
                 composites++;
                 BitSet keep = kept != null && kept.containsKey(id) ? kept.get(id) : new BitSet();
                 for (String m : wanted) {
@@ -350,7 +354,7 @@ public final class BtfCDumper {
             if (btf.memberNameOffset(id, i) != 0) continue;
             int t = btf.resolve(btf.memberType(id, i));
             int k = btf.kindCode(t);
-            if ((k == 4 || k == 5) && memberIndex(t, name) >= 0) return i;
+            if ((k == STRUCT || k == UNION) && memberIndex(t, name) >= 0) return i;
         }
         return -1;
     }
@@ -561,7 +565,7 @@ public final class BtfCDumper {
             int mask = keys.length - 1;
             for (int s = h & mask; ; s = (s + 1) & mask) {
                 int k = keys[s];
-                if (k == 0) {
+                if (k == UNKN) {
                     keys[s] = off + 1;
                     hashes[s] = h;
                     counts[s] = 1;
@@ -611,7 +615,7 @@ public final class BtfCDumper {
         if ((flags[id] & NAME_RESOLVED) != 0) return dupSuffix[id];
         flags[id] |= NAME_RESOLVED;
         int k = kindCode(id);
-        if (k == 7 || (k == 6 && vlen(id) == 0)) return 0;
+        if (k == FWD || (k == ENUM && vlen(id) == 0)) return 0;
         int n = names.increment(nameOffset(id));
         if (n > 1) dupSuffix[id] = n;
         return dupSuffix[id];
@@ -640,20 +644,20 @@ public final class BtfCDumper {
         for (int id = 1; id < count; id++) {
             int k = kindCode(id);
             switch (k) {
-                case 1, 6, 7, 16, 19 -> {
+                case INT, ENUM, FWD, FLOAT, ENUM64 -> {
                 }
-                case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> ref(sizeOrType(id));
-                case 3 -> {
+                case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, VAR, DECL_TAG, TYPE_TAG -> ref(sizeOrType(id));
+                case ARRAY -> {
                     ref(arrayIndexType(id));
                     ref(arrayType(id));
                 }
-                case 4, 5 -> {
+                case STRUCT, UNION -> {
                     for (int i = 0, n = vlen(id); i < n; i++) ref(memberType(id, i));
                 }
-                case 13 -> {
+                case FUNC_PROTO -> {
                     for (int i = 0, n = vlen(id); i < n; i++) ref(paramType(id, i));
                 }
-                case 15 -> {
+                case DATASEC -> {
                     for (int i = 0, n = vlen(id); i < n; i++) ref(datasecVarType(id, i));
                 }
                 default -> throw new ObjectFileException(btf.origin(), null, "BTF type " + btf.describe(id)
@@ -685,24 +689,24 @@ public final class BtfCDumper {
         int k = kindCode(id);
         if (order[id] == ORDERING) {
             // a loop is fine through a pointer to a named struct/union: a forward declaration breaks it
-            if ((k == 4 || k == 5) && throughPtr && !isAnon(id)) return false;
+            if ((k == STRUCT || k == UNION) && throughPtr && !isAnon(id)) return false;
             throw new ObjectFileException(btf.origin(), null, "BTF type " + btf.describe(id)
                     + " is part of a type loop C cannot express");
         }
         switch (k) {
-            case 1, 16 -> { // INT, FLOAT
+            case INT, FLOAT -> {
                 order[id] = ORDERED;
                 return false;
             }
-            case 2 -> { // PTR
+            case PTR -> {
                 boolean strong = orderType(sizeOrType(id), true);
                 order[id] = ORDERED;
                 return strong;
             }
-            case 3 -> {
+            case ARRAY -> {
                 return orderType(arrayType(id), false);
             }
-            case 4, 5 -> {
+            case STRUCT, UNION -> {
                 boolean anon = isAnon(id);
                 // named and reached through a pointer: a forward declaration will do
                 if (throughPtr && !anon) return false;
@@ -716,30 +720,30 @@ public final class BtfCDumper {
                 order[id] = ORDERED;
                 return true;
             }
-            case 6, 19, 7 -> { // ENUM, ENUM64, FWD
+            case ENUM, ENUM64, FWD -> {
                 // named ones, and anonymous ones nothing refers to, are top-level declarations
                 if (!isAnon(id) || (flags[id] & REFERENCED) == 0) enqueue(id);
                 order[id] = ORDERED;
                 return true;
             }
-            case 8 -> { // TYPEDEF
+            case TYPEDEF -> {
                 boolean strong = orderType(sizeOrType(id), throughPtr);
                 if (throughPtr && !strong) return false;
                 enqueue(id);
                 order[id] = ORDERED;
                 return true;
             }
-            case 9, 10, 11, 18 -> {
+            case VOLATILE, CONST, RESTRICT, TYPE_TAG -> {
                 return orderType(sizeOrType(id), throughPtr);
             }
-            case 13 -> { // FUNC_PROTO
+            case FUNC_PROTO -> {
                 boolean strong = orderType(sizeOrType(id), throughPtr);
                 for (int i = 0, n = vlen(id); i < n; i++) {
                     if (orderType(paramType(id, i), throughPtr)) strong = true;
                 }
                 return strong;
             }
-            case 12, 14, 15, 17 -> { // FUNC, VAR, DATASEC, DECL_TAG
+            case FUNC, VAR, DATASEC, DECL_TAG -> {
                 order[id] = ORDERED;
                 return false;
             }
@@ -765,14 +769,14 @@ public final class BtfCDumper {
         int k = kindCode(id);
         if (emit[id] == EMITTING) {
             if ((flags[id] & FWD_EMITTED) != 0) return;
-            if (k == 4 || k == 5) {
+            if (k == STRUCT || k == UNION) {
                 // a reference to the struct being defined needs no forward declaration
                 if (id == contId) return;
                 if (isAnon(id)) return; // anonymous struct/union loop: nothing sensible to write
                 emitStructFwd(id);
                 out.raw(SEMI_NL2);
                 flags[id] |= FWD_EMITTED;
-            } else if (k == 8) {
+            } else if (k == TYPEDEF) {
                 // the typedef serves as a declaration for uses through pointers
                 if (!isBlacklisted(id)) {
                     emitTypedefDef(id, 0);
@@ -783,25 +787,25 @@ public final class BtfCDumper {
             return;
         }
         switch (k) {
-            case 1 -> {
+            case INT -> {
                 emitMissingAlias(id);
                 emit[id] = EMITTED;
             }
-            case 6, 19 -> {
+            case ENUM, ENUM64 -> {
                 if (contId == 0) {
                     emitEnumDef(id, 0);
                     out.raw(SEMI_NL2);
                 }
                 emit[id] = EMITTED;
             }
-            case 2, 9, 10, 11, 18 -> emitType(sizeOrType(id), contId);
-            case 3 -> emitType(arrayType(id), contId);
-            case 7 -> {
+            case PTR, VOLATILE, CONST, RESTRICT, TYPE_TAG -> emitType(sizeOrType(id), contId);
+            case ARRAY -> emitType(arrayType(id), contId);
+            case FWD -> {
                 emitFwdDef(id);
                 out.raw(SEMI_NL2);
                 emit[id] = EMITTED;
             }
-            case 8 -> {
+            case TYPEDEF -> {
                 emit[id] = EMITTING;
                 emitType(sizeOrType(id), id);
                 if ((flags[id] & FWD_EMITTED) == 0 && !isBlacklisted(id)) {
@@ -810,7 +814,7 @@ public final class BtfCDumper {
                 }
                 emit[id] = EMITTED;
             }
-            case 4, 5 -> {
+            case STRUCT, UNION -> {
                 emit[id] = EMITTING;
                 boolean anon = isAnon(id);
                 if (contId == 0 || anon) {
@@ -834,7 +838,7 @@ public final class BtfCDumper {
                     emit[id] = NOT_EMITTED;
                 }
             }
-            case 13 -> {
+            case FUNC_PROTO -> {
                 emitType(sizeOrType(id), contId);
                 for (int i = 0, n = vlen(id); i < n; i++) emitType(paramType(id, i), contId);
             }
@@ -850,7 +854,7 @@ public final class BtfCDumper {
         if (off == 0) return;
         for (String[] alias : MISSING_BASE_TYPES) {
             if (nameEquals(off, ascii(alias[0])) && suffix <= 1) {
-                out.raw(TYPEDEF).str(alias[1]).ch(' ');
+                out.raw(TYPEDEF_KW).str(alias[1]).ch(' ');
                 writeTypeName(id);
                 out.raw(SEMI_NL2);
                 return;
@@ -859,13 +863,13 @@ public final class BtfCDumper {
     }
 
     private void emitStructFwd(int id) {
-        out.raw(kindCode(id) == 4 ? STRUCT : UNION);
+        out.raw(kindCode(id) == STRUCT ? STRUCT_KW : UNION_KW);
         if (!isAnon(id)) out.ch(' ');
         writeTypeName(id);
     }
 
     private void emitFwdDef(int id) {
-        out.raw(kindFlag(id) ? UNION : STRUCT).ch(' ');
+        out.raw(kindFlag(id) ? UNION_KW : STRUCT_KW).ch(' ');
         writeTypeName(id);
     }
 
@@ -878,7 +882,7 @@ public final class BtfCDumper {
             out.raw(GNUC_VA_LIST_TYPEDEF);
             return;
         }
-        out.raw(TYPEDEF);
+        out.raw(TYPEDEF_KW);
         emitTypeDecl(target, id, FNAME_IDENT, lvl);
     }
 
@@ -899,15 +903,15 @@ public final class BtfCDumper {
     private int computeAlign(int id, int depth) {
         if (depth > 64) return 0;
         switch (kindCode(id)) {
-            case 1, 6, 16, 19:
+            case INT, ENUM, FLOAT, ENUM64:
                 return Math.min(PTR_SIZE, sizeOrType(id));
-            case 2:
+            case PTR:
                 return PTR_SIZE;
-            case 8, 9, 10, 11, 18:
+            case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG:
                 return alignOf(sizeOrType(id));
-            case 3:
+            case ARRAY:
                 return alignOf(arrayType(id));
-            case 4, 5: {
+            case STRUCT, UNION: {
                 int max = 1;
                 boolean kflag = kindFlag(id);
                 for (int i = 0, n = vlen(id); i < n; i++) {
@@ -933,16 +937,16 @@ public final class BtfCDumper {
         int t = id;
         for (int depth = 0; depth < 32 && t != 0; depth++) {
             switch (kindCode(t)) {
-                case 1, 4, 5, 6, 15, 16, 19 -> {
+                case INT, STRUCT, UNION, ENUM, DATASEC, FLOAT, ENUM64 -> {
                     long size = Integer.toUnsignedLong(sizeOrType(t));
                     if (nelems != 0 && size > 0xffffffffL / nelems) return -1;
                     return nelems * size;
                 }
-                case 2 -> {
+                case PTR -> {
                     return nelems * PTR_SIZE;
                 }
-                case 8, 9, 10, 11, 14, 17, 18 -> t = sizeOrType(t);
-                case 3 -> {
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, VAR, DECL_TAG, TYPE_TAG -> t = sizeOrType(t);
+                case ARRAY -> {
                     long n = Integer.toUnsignedLong(arrayNelems(t));
                     if (nelems != 0 && n > 0xffffffffL / nelems) return -1;
                     nelems *= n;
@@ -1045,7 +1049,7 @@ public final class BtfCDumper {
     }
 
     private void emitStructDef(int id, int lvl) {
-        boolean isStruct = kindCode(id) == 4;
+        boolean isStruct = kindCode(id) == STRUCT;
         int vlen = vlen(id);
         int align = alignOf(id);
         // libbpf checks structs only; a union whose size is no multiple of its alignment (such as
@@ -1054,7 +1058,7 @@ public final class BtfCDumper {
         boolean kflag = kindFlag(id);
         BitSet keep = kept == null ? null : kept.get(id);
 
-        out.raw(isStruct ? STRUCT : UNION);
+        out.raw(isStruct ? STRUCT_KW : UNION_KW);
         if (!isAnon(id)) out.ch(' ');
         writeTypeName(id);
         out.ch(' ').ch('{');
@@ -1115,13 +1119,13 @@ public final class BtfCDumper {
 
     private void emitEnumDef(int id, int lvl) {
         int vlen = vlen(id);
-        out.raw(ENUM);
+        out.raw(ENUM_KW);
         if (!isAnon(id)) out.ch(' ');
         writeTypeName(id);
         if (vlen == 0) return;
         out.ch(' ').ch('{');
         boolean signed = kindFlag(id);
-        boolean is64 = kindCode(id) == 19;
+        boolean is64 = kindCode(id) == ENUM64;
         boolean anyHigh = false;
         for (int i = 0; i < vlen; i++) {
             int nameOff = word(id, is64 ? 3 * i : 2 * i);
@@ -1189,9 +1193,9 @@ public final class BtfCDumper {
             declStack[declCount++] = id;
             if (id == 0) break;
             int k = kindCode(id);
-            if (k == 2 || k == 9 || k == 10 || k == 11 || k == 13 || k == 18) {
+            if (k == PTR || k == VOLATILE || k == CONST || k == RESTRICT || k == FUNC_PROTO || k == TYPE_TAG) {
                 id = sizeOrType(id);
-            } else if (k == 3) {
+            } else if (k == ARRAY) {
                 id = arrayType(id);
             } else {
                 // INT, ENUM, ENUM64, FWD, STRUCT, UNION, TYPEDEF, FLOAT end the chain (others are malformed)
@@ -1209,9 +1213,9 @@ public final class BtfCDumper {
     private void emitMods(int base) {
         while (top > base) {
             int k = kindCode(declStack[top - 1]);
-            if (k == 9) out.raw(VOLATILE_);
-            else if (k == 10) out.raw(CONST_);
-            else if (k == 11) out.raw(RESTRICT_);
+            if (k == VOLATILE) out.raw(VOLATILE_);
+            else if (k == CONST) out.raw(CONST_);
+            else if (k == RESTRICT) out.raw(RESTRICT_);
             else return;
             top--;
         }
@@ -1220,7 +1224,7 @@ public final class BtfCDumper {
     private void dropMods(int base) {
         while (top > base) {
             int k = kindCode(declStack[top - 1]);
-            if (k != 9 && k != 10 && k != 11 && k != 18) return;
+            if (k != VOLATILE && k != CONST && k != RESTRICT && k != TYPE_TAG) return;
             top--;
         }
     }
@@ -1252,43 +1256,43 @@ public final class BtfCDumper {
             }
             int k = kindCode(id);
             switch (k) {
-                case 1, 16 -> {
+                case INT, FLOAT -> {
                     emitMods(base);
                     writeString(nameOffset(id));
                 }
-                case 4, 5 -> {
+                case STRUCT, UNION -> {
                     emitMods(base);
                     if (isAnon(id)) emitStructDef(id, lvl);
                     else emitStructFwd(id);
                 }
-                case 6, 19 -> {
+                case ENUM, ENUM64 -> {
                     emitMods(base);
                     if (isAnon(id)) {
                         emitEnumDef(id, lvl);
                     } else {
-                        out.raw(ENUM).ch(' ');
+                        out.raw(ENUM_KW).ch(' ');
                         writeTypeName(id);
                     }
                 }
-                case 7 -> {
+                case FWD -> {
                     emitMods(base);
                     emitFwdDef(id);
                 }
-                case 8 -> {
+                case TYPEDEF -> {
                     emitMods(base);
                     writeIdentName(id);
                 }
-                case 2 -> out.raw(lastWasPtr ? STAR : SP_STAR);
-                case 9 -> out.raw(_VOLATILE);
-                case 10 -> out.raw(_CONST);
-                case 11 -> out.raw(_RESTRICT);
-                case 18 -> {
+                case PTR -> out.raw(lastWasPtr ? STAR : SP_STAR);
+                case VOLATILE -> out.raw(_VOLATILE);
+                case CONST -> out.raw(_CONST);
+                case RESTRICT -> out.raw(_RESTRICT);
+                case TYPE_TAG -> {
                     emitMods(base);
                     out.raw(TYPE_TAG_OPEN);
                     writeString(nameOffset(id));
                     out.raw(TYPE_TAG_CLOSE);
                 }
-                case 3 -> {
+                case ARRAY -> {
                     int nelems = arrayNelems(id);
                     // const/volatile on an array (a GCC quirk) mean nothing: dropped
                     dropMods(base);
@@ -1297,7 +1301,7 @@ public final class BtfCDumper {
                         out.ch('[').dec(Integer.toUnsignedLong(nelems)).ch(']');
                         return;
                     }
-                    boolean multidim = kindCode(declStack[top - 1]) == 3;
+                    boolean multidim = kindCode(declStack[top - 1]) == ARRAY;
                     if (hasName(fnameOff, identFor) && !lastWasPtr) out.ch(' ');
                     if (!multidim) out.ch('(');
                     chain(base, identFor, fnameOff, lvl);
@@ -1305,7 +1309,7 @@ public final class BtfCDumper {
                     out.ch('[').dec(Integer.toUnsignedLong(nelems)).ch(']');
                     return;
                 }
-                case 13 -> {
+                case FUNC_PROTO -> {
                     // GCC's volatile on noreturn function pointers: dropped too
                     dropMods(base);
                     if (top > base) {
@@ -1338,7 +1342,7 @@ public final class BtfCDumper {
                     return; // not part of a declaration (malformed BTF): stop, as libbpf does
                 }
             }
-            lastWasPtr = k == 2;
+            lastWasPtr = k == PTR;
         }
         emitName(fnameOff, identFor, lastWasPtr);
     }

@@ -1,5 +1,7 @@
 package org.bpf4j.btf;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -51,18 +53,19 @@ public final class BtfRawFormatter {
         name(btf, btf.nameOffset(id), sb).append('\'');
         int vlen = btf.vlen(id);
         switch (kind) {
-            case 1 -> { // INT
+            case INT -> {
                 int v = btf.word(id, 0);
                 sb.append(" size=").append(u32(btf.sizeOrType(id)))
                         .append(" bits_offset=").append((v >>> 16) & 0xff)
                         .append(" nr_bits=").append(v & 0xff)
                         .append(" encoding=").append(intEncoding((v >>> 24) & 0x0f));
             }
-            case 2, 8, 9, 10, 11, 18 -> sb.append(" type_id=").append(u32(btf.sizeOrType(id)));
-            case 3 -> sb.append(" type_id=").append(u32(btf.arrayType(id)))
+            case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG ->
+                    sb.append(" type_id=").append(u32(btf.sizeOrType(id)));
+            case ARRAY -> sb.append(" type_id=").append(u32(btf.arrayType(id)))
                     .append(" index_type_id=").append(u32(btf.arrayIndexType(id)))
                     .append(" nr_elems=").append(u32(btf.arrayNelems(id)));
-            case 4, 5 -> {
+            case STRUCT, UNION -> {
                 boolean kflag = btf.kindFlag(id);
                 sb.append(" size=").append(u32(btf.sizeOrType(id))).append(" vlen=").append(vlen);
                 for (int i = 0; i < vlen; i++) {
@@ -78,7 +81,7 @@ public final class BtfRawFormatter {
                     }
                 }
             }
-            case 6 -> { // ENUM
+            case ENUM -> {
                 boolean signed = btf.kindFlag(id);
                 sb.append(" encoding=").append(signed ? "SIGNED" : "UNSIGNED")
                         .append(" size=").append(u32(btf.sizeOrType(id))).append(" vlen=").append(vlen);
@@ -90,7 +93,7 @@ public final class BtfRawFormatter {
                     else sb.append(u32(v));
                 }
             }
-            case 19 -> { // ENUM64
+            case ENUM64 -> {
                 boolean signed = btf.kindFlag(id);
                 sb.append(" encoding=").append(signed ? "SIGNED" : "UNSIGNED")
                         .append(" size=").append(u32(btf.sizeOrType(id))).append(" vlen=").append(vlen);
@@ -102,18 +105,18 @@ public final class BtfRawFormatter {
                     else sb.append(Long.toUnsignedString(v)).append("ULL");
                 }
             }
-            case 7 -> sb.append(" fwd_kind=").append(btf.kindFlag(id) ? "union" : "struct");
-            case 12 -> sb.append(" type_id=").append(u32(btf.sizeOrType(id))).append(" linkage=").append(linkage(vlen));
-            case 13 -> {
+            case FWD -> sb.append(" fwd_kind=").append(btf.kindFlag(id) ? "union" : "struct");
+            case FUNC -> sb.append(" type_id=").append(u32(btf.sizeOrType(id))).append(" linkage=").append(linkage(vlen));
+            case FUNC_PROTO -> {
                 sb.append(" ret_type_id=").append(u32(btf.sizeOrType(id))).append(" vlen=").append(vlen);
                 for (int i = 0; i < vlen; i++) {
                     sb.append("\n\t'");
                     name(btf, btf.paramNameOffset(id, i), sb).append("' type_id=").append(u32(btf.paramType(id, i)));
                 }
             }
-            case 14 -> sb.append(" type_id=").append(u32(btf.sizeOrType(id))).append(", linkage=")
+            case VAR -> sb.append(" type_id=").append(u32(btf.sizeOrType(id))).append(", linkage=")
                     .append(linkage(btf.varLinkage(id)));
-            case 15 -> {
+            case DATASEC -> {
                 sb.append(" size=").append(u32(btf.sizeOrType(id))).append(" vlen=").append(vlen);
                 int count = btf.typeCount();
                 for (int i = 0; i < vlen; i++) {
@@ -127,8 +130,8 @@ public final class BtfRawFormatter {
                     }
                 }
             }
-            case 16 -> sb.append(" size=").append(u32(btf.sizeOrType(id)));
-            case 17 -> sb.append(" type_id=").append(u32(btf.sizeOrType(id)))
+            case FLOAT -> sb.append(" size=").append(u32(btf.sizeOrType(id)));
+            case DECL_TAG -> sb.append(" type_id=").append(u32(btf.sizeOrType(id)))
                     .append(" component_idx=").append(btf.declTagComponentIdx(id));
             default -> {
             }

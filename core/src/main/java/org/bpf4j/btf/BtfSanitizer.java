@@ -1,5 +1,7 @@
 package org.bpf4j.btf;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.util.Set;
 
 /**
@@ -69,11 +71,11 @@ public final class BtfSanitizer {
         for (int id = 1; id < n; id++) {
             int kind = b.kindCode(id);
             int vlen = b.vlen(id);
-            if ((!hasDatasec && kind == 14) || (!hasDeclTag && kind == 17)) {
+            if ((!hasDatasec && kind == VAR) || (!hasDeclTag && kind == DECL_TAG)) {
                 b.setInfo(id, BtfKind.INT, 0, false);
                 b.setSizeOrType(id, 1);
                 b.setWord(id, 0, 8); // BTF_INT_ENC(0, 0, 8)
-            } else if (!hasDatasec && kind == 15) {
+            } else if (!hasDatasec && kind == DATASEC) {
                 String name = b.name(id).replace('.', '_').replace('?', '_');
                 b.setName(id, b.addString(name));
                 int[][] vars = new int[vlen][];
@@ -85,24 +87,24 @@ public final class BtfSanitizer {
                     b.setWord(id, 3 * i + 1, type);
                     b.setWord(id, 3 * i + 2, vars[i][1] * 8); // bit offset
                 }
-            } else if (!hasQmark && kind == 15 && b.name(id).startsWith("?")) {
+            } else if (!hasQmark && kind == DATASEC && b.name(id).startsWith("?")) {
                 b.setName(id, b.addString("_" + b.name(id).substring(1)));
-            } else if (!hasFunc && kind == 13) {
+            } else if (!hasFunc && kind == FUNC_PROTO) {
                 b.setInfo(id, BtfKind.ENUM, vlen, false);
                 b.setSizeOrType(id, 4);
-            } else if (!hasFunc && kind == 12) {
+            } else if (!hasFunc && kind == FUNC) {
                 b.setInfo(id, BtfKind.TYPEDEF, 0, false);
-            } else if (!hasFuncGlobal && kind == 12) {
+            } else if (!hasFuncGlobal && kind == FUNC) {
                 b.setInfo(id, BtfKind.FUNC, 0, false);
-            } else if (!hasFloat && kind == 16) {
+            } else if (!hasFloat && kind == FLOAT) {
                 b.setName(id, 0);
                 b.setInfo(id, BtfKind.STRUCT, 0, false);
-            } else if (!hasTypeTag && kind == 18) {
+            } else if (!hasTypeTag && kind == TYPE_TAG) {
                 b.setName(id, 0);
                 b.setInfo(id, BtfKind.CONST, 0, false);
-            } else if (!hasEnum64 && kind == 6) {
+            } else if (!hasEnum64 && kind == ENUM) {
                 b.setInfo(id, BtfKind.ENUM, vlen, false);
-            } else if (!hasEnum64 && kind == 19) {
+            } else if (!hasEnum64 && kind == ENUM64) {
                 if (placeholder == 0) placeholder = b.addInt("enum64_placeholder", 1, 0);
                 b.setInfo(id, BtfKind.UNION, vlen, false);
                 for (int i = 0; i < vlen; i++) {

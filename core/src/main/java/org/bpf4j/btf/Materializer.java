@@ -1,5 +1,7 @@
 package org.bpf4j.btf;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.util.List;
 
 /** Builds the {@link BtfType} records for {@link Btf#type(int)}. */
@@ -15,59 +17,59 @@ final class Materializer {
         int vlen = btf.vlen(id);
         boolean kflag = btf.kindFlag(id);
         switch (kind) {
-            case 1:
+            case INT:
                 return new BtfType.Int(id, name, sot, btf.intEncoding(id), btf.intBitOffset(id), btf.intBits(id));
-            case 2:
+            case PTR:
                 return new BtfType.Ptr(id, sot);
-            case 3:
+            case ARRAY:
                 return new BtfType.Array(id, btf.arrayType(id), btf.arrayIndexType(id), btf.arrayNelems(id));
-            case 4:
-            case 5: {
+            case STRUCT:
+            case UNION: {
                 BtfType.Member[] ms = new BtfType.Member[vlen];
                 for (int i = 0; i < vlen; i++) {
                     ms[i] = new BtfType.Member(btf.memberName(id, i), btf.memberType(id, i), btf.memberBitOffset(id, i),
                             btf.memberBitfieldSize(id, i));
                 }
                 List<BtfType.Member> members = List.of(ms);
-                return kind == 4 ? new BtfType.Struct(id, name, sot, members) : new BtfType.Union(id, name, sot, members);
+                return kind == STRUCT ? new BtfType.Struct(id, name, sot, members) : new BtfType.Union(id, name, sot, members);
             }
-            case 6:
-            case 19: {
+            case ENUM:
+            case ENUM64: {
                 BtfType.EnumValue[] vs = new BtfType.EnumValue[vlen];
                 for (int i = 0; i < vlen; i++) vs[i] = new BtfType.EnumValue(btf.enumName(id, i), btf.enumValue(id, i));
-                return new BtfType.Enum(id, name, sot, kflag, kind == 19, List.of(vs));
+                return new BtfType.Enum(id, name, sot, kflag, kind == ENUM64, List.of(vs));
             }
-            case 7:
+            case FWD:
                 return new BtfType.Fwd(id, name, kflag);
-            case 8:
+            case TYPEDEF:
                 return new BtfType.Typedef(id, name, sot);
-            case 9:
+            case VOLATILE:
                 return new BtfType.Volatile(id, sot);
-            case 10:
+            case CONST:
                 return new BtfType.Const(id, sot);
-            case 11:
+            case RESTRICT:
                 return new BtfType.Restrict(id, sot);
-            case 12:
+            case FUNC:
                 return new BtfType.Func(id, name, sot, vlen);
-            case 13: {
+            case FUNC_PROTO: {
                 BtfType.Param[] ps = new BtfType.Param[vlen];
                 for (int i = 0; i < vlen; i++) ps[i] = new BtfType.Param(btf.paramName(id, i), btf.paramType(id, i));
                 return new BtfType.FuncProto(id, sot, List.of(ps));
             }
-            case 14:
+            case VAR:
                 return new BtfType.Var(id, name, sot, btf.varLinkage(id));
-            case 15: {
+            case DATASEC: {
                 BtfType.VarSecinfo[] vs = new BtfType.VarSecinfo[vlen];
                 for (int i = 0; i < vlen; i++) {
                     vs[i] = new BtfType.VarSecinfo(btf.datasecVarType(id, i), btf.datasecVarOffset(id, i), btf.datasecVarSize(id, i));
                 }
                 return new BtfType.Datasec(id, name, sot, List.of(vs));
             }
-            case 16:
+            case FLOAT:
                 return new BtfType.Float(id, name, sot);
-            case 17:
+            case DECL_TAG:
                 return new BtfType.DeclTag(id, name, sot, btf.declTagComponentIdx(id));
-            case 18:
+            case TYPE_TAG:
                 return new BtfType.TypeTag(id, name, sot);
             default:
                 throw new IllegalStateException("kind " + kind);

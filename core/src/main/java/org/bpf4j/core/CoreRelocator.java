@@ -1,5 +1,7 @@
 package org.bpf4j.core;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -33,9 +35,6 @@ public final class CoreRelocator {
     /** libbpf's marker in a poisoned instruction: {@code call 0xbad2310} ("bad relo"). */
     public static final int POISON_IMM = 195896080;
 
-    private static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7,
-            FUNC_PROTO = 13, FLOAT = 16, ENUM64 = 19;
-    private static final int UNKN = 0;
     private static final int INT_SIGNED = 1;
 
     private final Btf local;

@@ -1,5 +1,7 @@
 package org.bpf4j.gen;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -196,10 +198,10 @@ final class JavaTypes {
         String cName = cTypeName(id);
         for (int depth = 0; depth < 64; depth++) {
             int k = btf.kindCode(t);
-            if (k == 8) {
+            if (k == TYPEDEF) {
                 if (hint == null || hint.equals(nameHint)) hint = stripT(btf.name(t));
                 t = btf.sizeOrType(t);
-            } else if (k == 9 || k == 10 || k == 11 || k == 18) {
+            } else if (k == VOLATILE || k == CONST || k == RESTRICT || k == TYPE_TAG) {
                 t = btf.sizeOrType(t);
             } else {
                 break;
@@ -207,9 +209,9 @@ final class JavaTypes {
         }
         int k = btf.kindCode(t);
         switch (k) {
-            case 0:
+            case UNKN:
                 return new Opaque(0, "void");
-            case 1: { // INT
+            case INT: {
                 int size = btf.sizeOrType(t);
                 int enc = btf.intEncoding(t);
                 boolean signed = (enc & 1) != 0;
@@ -222,9 +224,9 @@ final class JavaTypes {
                     default -> new Bytes(size, cName);
                 };
             }
-            case 2: // PTR
+            case PTR:
                 return new Scalar(Kind.I64, true, cName);
-            case 6, 19: { // ENUM, ENUM64
+            case ENUM, ENUM64: {
                 int size = btf.sizeOrType(t);
                 boolean signed = btf.kindFlag(t);
                 Scalar s = switch (size) {
@@ -238,13 +240,13 @@ final class JavaTypes {
                 }
                 return s;
             }
-            case 16: { // FLOAT
+            case FLOAT: {
                 int size = btf.sizeOrType(t);
                 if (size == 4) return new Scalar(Kind.F32, false, cName);
                 if (size == 8) return new Scalar(Kind.F64, false, cName);
                 return new Bytes(size, cName);
             }
-            case 3: { // ARRAY
+            case ARRAY: {
                 int n = btf.arrayNelems(t);
                 if (n <= 0) return new Opaque(0, cName);
                 int elem = btf.resolve(btf.arrayType(t));
@@ -258,7 +260,7 @@ final class JavaTypes {
                 if (e.size() == 0 || e instanceof Opaque) return new Opaque(btfSize(t), cName);
                 return new Arr(e, n, cName);
             }
-            case 4, 5: {
+            case STRUCT, UNION: {
                 RecordDef def = record(t, hint);
                 return def == null ? new Opaque(btfSize(t), cName) : new Rec(def);
             }
@@ -279,7 +281,7 @@ final class JavaTypes {
     RecordDef record(int id, String nameHint) {
         RecordDef def = records.get(id);
         if (def != null) return def;
-        boolean union = btf.kindCode(id) == 5;
+        boolean union = btf.kindCode(id) == UNION;
         String cName = btf.name(id);
         String base = !cName.isEmpty() ? pascal(cName) : nameHint != null ? pascal(nameHint) : "Anon" + id;
         if (base.isEmpty()) base = "Anon" + id;
@@ -298,7 +300,7 @@ final class JavaTypes {
     }
 
     private void addFields(RecordDef def, int id, long baseBits, String owner, Set<String> names, boolean encode) {
-        boolean union = btf.kindCode(id) == 5;
+        boolean union = btf.kindCode(id) == UNION;
         for (int i = 0, n = btf.vlen(id); i < n; i++) {
             String m = btf.memberName(id, i);
             int type = btf.memberType(id, i);
@@ -330,24 +332,24 @@ final class JavaTypes {
         int k = btf.kindCode(id);
         String n = btf.name(id);
         return switch (k) {
-            case 0 -> "void";
-            case 2 -> cTypeName(btf.sizeOrType(id)) + " *";
-            case 3 -> {
+            case UNKN -> "void";
+            case PTR -> cTypeName(btf.sizeOrType(id)) + " *";
+            case ARRAY -> {
                 StringBuilder dims = new StringBuilder();
                 int t = id;
-                while (btf.kindCode(t) == 3) {
+                while (btf.kindCode(t) == ARRAY) {
                     dims.append('[').append(Integer.toUnsignedString(btf.arrayNelems(t))).append(']');
                     t = btf.arrayType(t);
                 }
                 yield cTypeName(t) + dims;
             }
-            case 4 -> "struct " + (n.isEmpty() ? "{...}" : n);
-            case 5 -> "union " + (n.isEmpty() ? "{...}" : n);
-            case 6, 19 -> "enum " + (n.isEmpty() ? "{...}" : n);
-            case 9 -> "volatile " + cTypeName(btf.sizeOrType(id));
-            case 10 -> "const " + cTypeName(btf.sizeOrType(id));
-            case 11, 18 -> cTypeName(btf.sizeOrType(id));
-            case 13 -> "function";
+            case STRUCT -> "struct " + (n.isEmpty() ? "{...}" : n);
+            case UNION -> "union " + (n.isEmpty() ? "{...}" : n);
+            case ENUM, ENUM64 -> "enum " + (n.isEmpty() ? "{...}" : n);
+            case VOLATILE -> "volatile " + cTypeName(btf.sizeOrType(id));
+            case CONST -> "const " + cTypeName(btf.sizeOrType(id));
+            case RESTRICT, TYPE_TAG -> cTypeName(btf.sizeOrType(id));
+            case FUNC_PROTO -> "function";
             default -> n.isEmpty() ? btf.kind(id).name().toLowerCase(Locale.ROOT) : n;
         };
     }

@@ -1,5 +1,7 @@
 package org.bpf4j.gen;
 
+import static org.bpf4j.btf.BtfKind.Code.*;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -627,7 +629,7 @@ public final class SkeletonGenerator {
         }
         for (int id = 1; id < btf.typeCount(); id++) {
             int k = btf.kindCode(id);
-            if ((k != 4 && k != 5) || btf.nameOffset(id) == 0 || kernel.get(id) || mapDefs.get(id)) continue;
+            if ((k != STRUCT && k != UNION) || btf.nameOffset(id) == 0 || kernel.get(id) || mapDefs.get(id)) continue;
             types.record(id, null);
         }
     }
@@ -642,12 +644,13 @@ public final class SkeletonGenerator {
             seen.set(t);
             int k = btf.kindCode(t);
             switch (k) {
-                case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> stack.add(btf.sizeOrType(t));
-                case 3 -> stack.add(btf.arrayType(t));
-                case 4, 5 -> {
+                case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, VAR, DECL_TAG, TYPE_TAG ->
+                        stack.add(btf.sizeOrType(t));
+                case ARRAY -> stack.add(btf.arrayType(t));
+                case STRUCT, UNION -> {
                     for (int i = 0; i < btf.vlen(t); i++) stack.add(btf.memberType(t, i));
                 }
-                case 13 -> {
+                case FUNC_PROTO -> {
                     stack.add(btf.sizeOrType(t));
                     for (int i = 0; i < btf.vlen(t); i++) stack.add(btf.paramType(t, i));
                 }
@@ -793,7 +796,7 @@ public final class SkeletonGenerator {
     }
 
     private String layoutOf(int structId, int indent, boolean unaligned) {
-        boolean union = btf.kindCode(structId) == 5;
+        boolean union = btf.kindCode(structId) == UNION;
         long size = btf.sizeOrType(structId) & 0xffffffffL;
         List<String> elems = new ArrayList<>();
         long at = 0; // bytes covered so far (structs)
@@ -855,9 +858,9 @@ public final class SkeletonGenerator {
         int t = btf.resolve(type);
         int k = btf.kindCode(t);
         switch (k) {
-            case 1, 6, 19, 16: {
+            case INT, ENUM, ENUM64, FLOAT: {
                 int size = btf.sizeOrType(t);
-                if (k == 16) {
+                if (k == FLOAT) {
                     if (size == 4) return "ValueLayout.JAVA_FLOAT_UNALIGNED";
                     if (size == 8) return "ValueLayout.JAVA_DOUBLE_UNALIGNED";
                 }
@@ -869,12 +872,12 @@ public final class SkeletonGenerator {
                     default -> "MemoryLayout.sequenceLayout(" + size + ", ValueLayout.JAVA_BYTE)";
                 };
             }
-            case 2:
+            case PTR:
                 return "ValueLayout.JAVA_LONG_UNALIGNED";
-            case 3:
+            case ARRAY:
                 return "MemoryLayout.sequenceLayout(" + Integer.toUnsignedLong(btf.arrayNelems(t)) + ", "
                         + layoutForType(btf.arrayType(t), indent, unaligned) + ")";
-            case 4, 5: {
+            case STRUCT, UNION: {
                 JavaTypes.RecordDef def = types.records.get(t);
                 if (def != null && btf.nameOffset(t) != 0) return def.javaName + ".LAYOUT" + (unaligned ? ".withByteAlignment(1)" : "");
                 return layoutOf(t, indent + 1, unaligned);
