@@ -9,13 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.bpf4j.BpfException;
 import org.bpf4j.FeatureNotSupportedException;
@@ -52,9 +49,8 @@ public final class Btf {
     /** libbpf's MAX_RESOLVE_DEPTH. */
     private static final int MAX_RESOLVE_DEPTH = 32;
 
-    private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
     /** Files here are produced (and were validated) by the running kernel. */
-    private static final Path SYSFS_BTF = Path.of("/sys/kernel/btf");
+    static final Path SYSFS_BTF = Path.of("/sys/kernel/btf");
 
     private final String origin;
     private final byte[] raw;
@@ -170,9 +166,6 @@ public final class Btf {
         throw new ObjectFileException(origin, null, "neither raw BTF (magic 0xeb9f) nor an ELF file");
     }
 
-    private static volatile Btf kernel;
-    private static final Map<String, Btf> MODULES = new HashMap<>();
-
     /**
      * The running kernel's BTF from /sys/kernel/btf/vmlinux, read and parsed once per process on
      * first use (thread-safe) and shared.
@@ -180,28 +173,12 @@ public final class Btf {
      * @throws FeatureNotSupportedException if the kernel exposes no BTF
      */
     public static Btf kernel() {
-        Btf k = kernel;
-        if (k == null) {
-            synchronized (Btf.class) {
-                k = kernel;
-                if (k == null) kernel = k = loadKernel(Path.of(VMLINUX));
-            }
-        }
-        return k;
+        return KernelBtf.vmlinux();
     }
 
     /** Parses BTF the kernel produced (structural checks only), for tests and the timing harness. */
     static Btf parseTrusted(byte[] raw, Btf base, String origin) {
         return parse(raw, base, origin, null, true);
-    }
-
-    /** Reads and parses (trusted) the kernel's BTF at {@code p}. */
-    static Btf loadKernel(Path p) {
-        if (!Files.exists(p)) {
-            throw new FeatureNotSupportedException("kernel BTF", p + " missing; the kernel needs "
-                    + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead");
-        }
-        return parse(readFile(p), null, p.toString(), null, true);
     }
 
     /**
@@ -212,24 +189,7 @@ public final class Btf {
      *                                      lacks CONFIG_DEBUG_INFO_BTF_MODULES)
      */
     public static Btf kernelModule(String module) {
-        if (module.isEmpty() || module.indexOf('/') >= 0 || module.equals(".") || module.equals("..")
-                || module.equals("vmlinux")) {
-            throw new IllegalArgumentException("bad kernel module name '" + module + "'");
-        }
-        Btf vmlinux = kernel();
-        synchronized (MODULES) {
-            Btf m = MODULES.get(module);
-            if (m == null) {
-                Path p = Path.of("/sys/kernel/btf", module);
-                if (!Files.exists(p)) {
-                    throw new FeatureNotSupportedException("kernel module BTF", p + " missing; the module '"
-                            + module + "' is not loaded or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES=y");
-                }
-                m = parse(readFile(p), vmlinux, p.toString(), null, true);
-                MODULES.put(module, m);
-            }
-            return m;
-        }
+        return KernelBtf.module(module);
     }
 
     /**
@@ -237,12 +197,7 @@ public final class Btf {
      * empty without module BTF (or modules).
      */
     public static List<String> kernelModuleNames() {
-        File[] files = new File("/sys/kernel/btf").listFiles();
-        if (files == null) return List.of();
-        List<String> out = new java.util.ArrayList<>();
-        for (File f : files) if (!f.getName().equals("vmlinux")) out.add(f.getName());
-        java.util.Collections.sort(out);
-        return out;
+        return KernelBtf.moduleNames();
     }
 
     /**

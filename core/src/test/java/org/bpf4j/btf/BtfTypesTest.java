@@ -303,7 +303,7 @@ class BtfTypesTest {
     @Test
     void missingKernelBtfIsAMissingFeature() {
         org.bpf4j.FeatureNotSupportedException e = assertThrows(org.bpf4j.FeatureNotSupportedException.class,
-                () -> Btf.loadKernel(java.nio.file.Path.of("/nonexistent/vmlinux")));
+                () -> KernelBtf.load(java.nio.file.Path.of("/nonexistent/vmlinux")));
         assertEquals("kernel BTF", e.feature());
         assertEquals("kernel BTF is not supported by this kernel: /nonexistent/vmlinux missing; the kernel needs "
                 + "CONFIG_DEBUG_INFO_BTF=y (5.2+); pass a BTF file instead", e.getMessage());
