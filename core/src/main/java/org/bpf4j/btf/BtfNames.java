@@ -14,14 +14,11 @@ import java.util.List;
  * by essential name are an exact-name lookup plus a scan of that short list.
  */
 final class BtfNames {
-    private final byte[] raw;
+    // the Btf's fields this reads, copied (see Btf for what each is)
     private final Btf base;
-    private final int firstId;
-    private final int typeCount;
+    private final byte[] raw;
     private final int[] offsets;
-    private final int strStart;
-    private final int strBase;
-    private final int strLimit;
+    private final int firstId, typeCount, strStart, strBase, strLimit;
 
     private volatile NameIndex nameIndex;
 
