@@ -162,14 +162,9 @@ public final class ObjectSpec {
         return Collections.unmodifiableMap(programs);
     }
 
-    /** The program called {@code name}; {@link IllegalArgumentException} naming the known ones. */
+    /** The program called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public ProgramSpec program(String name) {
-        ProgramSpec p = programs.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException(file + ": no program '" + name + "' (programs: "
-                    + String.join(", ", programs.keySet()) + ")");
-        }
-        return p;
+        return NoSuchObjectException.lookup(programs, name, file, "program", "programs");
     }
 
     /** Maps by name (variable name in {@code .maps}, section name for global data), in file order. */
@@ -177,13 +172,9 @@ public final class ObjectSpec {
         return Collections.unmodifiableMap(maps);
     }
 
+    /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public MapSpec map(String name) {
-        MapSpec m = maps.get(name);
-        if (m == null) {
-            throw new IllegalArgumentException(file + ": no map '" + name + "' (maps: "
-                    + String.join(", ", maps.keySet()) + ")");
-        }
-        return m;
+        return NoSuchObjectException.lookup(maps, name, file, "map", "maps");
     }
 
     /** The variables of {@code .rodata} ({@code const volatile} globals), settable before load. */
@@ -203,12 +194,7 @@ public final class ObjectSpec {
 
     /** The variables of a global data section, such as {@code .rodata} or {@code .data.counters}. */
     public GlobalData globals(String section) {
-        GlobalData g = globals.get(section);
-        if (g == null) {
-            throw new IllegalArgumentException(file + ": no global data section " + section
-                    + " (the object's: " + String.join(", ", globals.keySet()) + ")");
-        }
-        return g;
+        return NoSuchObjectException.lookup(globals, section, file, "global data section", "the object's");
     }
 
     /** All global data sections by name. */

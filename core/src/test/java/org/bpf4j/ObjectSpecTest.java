@@ -95,9 +95,25 @@ class ObjectSpecTest {
     }
 
     @Test
+    void lookupsByAWrongNameNameWhatExists() {
+        ObjectSpec spec = full();
+        NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> spec.program("nosuch"));
+        assertEquals(spec.file() + ": no program 'nosuch' (programs: " + String.join(", ", spec.programs().keySet())
+                + ")", e.getMessage());
+        assertEquals("nosuch", e.name());
+        assertEquals(List.copyOf(spec.programs().keySet()), e.known());
+        e = assertThrows(NoSuchObjectException.class, () -> spec.map("nosuch"));
+        assertEquals(spec.file() + ": no map 'nosuch' (maps: " + String.join(", ", spec.maps().keySet()) + ")",
+                e.getMessage());
+        e = assertThrows(NoSuchObjectException.class, () -> spec.globals(".data.nosuch"));
+        assertEquals(List.copyOf(spec.globals().keySet()), e.known());
+        assertTrue(e.getMessage().startsWith(spec.file() + ": no global data section '.data.nosuch'"), e.getMessage());
+    }
+
+    @Test
     void globalDataRejectsWhatDoesNotFit() {
         GlobalData ro = full().rodata();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ro.set("target_pid", 1));
+        NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> ro.set("target_pid", 1));
         assertTrue(e.getMessage().contains("no variable 'target_pid' in .rodata"), e.getMessage());
         assertTrue(e.getMessage().contains("target_tgid"), "lists the known variables: " + e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ro.set("loop_count", 1L << 32));
