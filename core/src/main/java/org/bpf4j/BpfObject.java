@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.sys.Fd;
 
 /**
