@@ -93,10 +93,10 @@ public final class BpfMap implements AutoCloseable {
 
     /** Creates a standalone map from a spec (not part of an object). */
     public static BpfMap create(MapSpec spec) {
-        Fd fd = Bpf.mapCreate(new Bpf.MapCreate(spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
-                spec.flags(), spec.name()));
-        return new BpfMap(spec.name(), fd, spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
-                spec.flags(), spec.copy());
+        Fd fd = Bpf.mapCreate(new Bpf.MapCreate(spec.typeCode(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
+                spec.flagBits(), spec.name()));
+        return new BpfMap(spec.name(), fd, spec.typeCode(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
+                spec.flagBits(), spec.copy());
     }
 
     /** The spec the map was created from; null for a map opened by id or pinned path. */
@@ -108,13 +108,14 @@ public final class BpfMap implements AutoCloseable {
         return name;
     }
 
-    /** The map type number; {@link #mapType()} for the enum. */
-    public int type() {
-        return type;
+    /** The map type; null for a number bpf4j does not know ({@link #typeCode()}). */
+    public MapType type() {
+        return MapType.of(type);
     }
 
-    public MapType mapType() {
-        return MapType.of(type);
+    /** The map type number ({@code enum bpf_map_type}). */
+    public int typeCode() {
+        return type;
     }
 
     public int keySize() {
@@ -135,7 +136,13 @@ public final class BpfMap implements AutoCloseable {
         return maxEntries;
     }
 
-    public int flags() {
+    /** The map creation flags bpf4j knows; {@link #flagBits()} for all of them. */
+    public java.util.EnumSet<MapFlag> flags() {
+        return MapFlag.of(flags);
+    }
+
+    /** The map creation flags as the kernel has them ({@code map_flags}). */
+    public int flagBits() {
         return flags;
     }
 
@@ -185,7 +192,7 @@ public final class BpfMap implements AutoCloseable {
      * reference, so the directory is open only for the update. The exception names the path.
      */
     public void putCgroup(int index, String path) {
-        if (mapType() != MapType.CGROUP_ARRAY) throw new IllegalArgumentException(what() + " is not a CGROUP_ARRAY");
+        if (type() != MapType.CGROUP_ARRAY) throw new IllegalArgumentException(what() + " is not a CGROUP_ARRAY");
         try (Fd cg = Os.openDirectory(path); Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(4), value = arena.allocate(4);
             key.set(JAVA_INT, 0, index);
@@ -273,11 +280,23 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * Visits every entry in batches of up to {@code batchSize}, with {@code BPF_MAP_LOOKUP_BATCH}
-     * (or {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} when {@code delete}), falling back to key
-     * iteration on kernels or map types without batch operations. Returns the entry count.
+     * Visits every entry in batches of up to {@code batchSize}, with {@code BPF_MAP_LOOKUP_BATCH},
+     * falling back to key iteration on kernels or map types without batch operations. Returns the
+     * entry count.
      */
-    public long forEachBatch(int batchSize, boolean delete, BatchConsumer consumer) {
+    public long forEachBatch(int batchSize, BatchConsumer consumer) {
+        return batches(batchSize, false, consumer);
+    }
+
+    /**
+     * As {@link #forEachBatch(int, BatchConsumer)}, deleting what it visits
+     * ({@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}).
+     */
+    public long forEachBatchAndDelete(int batchSize, BatchConsumer consumer) {
+        return batches(batchSize, true, consumer);
+    }
+
+    private long batches(int batchSize, boolean delete, BatchConsumer consumer) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive");
         if (!Boolean.FALSE.equals(batchSupported)) {
             long n = batchWalk(batchSize, delete, consumer);
@@ -383,11 +402,11 @@ public final class BpfMap implements AutoCloseable {
 
     /** Deletes every entry: batch deletion where possible, key by key otherwise. */
     public long clear() {
-        MapType mt = mapType();
+        MapType mt = type();
         if (mt == MapType.ARRAY || mt == MapType.PERCPU_ARRAY) {
             throw new UnsupportedOperationException(what() + ": array map entries cannot be deleted");
         }
-        return forEachBatch(1024, true, (k, v, n) -> { });
+        return forEachBatchAndDelete(1024, (k, v, n) -> { });
     }
 
     /** Makes the map read-only for user space ({@code BPF_MAP_FREEZE}). */

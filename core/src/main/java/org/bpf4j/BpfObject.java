@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.sys.Fd;
 
 /**
@@ -40,13 +39,9 @@ public final class BpfObject implements AutoCloseable {
         return Collections.unmodifiableMap(programs);
     }
 
+    /** The loaded program called {@code name}; {@link NoSuchObjectException} naming the loaded ones. */
     public BpfProgram program(String name) {
-        BpfProgram p = programs.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException(spec.file() + ": no loaded program '" + name + "' (loaded: "
-                    + String.join(", ", programs.keySet()) + ")");
-        }
-        return p;
+        return NoSuchObjectException.lookup(programs, name, spec.file(), "loaded program", "loaded");
     }
 
     /** Maps by name (variable name, or section name for global data). */
@@ -54,13 +49,9 @@ public final class BpfObject implements AutoCloseable {
         return Collections.unmodifiableMap(maps);
     }
 
+    /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public BpfMap map(String name) {
-        BpfMap m = maps.get(name);
-        if (m == null) {
-            throw new IllegalArgumentException(spec.file() + ": no map '" + name + "' (maps: "
-                    + String.join(", ", maps.keySet()) + ")");
-        }
-        return m;
+        return NoSuchObjectException.lookup(maps, name, spec.file(), "map", "maps");
     }
 
     /** Live {@code .rodata} (read-only once loaded). */
@@ -78,13 +69,10 @@ public final class BpfObject implements AutoCloseable {
         return globals(".bss");
     }
 
+    /** Live global data of {@code section}; {@link NoSuchObjectException} naming the mapped ones. */
     public GlobalData globals(String section) {
-        GlobalData g = globals.get(section);
-        if (g == null) {
-            throw new IllegalArgumentException(spec.file() + ": no memory-mapped global data section " + section
-                    + " (available: " + String.join(", ", globals.keySet()) + ")");
-        }
-        return g;
+        return NoSuchObjectException.lookup(globals, section, spec.file(), "memory-mapped global data section",
+                "available");
     }
 
     /** What went differently from a full load, e.g. the object's BTF refused by the kernel. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bpf4j.features.Features;
 import org.bpf4j.link.Attach;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.link.CgroupLink;
 import org.bpf4j.link.KprobeLink;
 import org.bpf4j.link.PerfEventLink;
@@ -15,6 +14,7 @@ import org.bpf4j.link.TcxLink;
 import org.bpf4j.link.UprobeLink;
 import org.bpf4j.link.UsdtLink;
 import org.bpf4j.link.XdpLink;
+import org.bpf4j.link.XdpMode;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.BpfCmd;
 import org.bpf4j.sys.Fd;
@@ -223,7 +223,7 @@ public final class BpfProgram implements AutoCloseable {
             }
             case KPROBE, KRETPROBE -> {
                 boolean ret = kind == SectionDef.AutoAttach.KRETPROBE;
-                if (target.isEmpty()) throw noTarget("kprobe function", ret ? "attachKprobe(function, true)" : "attachKprobe(function, false)");
+                if (target.isEmpty()) throw noTarget("kprobe function", ret ? "attachKretprobe(function)" : "attachKprobe(function)");
                 String[] fo = splitOffset(target);
                 long off = parseOffset(fo[1]);
                 if (!fo[0].matches("[A-Za-z0-9_.]+")) {
@@ -234,8 +234,8 @@ public final class BpfProgram implements AutoCloseable {
             }
             case KSYSCALL, KRETSYSCALL -> {
                 boolean ret = kind == SectionDef.AutoAttach.KRETSYSCALL;
-                if (target.isEmpty()) throw noTarget("system call", "attachKsyscall(name, " + ret + ")");
-                return attachKsyscall(target, ret);
+                if (target.isEmpty()) throw noTarget("system call", ret ? "attachKretsyscall(name)" : "attachKsyscall(name)");
+                return ret ? attachKretsyscall(target) : attachKsyscall(target);
             }
             case USDT -> {
                 // libbpf: usdt/<path>:<provider>:<name>, in every process
@@ -308,9 +308,14 @@ public final class BpfProgram implements AutoCloseable {
         return track(Attach.rawTracepoint(fd.value(), name));
     }
 
-    /** Attaches a kprobe program to kernel function {@code function}'s entry, or its returns. */
-    public KprobeLink attachKprobe(String function, boolean retprobe) {
-        return attachKprobe(KprobeLink.Options.of(function).retprobe(retprobe));
+    /** Attaches a kprobe program to kernel function {@code function}'s entry. */
+    public KprobeLink attachKprobe(String function) {
+        return attachKprobe(KprobeLink.Options.of(function));
+    }
+
+    /** Attaches a kprobe program to kernel function {@code function}'s returns (a kretprobe). */
+    public KprobeLink attachKretprobe(String function) {
+        return attachKprobe(KprobeLink.Options.of(function).retprobe(true));
     }
 
     /** Attaches a kprobe program as {@code options} say (offset, maxactive, PMU or tracefs). */
@@ -319,19 +324,30 @@ public final class BpfProgram implements AutoCloseable {
         return track(KprobeLink.attach(fd.value(), options));
     }
 
-    /** Attaches a kprobe program to system call {@code syscall} ({@code openat}): entry, or return. */
-    public KprobeLink attachKsyscall(String syscall, boolean retprobe) {
+    /** Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) entry. */
+    public KprobeLink attachKsyscall(String syscall) {
         requireType(ProgramType.KPROBE);
-        return track(KprobeLink.attachSyscall(fd.value(), syscall, retprobe));
+        return track(KprobeLink.attachSyscall(fd.value(), syscall));
+    }
+
+    /** Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) return. */
+    public KprobeLink attachKretsyscall(String syscall) {
+        requireType(ProgramType.KPROBE);
+        return track(KprobeLink.attachSyscallReturn(fd.value(), syscall));
     }
 
     /**
      * Attaches a kprobe-type program to {@code function} of {@code binary} (a path, a library
-     * name, or a short name such as {@code "c"}), in process {@code pid} only or in all
-     * ({@code -1}); at entry, or with {@code retprobe} at return.
+     * name, or a short name such as {@code "c"}) at entry, in process {@code pid} only or in all
+     * ({@code -1}).
      */
-    public UprobeLink attachUprobe(String binary, String function, int pid, boolean retprobe) {
-        return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid).retprobe(retprobe));
+    public UprobeLink attachUprobe(String binary, String function, int pid) {
+        return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid));
+    }
+
+    /** As {@link #attachUprobe(String, String, int)}, at the function's returns (a uretprobe). */
+    public UprobeLink attachUretprobe(String binary, String function, int pid) {
+        return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid).retprobe(true));
     }
 
     /** Attaches a kprobe-type program as a uprobe as {@code options} say. */
@@ -340,7 +356,6 @@ public final class BpfProgram implements AutoCloseable {
         return track(UprobeLink.attach(fd.value(), options));
     }
 
-    /** Attaches a perf_event program to {@code event} on every online CPU. */
     /**
      * Attaches to USDT probe {@code provider:name} of {@code binary} (a path, or a name as for
      * {@link #attachUprobe}: {@code libjvm.so}, {@code c}), as libbpf's
@@ -363,6 +378,7 @@ public final class BpfProgram implements AutoCloseable {
         return track(m.attach(this, pid, binary, provider, name, cookie));
     }
 
+    /** Attaches a perf_event program to {@code event} on every online CPU. */
     public PerfEventLink attachPerfEvent(PerfEventLink.Event event) {
         requireType(ProgramType.PERF_EVENT);
         return track(PerfEventLink.attach(fd.value(), event));
@@ -375,28 +391,31 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     /**
-     * Attaches an XDP program to interface {@code ifindex}; {@code flags} is 0 (the kernel picks),
-     * {@link XdpLink#GENERIC_MODE} or {@link XdpLink#DRIVER_MODE}.
+     * Attaches an XDP program to interface {@code ifindex} in {@code mode}: {@link XdpMode#AUTO}
+     * (the kernel picks), {@link XdpMode#GENERIC} or {@link XdpMode#DRIVER}.
      */
-    public XdpLink attachXdp(int ifindex, int flags) {
+    public XdpLink attachXdp(int ifindex, XdpMode mode) {
         requireType(ProgramType.XDP);
-        return track(XdpLink.attach(fd.value(), ifindex, flags));
+        return track(XdpLink.attach(fd.value(), ifindex, mode));
     }
 
     /** Attaches an XDP program to the interface named {@code ifname} in this thread's network namespace. */
-    public XdpLink attachXdp(String ifname, int flags) {
-        return attachXdp(Os.ifIndex(ifname), flags);
+    public XdpLink attachXdp(String ifname, XdpMode mode) {
+        return attachXdp(Os.ifIndex(ifname), mode);
     }
 
-    /** Attaches a tc ({@code sched_cls}) program to interface {@code ifindex}'s ingress or egress through tcx. */
-    public TcxLink attachTcx(int ifindex, boolean ingress) {
+    /**
+     * Attaches a tc ({@code sched_cls}) program through tcx to interface {@code ifindex} at
+     * {@code direction}: {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}.
+     */
+    public TcxLink attachTcx(int ifindex, AttachType direction) {
         requireType(ProgramType.SCHED_CLS);
-        return track(TcxLink.attach(fd.value(), ifindex, ingress));
+        return track(TcxLink.attach(fd.value(), ifindex, direction));
     }
 
-    /** Attaches a tc program to the interface named {@code ifname}, ingress or egress. */
-    public TcxLink attachTcx(String ifname, boolean ingress) {
-        return attachTcx(Os.ifIndex(ifname), ingress);
+    /** Attaches a tc program to the interface named {@code ifname} at {@code direction}. */
+    public TcxLink attachTcx(String ifname, AttachType direction) {
+        return attachTcx(Os.ifIndex(ifname), direction);
     }
 
     /**
@@ -452,7 +471,7 @@ public final class BpfProgram implements AutoCloseable {
      * Runs the program once in the kernel ({@code BPF_PROG_TEST_RUN}) with a context and/or data
      * buffer (native memory, may be null), as for {@code SEC("syscall")}, XDP or tc programs.
      */
-    public Bpf.TestRunResult testRun(MemorySegment ctx, MemorySegment data, int repeat) {
+    public TestRunResult testRun(MemorySegment ctx, MemorySegment data, int repeat) {
         return Bpf.progTestRun(fd.value(), data, null, ctx, null, repeat, 0, 0);
     }
 

@@ -52,12 +52,12 @@ public final class GlobalData {
         return Collections.unmodifiableMap(variables);
     }
 
-    /** The variable called {@code name}; {@link IllegalArgumentException} naming the known ones. */
+    /** The variable called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public Variable variable(String name) {
         Variable v = variables.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no variable '" + name + "' in " + section + " (variables: "
-                    + String.join(", ", variables.keySet()) + ")");
+            throw new NoSuchObjectException("no variable '" + name + "' in " + section + " (variables: "
+                    + String.join(", ", variables.keySet()) + ")", name, variables.keySet());
         }
         return v;
     }

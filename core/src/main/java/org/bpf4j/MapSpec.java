@@ -21,18 +21,6 @@ public final class MapSpec {
         KCONFIG
     }
 
-    /** {@code LIBBPF_PIN_NONE}: the map is not pinned. */
-    public static final int PIN_NONE = 0;
-    /** {@code LIBBPF_PIN_BY_NAME}: the map is pinned under its name in the pin directory. */
-    public static final int PIN_BY_NAME = 1;
-
-    /** {@code BPF_F_NO_PREALLOC}: hash maps allocate their elements on demand. */
-    public static final int F_NO_PREALLOC = 1;
-    /** {@code BPF_F_RDONLY_PROG}: programs may only read the map (bpf4j sets it for {@code .rodata}). */
-    public static final int F_RDONLY_PROG = 0x80;
-    /** {@code BPF_F_MMAPABLE}: an array map user space can memory-map (bpf4j sets it for global data). */
-    public static final int F_MMAPABLE = 0x400;
-
     private final String name;
     private final Kind kind;
     private final String section;
@@ -42,6 +30,9 @@ public final class MapSpec {
     private int maxEntries;
     private int flags;
     private int numaNode;
+    /** {@link MapFlag#RDONLY_PROG} and {@link MapFlag#MMAPABLE} as constants: the loader's path loads no enum. */
+    static final int F_RDONLY_PROG = 0x80, F_MMAPABLE = 0x400;
+
     private int pinning;
     private long mapExtra;
     private int btfKeyTypeId;
@@ -104,21 +95,21 @@ public final class MapSpec {
     }
 
     /**
-     * The map type number ({@code enum bpf_map_type}); see {@link #mapType()}.
+     * The map type.
      *
-     * @return the number, as given to {@code BPF_MAP_CREATE}
+     * @return the type, or null if bpf4j does not know the number (see {@link #typeCode()})
      */
-    public int type() {
-        return type;
+    public MapType type() {
+        return MapType.of(type);
     }
 
     /**
-     * The map type.
+     * The map type number ({@code enum bpf_map_type}), also for types bpf4j does not know.
      *
-     * @return the type, or null if bpf4j does not know the number
+     * @return the number, as given to {@code BPF_MAP_CREATE}
      */
-    public MapType mapType() {
-        return MapType.of(type);
+    public int typeCode() {
+        return type;
     }
 
     /**
@@ -149,11 +140,20 @@ public final class MapSpec {
     }
 
     /**
-     * The map creation flags ({@code map_flags}: {@code BPF_F_*}, such as {@link #F_NO_PREALLOC}).
+     * The map creation flags ({@code map_flags}, such as {@link MapFlag#NO_PREALLOC}).
      *
-     * @return the flags
+     * @return the flags bpf4j knows (all of them: {@link #flagBits()})
      */
-    public int flags() {
+    public java.util.EnumSet<MapFlag> flags() {
+        return MapFlag.of(flags);
+    }
+
+    /**
+     * The map creation flags as the kernel takes them ({@code map_flags}: {@code BPF_F_*} bits).
+     *
+     * @return the bits
+     */
+    public int flagBits() {
         return flags;
     }
 
@@ -169,10 +169,18 @@ public final class MapSpec {
     /**
      * How the map is pinned ({@code pinning} in {@code .maps}).
      *
-     * @return {@link #PIN_NONE} or {@link #PIN_BY_NAME}
+     * @return {@link Pinning#NONE} or {@link Pinning#BY_NAME}
      */
-    public int pinning() {
-        return pinning;
+    public Pinning pinning() {
+        return Pinning.of(pinning);
+    }
+
+    boolean pinnedByName() {
+        return pinning == 1; // LIBBPF_PIN_BY_NAME
+    }
+
+    void pinningCode(int p) {
+        this.pinning = p;
     }
 
     /**
@@ -249,23 +257,45 @@ public final class MapSpec {
     }
 
     /**
-     * Sets the map creation flags ({@code BPF_F_*}).
+     * Sets the map creation flags.
      *
      * @param f the flags, replacing those of the object
      * @return this spec
      */
-    public MapSpec flags(int f) {
+    public MapSpec flags(java.util.Set<MapFlag> f) {
+        this.flags = MapFlag.bits(f);
+        return this;
+    }
+
+    /**
+     * Sets the map creation flags as bits ({@code BPF_F_*}), also those bpf4j has no name for.
+     *
+     * @param f the bits, replacing those of the object
+     * @return this spec
+     */
+    public MapSpec flagBits(int f) {
         this.flags = f;
         return this;
     }
 
     /**
-     * Sets the map type number ({@code enum bpf_map_type}).
+     * Sets the map type.
+     *
+     * @param t the type
+     * @return this spec
+     */
+    public MapSpec type(MapType t) {
+        this.type = t.code();
+        return this;
+    }
+
+    /**
+     * Sets the map type number ({@code enum bpf_map_type}), also one bpf4j does not know.
      *
      * @param t the number
      * @return this spec
      */
-    public MapSpec type(int t) {
+    public MapSpec typeCode(int t) {
         this.type = t;
         return this;
     }
@@ -306,11 +336,11 @@ public final class MapSpec {
     /**
      * Sets how the map is pinned.
      *
-     * @param p {@link #PIN_NONE} or {@link #PIN_BY_NAME}
+     * @param p {@link Pinning#NONE} or {@link Pinning#BY_NAME}
      * @return this spec
      */
-    public MapSpec pinning(int p) {
-        this.pinning = p;
+    public MapSpec pinning(Pinning p) {
+        this.pinning = p.code();
         return this;
     }
 

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.bpf4j.btf.Btf;
 import org.bpf4j.btf.BtfInfo;
 import org.bpf4j.btf.BtfKind;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.link.LinkInfo;
 import org.bpf4j.link.Links;
 import org.bpf4j.map.Codecs;

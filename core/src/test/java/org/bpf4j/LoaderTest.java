@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.map.Codecs;
 import org.bpf4j.map.PerCpu;
 import org.bpf4j.sys.Cpus;
@@ -144,7 +143,7 @@ class LoaderTest {
         try (BpfObject obj = ObjectSpecTest.full().load(LoadOptions.defaults().withPrograms(Set.of("xdp_pass")))) {
             BpfMap stats = obj.map("stats"); // ARRAY supports batch lookup, PERCPU_HASH too
             long[] n = {0};
-            stats.forEachBatch(2, false, (k, v, c) -> n[0] += c);
+            stats.forEachBatch(2, (k, v, c) -> n[0] += c);
             assertEquals(4, n[0], "array maps always hold max_entries entries");
         }
     }

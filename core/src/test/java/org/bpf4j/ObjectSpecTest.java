@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.Test;
@@ -49,21 +50,21 @@ class ObjectSpecTest {
     void btfDefinedMaps() {
         ObjectSpec spec = full();
         MapSpec counts = spec.map("counts");
-        assertEquals(MapType.HASH, counts.mapType());
+        assertEquals(MapType.HASH, counts.type());
         assertEquals(4, counts.keySize());
         assertEquals(8, counts.valueSize());
         assertEquals(256, counts.maxEntries());
         assertTrue(counts.btfKeyTypeId() > 0 && counts.btfValueTypeId() > 0);
         MapSpec stats = spec.map("stats");
-        assertEquals(MapType.ARRAY, stats.mapType());
+        assertEquals(MapType.ARRAY, stats.type());
         assertEquals(16, stats.valueSize(), "struct value { u64 calls; u64 loops; }");
-        assertEquals(MapType.PERCPU_HASH, spec.map("percpu").mapType());
+        assertEquals(MapType.PERCPU_HASH, spec.map("percpu").type());
         MapSpec rb = spec.map("rb");
-        assertEquals(MapType.RINGBUF, rb.mapType());
+        assertEquals(MapType.RINGBUF, rb.type());
         assertEquals(16384, rb.maxEntries());
         assertEquals(0, rb.keySize());
         MapSpec events = spec.map("events");
-        assertEquals(MapType.PERF_EVENT_ARRAY, events.mapType());
+        assertEquals(MapType.PERF_EVENT_ARRAY, events.type());
         assertEquals(4, events.keySize());
         assertEquals(4, events.valueSize());
         assertEquals(0, events.maxEntries(), "0 means one slot per CPU, filled in at load time");
@@ -76,10 +77,10 @@ class ObjectSpecTest {
                 List.copyOf(spec.maps().keySet()));
         MapSpec rodata = spec.map(".rodata");
         assertEquals(MapSpec.Kind.RODATA, rodata.kind());
-        assertEquals(MapType.ARRAY, rodata.mapType());
+        assertEquals(MapType.ARRAY, rodata.type());
         assertEquals(1, rodata.maxEntries());
         assertTrue(rodata.frozen());
-        assertEquals(MapSpec.F_RDONLY_PROG | MapSpec.F_MMAPABLE, rodata.flags());
+        assertEquals(EnumSet.of(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE), rodata.flags());
         GlobalData ro = spec.rodata();
         assertEquals(0, ro.getInt("target_tgid"));
         assertEquals(3, ro.getUnsigned("loop_count"));
@@ -95,9 +96,25 @@ class ObjectSpecTest {
     }
 
     @Test
+    void lookupsByAWrongNameNameWhatExists() {
+        ObjectSpec spec = full();
+        NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> spec.program("nosuch"));
+        assertEquals(spec.file() + ": no program 'nosuch' (programs: " + String.join(", ", spec.programs().keySet())
+                + ")", e.getMessage());
+        assertEquals("nosuch", e.name());
+        assertEquals(List.copyOf(spec.programs().keySet()), e.known());
+        e = assertThrows(NoSuchObjectException.class, () -> spec.map("nosuch"));
+        assertEquals(spec.file() + ": no map 'nosuch' (maps: " + String.join(", ", spec.maps().keySet()) + ")",
+                e.getMessage());
+        e = assertThrows(NoSuchObjectException.class, () -> spec.globals(".data.nosuch"));
+        assertEquals(List.copyOf(spec.globals().keySet()), e.known());
+        assertTrue(e.getMessage().startsWith(spec.file() + ": no global data section '.data.nosuch'"), e.getMessage());
+    }
+
+    @Test
     void globalDataRejectsWhatDoesNotFit() {
         GlobalData ro = full().rodata();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ro.set("target_pid", 1));
+        NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> ro.set("target_pid", 1));
         assertTrue(e.getMessage().contains("no variable 'target_pid' in .rodata"), e.getMessage());
         assertTrue(e.getMessage().contains("target_tgid"), "lists the known variables: " + e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ro.set("loop_count", 1L << 32));

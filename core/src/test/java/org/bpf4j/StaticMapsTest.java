@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Set;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.map.Codecs;
 import org.bpf4j.sys.Os;
 import org.bpf4j.testing.KernelTests;

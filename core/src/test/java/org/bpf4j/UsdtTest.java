@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bpf4j.elf.ElfFile;
 import org.bpf4j.elf.UsdtNote;
-import org.bpf4j.link.BpfLink;
 import org.bpf4j.link.UsdtLink;
 import org.bpf4j.sys.Os;
 import org.bpf4j.testing.Cmd;

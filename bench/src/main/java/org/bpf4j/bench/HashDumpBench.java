@@ -63,7 +63,7 @@ final class HashDumpBench {
         long[] count = {0};
         long[] bad = {0};
         long t0 = System.nanoTime();
-        map.forEachBatch(batch, false, (ks, vs, n) -> {
+        map.forEachBatch(batch, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) {
                 int k = ks.getAtIndex(JAVA_INT, i);
                 if (vs.getAtIndex(JAVA_LONG, i) != 3L * k + 1) bad[0]++;

@@ -3,7 +3,7 @@ package org.bpf4j.bench;
 import java.nio.file.Path;
 import org.bpf4j.BpfObject;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 import org.bpf4j.map.Codecs;
 import org.bpf4j.sys.Native;
 import org.bpf4j.sys.SysNr;

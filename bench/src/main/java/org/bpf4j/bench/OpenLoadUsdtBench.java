@@ -3,7 +3,7 @@ package org.bpf4j.bench;
 import java.nio.file.Path;
 import org.bpf4j.BpfObject;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 
 /**
  * open-load-usdt: the life cycle of bench/bpf/externs_usdt.bpf.o, an object with __kconfig

@@ -23,7 +23,7 @@ import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
 import org.bpf4j.MapType;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 import org.bpf4j.link.Tracefs;
 import org.bpf4j.map.RecordDecoder;
 import org.bpf4j.perf.PerfBufReader;
@@ -96,8 +96,8 @@ public final class BccProgram implements AutoCloseable {
     /** {@code b["name"]} as a perf buffer, to open: {@code perfBuffer("events").open(decoder, handler)}. */
     public PerfBuffer perfBuffer(String name) {
         BpfMap m = object.map(name);
-        if (m.mapType() != MapType.PERF_EVENT_ARRAY) {
-            throw new BpfException("map '" + name + "' is a " + m.mapType() + " map, not a BPF_PERF_OUTPUT");
+        if (m.type() != MapType.PERF_EVENT_ARRAY) {
+            throw new BpfException("map '" + name + "' is a " + m.type() + " map, not a BPF_PERF_OUTPUT");
         }
         return new PerfBuffer(m);
     }
@@ -135,8 +135,8 @@ public final class BccProgram implements AutoCloseable {
     /** {@code b["name"]} as a ring buffer, to open: {@code ringBuffer("rb").open(decoder, handler)}. */
     public RingBuffer ringBuffer(String name) {
         BpfMap m = object.map(name);
-        if (m.mapType() != MapType.RINGBUF) {
-            throw new BpfException("map '" + name + "' is a " + m.mapType() + " map, not a BPF_RINGBUF_OUTPUT");
+        if (m.type() != MapType.RINGBUF) {
+            throw new BpfException("map '" + name + "' is a " + m.type() + " map, not a BPF_RINGBUF_OUTPUT");
         }
         return new RingBuffer(m);
     }
@@ -173,12 +173,12 @@ public final class BccProgram implements AutoCloseable {
 
     /** {@code b.attach_kprobe(event=function, fn_name=program)}. */
     public BpfLink kprobe(String function, String program) {
-        return track(prog(program).attachKprobe(function, false));
+        return track(prog(program).attachKprobe(function));
     }
 
     /** {@code b.attach_kretprobe(event=function, fn_name=program)}. */
     public BpfLink kretprobe(String function, String program) {
-        return track(prog(program).attachKprobe(function, true));
+        return track(prog(program).attachKretprobe(function));
     }
 
     /** {@code b.attach_tracepoint(tp="category:event", fn_name=program)}; "category/event" also works. */

@@ -60,7 +60,7 @@ public final class BccTable {
      */
     public List<Map.Entry<Object, Object>> items() {
         if (!listable(map)) {
-            throw new BpfException("map '" + map.name() + "' is a " + map.mapType() + " map: its entries cannot be listed");
+            throw new BpfException("map '" + map.name() + "' is a " + map.type() + " map: its entries cannot be listed");
         }
         List<Map.Entry<Object, Object>> out = new ArrayList<>();
         boolean perCpu = isPerCpu();
@@ -89,14 +89,14 @@ public final class BccTable {
 
     /** Whether {@link #items()} can list the map's entries. */
     static boolean listable(BpfMap m) {
-        return switch (m.mapType()) {
+        return switch (m.type()) {
             case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE -> true;
             default -> false;
         };
     }
 
     private boolean isPerCpu() {
-        return switch (map.mapType()) {
+        return switch (map.type()) {
             case PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH -> true;
             default -> false;
         };

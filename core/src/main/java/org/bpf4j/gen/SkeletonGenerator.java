@@ -200,8 +200,8 @@ public final class SkeletonGenerator {
         for (Map.Entry<String, String> e : eventTypes.entrySet()) {
             MapSpec m = spec.maps().get(e.getKey());
             if (m == null) throw new IllegalArgumentException("no map '" + e.getKey() + "' in " + resource + " for the records of struct " + e.getValue());
-            if (m.mapType() != MapType.RINGBUF && m.mapType() != MapType.PERF_EVENT_ARRAY) {
-                throw new IllegalArgumentException("map '" + e.getKey() + "' of " + resource + " is a " + MapType.describe(m.type())
+            if (m.type() != MapType.RINGBUF && m.type() != MapType.PERF_EVENT_ARRAY) {
+                throw new IllegalArgumentException("map '" + e.getKey() + "' of " + resource + " is a " + MapType.describe(m.typeCode())
                         + ", not a ring buffer or perf event array: it has no reader for struct " + e.getValue());
             }
             if (spec.btf() == null || spec.btf().find(e.getValue(), BtfKind.STRUCT) <= 0) {
@@ -321,7 +321,7 @@ public final class SkeletonGenerator {
                 "org.bpf4j.GlobalData", "org.bpf4j.LoadOptions", "org.bpf4j.MapSpec", "org.bpf4j.ObjectSpec",
                 "org.bpf4j.ProgramSpec", "org.bpf4j.map.Codec", "org.bpf4j.map.Codecs", "org.bpf4j.map.MapView",
                 "org.bpf4j.map.PerCpuView")) {
-            line(0, "import " + imp.replace("org.bpf4j.BpfLink", "org.bpf4j.link.BpfLink") + ";");
+            line(0, "import " + imp + ";");
         }
         line(0, "");
         line(0, "/**");
@@ -454,7 +454,7 @@ public final class SkeletonGenerator {
 
         // maps
         for (MapInfo m : maps) {
-            String desc = MapType.describe(m.spec().type()) + ", " + m.spec().maxEntries() + " entries"
+            String desc = MapType.describe(m.spec().typeCode()) + ", " + m.spec().maxEntries() + " entries"
                     + (m.key() != null ? ", key " + escapeDoc(m.key().c()) : "")
                     + (m.value() != null ? ", value " + escapeDoc(m.value().c()) : "");
             line(0, "");
@@ -484,7 +484,7 @@ public final class SkeletonGenerator {
             String event = eventTypes.get(m.spec().name());
             if (event == null) continue;
             String rec = types.map(btf.find(event, BtfKind.STRUCT)).java();
-            boolean ring = m.spec().mapType() == MapType.RINGBUF;
+            boolean ring = m.spec().type() == MapType.RINGBUF;
             line(0, "");
             line(1, "/**");
             line(1, " * A reader of map {@code " + m.spec().name() + "} (loaded) that hands each record, a {@code struct "
@@ -580,7 +580,7 @@ public final class SkeletonGenerator {
 
     private MapInfo mapInfo(MapSpec m) {
         String method = member(JavaTypes.camel(m.name()), "Map");
-        MapType type = m.mapType();
+        MapType type = m.type();
         JType key = null, value = null;
         if (types != null && m.btfKeyTypeId() > 0) key = types.map(m.btfKeyTypeId(), JavaTypes.pascal(m.name()) + "Key");
         if (types != null && m.btfValueTypeId() > 0) value = types.map(m.btfValueTypeId(), JavaTypes.pascal(m.name()) + "Value");

@@ -1,5 +1,6 @@
 package org.bpf4j.link;
 
+import org.bpf4j.BpfLink;
 import org.bpf4j.AttachType;
 import org.bpf4j.SyscallException;
 import org.bpf4j.sys.Bpf;
@@ -34,7 +35,7 @@ public final class Attach {
     static volatile boolean forceIoctl;
 
     /** Attaches {@code progFd} to an open perf event: BPF link when possible, ioctl otherwise. */
-    public static FdLink perfEventLink(int progFd, Fd perf, String target) {
+    static FdLink perfEventLink(int progFd, Fd perf, String target) {
         return perfEventLink(progFd, perf, target, 0);
     }
 
@@ -42,7 +43,7 @@ public final class Attach {
      * Attaches {@code progFd} to an open perf event with a BPF cookie: through a BPF link, the
      * only way to give one; without a cookie, as {@link #perfEventLink(int, Fd, String)}.
      */
-    public static FdLink perfEventLink(int progFd, Fd perf, String target, long cookie) {
+    static FdLink perfEventLink(int progFd, Fd perf, String target, long cookie) {
         long r = forceIoctl ? -Errno.EINVAL : Bpf.linkCreateRaw(progFd, perf.value(), AttachType.PERF_EVENT.code(), 0,
                 cookie == 0 ? null : new long[] {cookie});
         if (r >= 0) return new FdLink(target, new Fd((int) r), perf);

@@ -1,5 +1,6 @@
 package org.bpf4j.link;
 
+import org.bpf4j.BpfLink;
 import org.bpf4j.sys.Fd;
 
 /** A link held by file descriptors: a BPF link fd, and the perf event fd it may sit on. */
@@ -9,7 +10,7 @@ public final class FdLink implements BpfLink {
     private final Fd perfEvent;
 
     /** @param link the BPF link (or the perf event carrying the program, when null) */
-    public FdLink(String target, Fd link, Fd perfEvent) {
+    FdLink(String target, Fd link, Fd perfEvent) {
         this.target = target;
         this.link = link;
         this.perfEvent = perfEvent;

@@ -150,10 +150,16 @@ public final class KprobeLink extends ProbeLink {
         return Errors.of("perf_event_open", errno, what);
     }
 
-    /** Attaches to system call {@code name} ({@code openat}) at entry, or at return. */
-    public static KprobeLink attachSyscall(int progFd, String name, boolean retprobe) {
+    /** Attaches to system call {@code name} ({@code openat}) at entry. */
+    public static KprobeLink attachSyscall(int progFd, String name) {
         if (!supported()) throw unsupported();
-        return attach(progFd, Options.of(syscallFunction(name)).retprobe(retprobe));
+        return attach(progFd, Options.of(syscallFunction(name)));
+    }
+
+    /** Attaches to system call {@code name} ({@code openat}) at return. */
+    public static KprobeLink attachSyscallReturn(int progFd, String name) {
+        if (!supported()) throw unsupported();
+        return attach(progFd, Options.of(syscallFunction(name)).retprobe(true));
     }
 
     private static volatile Boolean wrappers;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.bpf4j.BpfLink;
 import org.bpf4j.AttachType;
 import org.bpf4j.sys.Bpf;
 

@@ -2,6 +2,7 @@ package org.bpf4j.link;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.bpf4j.BpfLink;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.BpfCmd;
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfException;
 import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.sys.Cpus;

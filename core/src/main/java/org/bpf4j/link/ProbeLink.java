@@ -1,5 +1,7 @@
 package org.bpf4j.link;
 
+import org.bpf4j.BpfLink;
+
 /**
  * A kprobe or uprobe: a perf event link, and when the kernel had no PMU for it, the tracefs
  * event it was created from, removed again when the link closes.

@@ -1,5 +1,6 @@
 package org.bpf4j.link;
 
+import org.bpf4j.BpfLink;
 import org.bpf4j.sys.Errno;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;

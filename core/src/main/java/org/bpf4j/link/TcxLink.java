@@ -23,15 +23,21 @@ public final class TcxLink extends LinkFdOwner {
         super(target, link);
     }
 
-    /** Attaches {@code progFd} to interface {@code ifindex}, at ingress or egress. */
-    public static TcxLink attach(int progFd, int ifindex, boolean ingress) {
+    /**
+     * Attaches {@code progFd} to interface {@code ifindex} at {@code direction}: {@link AttachType#TCX_INGRESS}
+     * or {@link AttachType#TCX_EGRESS}.
+     */
+    public static TcxLink attach(int progFd, int ifindex, AttachType direction) {
+        if (direction != AttachType.TCX_INGRESS && direction != AttachType.TCX_EGRESS) {
+            throw new IllegalArgumentException("tcx attaches at TCX_INGRESS or TCX_EGRESS, not " + direction);
+        }
+        boolean ingress = direction == AttachType.TCX_INGRESS;
         String name = Os.ifName(ifindex);
         String target = "tcx " + (ingress ? "ingress" : "egress") + " of " + (name == null ? "" : name + ", ")
                 + "ifindex " + ifindex;
         if (name == null) throw new BpfException(target + ": no such network interface in this network namespace");
         Features.require(Features.Attach.TCX);
-        AttachType type = ingress ? AttachType.TCX_INGRESS : AttachType.TCX_EGRESS;
-        long r = Bpf.linkCreateRaw(progFd, ifindex, type.code(), 0, new long[] {0, 0});
+        long r = Bpf.linkCreateRaw(progFd, ifindex, direction.code(), 0, new long[] {0, 0});
         if (r == -Errno.ENODEV) throw new BpfException(target + ": no such network interface in this network namespace");
         if (r < 0) throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
         return new TcxLink(target, new Fd((int) r));

@@ -1,5 +1,7 @@
 package org.bpf4j.link;
 
+import org.bpf4j.BpfLink;
+
 import java.util.List;
 
 /**

@@ -75,7 +75,7 @@ public final class MapView<K, V> {
     /** Every key (a snapshot). */
     public List<K> keys() {
         List<K> out = new ArrayList<>();
-        map.forEachBatch(256, false, (ks, vs, n) -> {
+        map.forEachBatch(256, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) out.add(key.decode(ks, (long) i * key.size()));
         });
         return out;
@@ -83,7 +83,7 @@ public final class MapView<K, V> {
 
     /** Visits every entry (batched where the kernel can). */
     public void forEach(BiConsumer<? super K, ? super V> action) {
-        map.forEachBatch(256, false, (ks, vs, n) -> {
+        map.forEachBatch(256, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) {
                 action.accept(key.decode(ks, (long) i * key.size()), value.decode(vs, (long) i * value.size()));
             }
@@ -103,7 +103,7 @@ public final class MapView<K, V> {
      */
     public Map<K, V> drain() {
         Map<K, V> out = new LinkedHashMap<>();
-        map.forEachBatch(256, true, (ks, vs, n) -> {
+        map.forEachBatchAndDelete(256, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) {
                 out.put(key.decode(ks, (long) i * key.size()), value.decode(vs, (long) i * value.size()));
             }

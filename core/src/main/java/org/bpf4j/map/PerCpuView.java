@@ -74,7 +74,7 @@ public final class PerCpuView<K, V> {
     /** A snapshot of every entry. */
     public Map<K, PerCpu<V>> toMap() {
         Map<K, PerCpu<V>> out = new LinkedHashMap<>();
-        map.forEachBatch(64, false, (ks, vs, n) -> {
+        map.forEachBatch(64, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) {
                 out.put(key.decode(ks, (long) i * key.size()), decode(vs, (long) i * map.valueSlotSize()));
             }

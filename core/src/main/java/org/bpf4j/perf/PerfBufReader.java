@@ -126,8 +126,8 @@ public final class PerfBufReader implements AutoCloseable {
 
     private PerfBufReader(Builder b, SampleHandler handler) {
         this.map = b.map;
-        if (map.mapType() != MapType.PERF_EVENT_ARRAY) {
-            throw new IllegalArgumentException("map '" + map.name() + "' is of type " + MapType.describe(map.type())
+        if (map.type() != MapType.PERF_EVENT_ARRAY) {
+            throw new IllegalArgumentException("map '" + map.name() + "' is of type " + MapType.describe(map.typeCode())
                     + ", not PERF_EVENT_ARRAY");
         }
         int slots = map.maxEntries();

@@ -86,8 +86,8 @@ public final class RingBufReader implements AutoCloseable {
     }
 
     private RingBufReader addLocked(BpfMap map, RecordHandler handler) {
-        if (map.mapType() != MapType.RINGBUF) {
-            throw new IllegalArgumentException("map '" + map.name() + "' is of type " + MapType.describe(map.type())
+        if (map.type() != MapType.RINGBUF) {
+            throw new IllegalArgumentException("map '" + map.name() + "' is of type " + MapType.describe(map.typeCode())
                     + ", not RINGBUF");
         }
         String what = "ring buffer map '" + map.name() + "'";

@@ -295,11 +295,8 @@ public final class Bpf {
         return r;
     }
 
-    /** Result of {@code BPF_PROG_TEST_RUN}. */
-    public record TestRunResult(int retval, int durationNs, int dataSizeOut, int ctxSizeOut) {}
-
     /** {@code BPF_PROG_TEST_RUN}. */
-    public static TestRunResult progTestRun(int progFd, MemorySegment dataIn, MemorySegment dataOut,
+    public static org.bpf4j.TestRunResult progTestRun(int progFd, MemorySegment dataIn, MemorySegment dataOut,
                                             MemorySegment ctxIn, MemorySegment ctxOut, int repeat,
                                             int flags, int cpu) {
         MemorySegment a = attr();
@@ -324,7 +321,7 @@ public final class Bpf {
         a.set(JAVA_INT, TEST_FLAGS, flags);
         a.set(JAVA_INT, TEST_CPU, cpu);
         Errors.check(bpf(BpfCmd.PROG_TEST_RUN, a, TEST_SIZE), "BPF_PROG_TEST_RUN", null);
-        return new TestRunResult(a.get(JAVA_INT, TEST_RETVAL), a.get(JAVA_INT, TEST_DURATION),
+        return new org.bpf4j.TestRunResult(a.get(JAVA_INT, TEST_RETVAL), a.get(JAVA_INT, TEST_DURATION),
                 a.get(JAVA_INT, TEST_DATA_SIZE_OUT), a.get(JAVA_INT, TEST_CTX_SIZE_OUT));
     }
 

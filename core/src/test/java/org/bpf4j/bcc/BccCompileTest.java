@@ -110,7 +110,7 @@ class BccCompileTest {
     }
 
     static void check(MapSpec m, MapType type, int key, int value, int max) {
-        assertEquals(List.of(type, key, value, max), List.of(m.mapType(), m.keySize(), m.valueSize(), m.maxEntries()), m.name());
+        assertEquals(List.of(type, key, value, max), List.of(m.type(), m.keySize(), m.valueSize(), m.maxEntries()), m.name());
     }
 
     @Test

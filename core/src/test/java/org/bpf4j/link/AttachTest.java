@@ -3,10 +3,13 @@ package org.bpf4j.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumSet;
 import java.util.Set;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.LoadOptions;
+import org.bpf4j.MapFlag;
 import org.bpf4j.MapSpec;
 import org.bpf4j.MapType;
 import org.bpf4j.ObjectSpec;
@@ -49,12 +52,12 @@ class AttachTest {
     @Test
     void batchLookupFallsBackToKeyIterationForMapsWithoutIt() {
         // LPM tries have no batch operations: the kernel answers ENOTSUPP
-        MapSpec lpm = MapSpec.of("lpm", MapType.LPM_TRIE, 8, 8, 64).flags(MapSpec.F_NO_PREALLOC);
+        MapSpec lpm = MapSpec.of("lpm", MapType.LPM_TRIE, 8, 8, 64).flags(EnumSet.of(MapFlag.NO_PREALLOC));
         try (BpfMap map = BpfMap.create(lpm)) {
             var view = map.view(Codecs.U64, Codecs.U64);
             for (long i = 0; i < 40; i++) view.put(32L | (i << 32), i); // {prefixlen 32, data i}
             long[] seen = {0, 0};
-            long n = map.forEachBatch(16, false, (k, v, c) -> {
+            long n = map.forEachBatch(16, (k, v, c) -> {
                 seen[0] += c;
                 for (int i = 0; i < c; i++) seen[1] += v.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8L * i);
             });

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.bpf4j.BpfLink;
 import org.bpf4j.AttachType;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;

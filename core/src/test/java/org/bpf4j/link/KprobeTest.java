@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Set;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;
 import org.bpf4j.FeatureNotSupportedException;
@@ -59,15 +60,15 @@ class KprobeTest {
             var before = KernelTests.Snapshot.take();
             var prog = obj.program("on_nanosleep");
             List<org.junit.jupiter.api.function.Executable> attempts = List.of(
-                    () -> prog.attachKprobe("do_nanosleep", false),
-                    () -> prog.attachKprobe("do_nanosleep", true),
+                    () -> prog.attachKprobe("do_nanosleep"),
+                    () -> prog.attachKretprobe("do_nanosleep"),
                     () -> prog.attachKprobe(KprobeLink.Options.of("do_nanosleep").retprobe(true).maxActive(16)),
                     () -> prog.attachKprobe(KprobeLink.Options.of("do_nanosleep").mode(ProbeMode.TRACEFS)),
                     () -> prog.attachKprobe(KprobeLink.Options.of("do_nanosleep").mode(ProbeMode.PMU)),
                     () -> prog.attach(),
                     () -> obj.program("on_nanosleep_return").attach(),
                     () -> obj.program("on_getppid_syscall").attach(),
-                    () -> obj.program("on_getppid_syscall").attachKsyscall("getppid", true));
+                    () -> obj.program("on_getppid_syscall").attachKretsyscall("getppid"));
             for (var a : attempts) {
                 var e = assertThrows(FeatureNotSupportedException.class, a);
                 assertTrue(e.getMessage().startsWith("kprobes are not supported by this kernel: "), e.getMessage());
@@ -109,7 +110,7 @@ class KprobeTest {
         VmTests.requireVm();
         try (BpfObject obj = load()) {
             try (KprobeLink in = (KprobeLink) obj.program("on_nanosleep").attach();
-                 KprobeLink out = obj.program("on_nanosleep_return").attachKprobe("do_nanosleep", true)) {
+                 KprobeLink out = obj.program("on_nanosleep_return").attachKretprobe("do_nanosleep")) {
                 assertNull(in.tracefsEvent(), "the kprobe PMU exists on every kernel of the matrix (4.17+)");
                 assertEquals("kprobe do_nanosleep", in.target());
                 nanosleep(200);

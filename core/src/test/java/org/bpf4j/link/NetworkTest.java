@@ -13,6 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Set;
+import org.bpf4j.AttachType;
+import org.bpf4j.link.XdpMode;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;
 import org.bpf4j.LoadOptions;
@@ -113,7 +116,7 @@ class NetworkTest {
     @Test
     void xdpGenericModeCountsAndDrops() throws Exception {
         countAndDrop("xdp_count", (obj, net) -> {
-            XdpLink l = obj.program("xdp_count").attachXdp(net.hostIf, XdpLink.GENERIC_MODE);
+            XdpLink l = obj.program("xdp_count").attachXdp(net.hostIf, XdpMode.GENERIC);
             assertEquals(Os.ifIndex(net.hostIf), l.ifindex());
             assertTrue(l.target().contains(net.hostIf) && l.target().contains("generic"), l.target());
             return l;
@@ -123,7 +126,7 @@ class NetworkTest {
     @Test
     void xdpDriverModeOnVethCountsAndDrops() throws Exception {
         boolean before66 = !org.bpf4j.features.Features.attach(org.bpf4j.features.Features.Attach.TCX).supported();
-        countAndDrop("xdp_count", (obj, net) -> obj.program("xdp_count").attachXdp(net.hostIf, XdpLink.DRIVER_MODE),
+        countAndDrop("xdp_count", (obj, net) -> obj.program("xdp_count").attachXdp(net.hostIf, XdpMode.DRIVER),
                 before66);
     }
 
@@ -133,30 +136,30 @@ class NetworkTest {
             // before 6.6: the attach fails at once, naming what is missing
             try (NetNs net = NetNs.create(); BpfObject obj = load("tc_count", 9)) {
                 var e = assertThrows(org.bpf4j.FeatureNotSupportedException.class,
-                        () -> obj.program("tc_count").attachTcx(net.hostIf, true));
+                        () -> obj.program("tc_count").attachTcx(net.hostIf, AttachType.TCX_INGRESS));
                 assertTrue(e.getMessage().startsWith("tcx links are not supported by this kernel: ")
                         && e.getMessage().contains("Linux 6.6"), e.getMessage());
             }
             return;
         }
-        countAndDrop("tc_count", (obj, net) -> obj.program("tc_count").attachTcx(net.hostIf, true));
+        countAndDrop("tc_count", (obj, net) -> obj.program("tc_count").attachTcx(net.hostIf, AttachType.TCX_INGRESS));
     }
 
     @Test
     void xdpAndTcxFailuresNameTheInterface() throws Exception {
         try (NetNs net = NetNs.create(); BpfObject xdp = load("xdp_count", 9); BpfObject tc = load("tc_count", 9)) {
             var before = KernelTests.Snapshot.take();
-            var e = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp(0x7ffffff0, 0));
+            var e = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp(0x7ffffff0, XdpMode.AUTO));
             assertTrue(e.getMessage().contains("no such network interface"), e.getMessage());
-            var e2 = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp("b4jnosuchif", 0));
+            var e2 = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp("b4jnosuchif", XdpMode.AUTO));
             assertTrue(e2.getMessage().contains("no network interface 'b4jnosuchif'"), e2.getMessage());
-            var e3 = assertThrows(BpfException.class, () -> tc.program("tc_count").attachTcx(0x7ffffff0, false));
+            var e3 = assertThrows(BpfException.class, () -> tc.program("tc_count").attachTcx(0x7ffffff0, AttachType.TCX_EGRESS));
             assertTrue(e3.getMessage().contains("no such network interface"), e3.getMessage());
-            try (XdpLink first = xdp.program("xdp_count").attachXdp(net.hostIf, XdpLink.GENERIC_MODE)) {
-                var e4 = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp(net.hostIf, XdpLink.GENERIC_MODE));
+            try (XdpLink first = xdp.program("xdp_count").attachXdp(net.hostIf, XdpMode.GENERIC)) {
+                var e4 = assertThrows(BpfException.class, () -> xdp.program("xdp_count").attachXdp(net.hostIf, XdpMode.GENERIC));
                 assertTrue(e4.getMessage().contains(net.hostIf), e4.getMessage());
             }
-            var e5 = assertThrows(BpfException.class, () -> tc.program("tc_count").attachXdp(net.hostIf, 0));
+            var e5 = assertThrows(BpfException.class, () -> tc.program("tc_count").attachXdp(net.hostIf, XdpMode.AUTO));
             assertTrue(e5.getMessage().contains("is a SCHED_CLS program, not XDP"), e5.getMessage());
             before.assertNothingLeftBehind("failed network attaches", NAMES);
         }

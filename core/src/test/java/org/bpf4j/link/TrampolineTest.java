@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;
 import org.bpf4j.FeatureNotSupportedException;

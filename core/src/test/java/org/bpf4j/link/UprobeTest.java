@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfException;
 import org.bpf4j.BpfObject;
 import org.bpf4j.LoadOptions;
@@ -74,7 +75,7 @@ class UprobeTest {
         spec.rodata().set("target_tid", Os.gettid());
         int n = 1000;
         try (BpfObject obj = spec.load(LoadOptions.defaults().withPrograms(Set.of("on_getpid")))) {
-            try (UprobeLink link = obj.program("on_getpid").attachUprobe("c", "getpid", Os.getpid(), false)) {
+            try (UprobeLink link = obj.program("on_getpid").attachUprobe("c", "getpid", Os.getpid())) {
                 assertTrue(link.path().getFileName().toString().startsWith("libc.so"), link.path().toString());
                 assertNull(link.tracefsEvent(), "the uprobe PMU exists here");
                 libcGetpid(n);
@@ -156,8 +157,8 @@ class UprobeTest {
         Process a = startTarget(n), b = startTarget(n);
         try (BpfObject obj = spec().load(LoadOptions.defaults().withPrograms(Set.of("on_square_entry", "on_square_return")))) {
             int pid = (int) a.pid();
-            UprobeLink entry = obj.program("on_square_entry").attachUprobe(TARGET.toString(), "b4j_square_plus", pid, false);
-            UprobeLink ret = obj.program("on_square_return").attachUprobe(TARGET.toString(), "b4j_square_plus", pid, true);
+            UprobeLink entry = obj.program("on_square_entry").attachUprobe(TARGET.toString(), "b4j_square_plus", pid);
+            UprobeLink ret = obj.program("on_square_return").attachUretprobe(TARGET.toString(), "b4j_square_plus", pid);
             assertEquals(0x4010, entry.fileOffset(), "address 0x20010 lies at file offset 0x4010");
             assertEquals(entry.fileOffset(), ret.fileOffset());
             assertTrue(ret.retprobe());
@@ -238,12 +239,12 @@ class UprobeTest {
             var before = KernelTests.Snapshot.take();
             Set<String> eventsBefore = Set.copyOf(Files.readAllLines(Probes.eventsFile(Probes.Kind.UPROBE)));
 
-            var e1 = assertThrows(BpfException.class, () -> prog.attachUprobe(TARGET.toString(), "no_such_function", -1, false));
+            var e1 = assertThrows(BpfException.class, () -> prog.attachUprobe(TARGET.toString(), "no_such_function", -1));
             assertTrue(e1.getMessage().contains("no function 'no_such_function'") && e1.getMessage().contains(TARGET.toString()),
                     e1.getMessage());
-            var e2 = assertThrows(BpfException.class, () -> prog.attachUprobe("/no/such/binary", "main", -1, false));
+            var e2 = assertThrows(BpfException.class, () -> prog.attachUprobe("/no/such/binary", "main", -1));
             assertTrue(e2.getMessage().contains("/no/such/binary"), e2.getMessage());
-            var e3 = assertThrows(BpfException.class, () -> prog.attachUprobe(TARGET.toString(), "b4j_square_plus", 0x3fffffff, false));
+            var e3 = assertThrows(BpfException.class, () -> prog.attachUprobe(TARGET.toString(), "b4j_square_plus", 0x3fffffff));
             assertTrue(e3.getMessage().contains("no process 1073741823"), e3.getMessage());
             for (ProbeMode mode : ProbeMode.values()) {
                 // an offset past the end of the file: the kernel refuses it, PMU or tracefs

@@ -112,7 +112,7 @@ final class BccCommand {
             boolean perf = false, ring = false;
             for (Map.Entry<String, BpfMap> e : b.object().maps().entrySet()) {
                 String name = e.getKey();
-                MapType t = e.getValue().mapType();
+                MapType t = e.getValue().type();
                 if (t == MapType.PERF_EVENT_ARRAY) {
                     b.perfBuffer(name).open((cpu, data, offset, length) ->
                             record(lb, name, cpu, btf, struct, json, data, offset, length));

@@ -29,7 +29,7 @@ final class EventBuffer implements AutoCloseable {
      */
     static boolean prepare(MapSpec events) {
         if (Boolean.getBoolean("bpf4j.perfbuffer") || !Features.mapType(MapType.RINGBUF)) return false;
-        events.type(MapType.RINGBUF.code()).keySize(0).valueSize(0).maxEntries(RING_BYTES);
+        events.type(MapType.RINGBUF).keySize(0).valueSize(0).maxEntries(RING_BYTES);
         return true;
     }
 
@@ -43,7 +43,7 @@ final class EventBuffer implements AutoCloseable {
 
     /** Reads {@code events} (loaded) through {@code handler}; a perf buffer's lost samples are reported on {@code err}. */
     static EventBuffer open(BpfMap events, Handler handler, PrintStream err) {
-        if (events.mapType() == MapType.RINGBUF) {
+        if (events.type() == MapType.RINGBUF) {
             return new EventBuffer(RingBufReader.of(events, handler::event), null);
         }
         return new EventBuffer(null, PerfBufReader.builder(events)

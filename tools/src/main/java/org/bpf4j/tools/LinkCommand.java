@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bpf4j.BpfProgram;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 import org.bpf4j.link.LinkInfo;
 import org.bpf4j.link.Links;
 

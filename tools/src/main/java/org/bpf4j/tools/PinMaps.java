@@ -7,6 +7,7 @@ import org.bpf4j.BpfException;
 import org.bpf4j.LoadOptions;
 import org.bpf4j.MapSpec;
 import org.bpf4j.ObjectSpec;
+import org.bpf4j.Pinning;
 
 /**
  * {@code --pin-maps DIR} of {@code prog load}: every map of the object is pinned by name in DIR,
@@ -23,7 +24,7 @@ final class PinMaps {
         } catch (IOException e) {
             throw new BpfException("--pin-maps " + dir + ": cannot create the directory: " + e.getMessage());
         }
-        for (MapSpec m : spec.maps().values()) m.pinning(MapSpec.PIN_BY_NAME);
+        for (MapSpec m : spec.maps().values()) m.pinning(Pinning.BY_NAME);
         return opts.withPinRoot(dir);
     }
 }

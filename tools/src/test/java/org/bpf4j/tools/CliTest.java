@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.Test;
 
 /** The command line without the kernel: names, options, usage errors. */
@@ -31,6 +32,17 @@ class CliTest {
         assertEquals("bpf4j syscount: invalid option -- 'q'\n"
                 + "Try `bpf4j syscount --help' or `bpf4j syscount --usage' for more information.\n",
                 err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownProgramIsOneLineNamingTheKnownOnes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        String obj = KernelTests.fixture("obj_full.o").toString();
+        assertEquals(1, Main.run(new String[] {"prog", "load", obj, "--program", "nosuch"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertEquals("bpf4j prog: " + obj + ": no program 'nosuch' (programs: on_getppid, on_raw_sys_enter, "
+                + "on_sched_switch, xdp_pass, sock_len, not_autoloaded)\n", err.toString(StandardCharsets.UTF_8));
     }
 
     static String usageError(String... args) {

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import org.bpf4j.BpfObject;
 import org.bpf4j.LoadOptions;
 import org.bpf4j.ObjectSpec;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 import org.bpf4j.testing.Bpffs;
 import org.bpf4j.testing.Cmd;
 import org.bpf4j.testing.KernelTests;

@@ -94,7 +94,7 @@ class SkeletonKernelTest {
             assertEquals(n, events.keys().size());
             assertTrue(events.get(0).ts() > before, "kernel monotonic time after the start: " + events.get(0).ts() + " > " + before);
             assertTrue(lastTs < System.nanoTime());
-            assertEquals(MapType.RINGBUF, skel.events().mapType());
+            assertEquals(MapType.RINGBUF, skel.events().type());
 
             // the same events through the ring buffer, decoded by the skeleton's record codec
             try (reader) {

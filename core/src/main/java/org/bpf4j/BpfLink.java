@@ -1,11 +1,11 @@
-package org.bpf4j.link;
+package org.bpf4j;
 
-import org.bpf4j.BpfException;
+import org.bpf4j.link.LinkInfo;
 import org.bpf4j.sys.Bpf;
 
 /**
  * An attachment of a program to a hook. Closing it detaches the program. Every attach method
- * returns one; {@link org.bpf4j.BpfObject} also closes the links of its programs when it closes.
+ * returns one; {@link BpfObject} also closes the links of its programs when it closes.
  */
 public interface BpfLink extends AutoCloseable {
     /** What the program is attached to, for messages ({@code tracepoint raw_syscalls/sys_enter}). */

@@ -1,0 +1,57 @@
+package org.bpf4j;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A lookup by name found nothing: no program, map, global data section or variable of that name.
+ * The message names what was asked for and lists what exists, in one line.
+ */
+public class NoSuchObjectException extends BpfException {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final List<String> known;
+
+    /**
+     * @param message the whole message (it should name {@code name} and list {@code known})
+     * @param name    the name that was looked up
+     * @param known   the names that exist
+     */
+    public NoSuchObjectException(String message, String name, Collection<String> known) {
+        super(message);
+        this.name = name;
+        this.known = List.copyOf(known);
+    }
+
+    /**
+     * The name that was looked up.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The names that exist where it was looked up.
+     *
+     * @return the names, in their order
+     */
+    public List<String> known() {
+        return known;
+    }
+
+    /**
+     * {@code byName.get(name)}, or this exception: "{@code where}: no {@code what} 'name' ({@code listed}: a, b)".
+     */
+    static <T> T lookup(Map<String, T> byName, String name, String where, String what, String listed) {
+        T t = byName.get(name);
+        if (t == null) {
+            throw new NoSuchObjectException(where + ": no " + what + " '" + name + "' (" + listed + ": "
+                    + String.join(", ", byName.keySet()) + ")", name, byName.keySet());
+        }
+        return t;
+    }
+}
