@@ -10,6 +10,8 @@ public final class Disassembler {
             "^=", "=", "s>>=", "endian", "?", "?"};
     private static final String[] JMP_OPS = {"goto", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit",
             "<", "<=", "s<", "s<=", "?", "?"};
+    private static final String[] ALU_NAMES = {"add", "", "", "", "or", "and", "", "", "", "", "xor"};
+    private static final int ATOMIC_FETCH = 0x01, ATOMIC_XCHG = 0xe0 | ATOMIC_FETCH, ATOMIC_CMPXCHG = 0xf0 | ATOMIC_FETCH;
 
     public static String format(Instructions in, int i) {
         int code = in.code(i);
@@ -31,10 +33,7 @@ public final class Disassembler {
                 return "r" + dst + " = *(" + sx + sizeBytes(code) * 8 + " *)(r" + src + " " + signed(off) + ")";
             }
             case STX -> {
-                if (mode(code) == ATOMIC) {
-                    return "lock *(u" + sizeBytes(code) * 8 + " *)(r" + dst + " " + signed(off) + ") atomic(0x"
-                            + Integer.toHexString(imm) + ") r" + src;
-                }
+                if (mode(code) == ATOMIC) return atomic(code, dst, src, off, imm);
                 return "*(u" + sizeBytes(code) * 8 + " *)(r" + dst + " " + signed(off) + ") = r" + src;
             }
             case ST -> {
@@ -70,6 +69,21 @@ public final class Disassembler {
                 return "code 0x" + Integer.toHexString(code);
             }
         }
+    }
+
+    // the kernel's forms (disasm.c): lock add/and/or/xor, the fetching ones and the exchanges as calls
+    private static String atomic(int code, int dst, int src, int off, int imm) {
+        String mem = "(u" + sizeBytes(code) * 8 + " *)(r" + dst + " " + signed(off) + ")";
+        String bits = size(code) == DW ? "64" : "";
+        int op = imm & 0xf0;
+        boolean alu = op == ADD || op == AND || op == OR || op == XOR;
+        if (alu && imm == op) return "lock *" + mem + " " + ALU_OPS[op >> 4] + " r" + src;
+        if (alu && imm == (op | ATOMIC_FETCH)) {
+            return "r" + src + " = atomic" + bits + "_fetch_" + ALU_NAMES[op >> 4] + "(" + mem + ", r" + src + ")";
+        }
+        if (imm == ATOMIC_XCHG) return "r" + src + " = atomic" + bits + "_xchg(" + mem + ", r" + src + ")";
+        if (imm == ATOMIC_CMPXCHG) return "r0 = atomic" + bits + "_cmpxchg(" + mem + ", r0, r" + src + ")";
+        return "lock *" + mem + " atomic(0x" + Integer.toHexString(imm) + ") r" + src;
     }
 
     private static String signed(int v) {

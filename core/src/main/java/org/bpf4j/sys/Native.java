@@ -45,14 +45,8 @@ public final class Native {
         ERRNO_OFFSET = offset;
         CAPTURE_SIZE = state.byteSize();
         ValueLayout.OfLong j = ValueLayout.JAVA_LONG;
-        // long syscall(long number, ...) with six longs, which cover every system call's arguments
-        // (the kernel ignores the registers a call does not use). Linked as a fixed-arity function:
-        // on the two ABIs bpf4j runs on, variadic integer arguments travel exactly as fixed ones
-        // (x86_64 SysV: the same registers, then the stack; the variadic extra, %al = how many
-        // vector registers hold arguments, at most makes a C va_start save vector registers
-        // needlessly, and glibc's syscall() is an assembly stub that reads no %al at all;
-        // AArch64 on Linux: identical), and the variadic linkage costs several milliseconds more
-        // of method handle generation at start-up.
+        // syscall(long, ...) linked fixed-arity with six arguments: x86_64 SysV and AArch64 pass integer varargs as
+        // fixed ones (glibc's stub reads no %al), and variadic linkage costs milliseconds of start-up
         SYSCALL = linker.downcallHandle(symbol,
                 FunctionDescriptor.of(j, j, j, j, j, j, j, j),
                 Linker.Option.captureCallState("errno"));

@@ -13,11 +13,11 @@ import java.util.Arrays;
  * Timing harness for the ring buffer read loop without a kernel (not a unit test: it asserts
  * nothing): a ring of SIZE bytes laid out in ordinary memory, full of RECORD-byte records holding
  * their number, drained again and again by {@link Ring#process} with a handler that does what the
- * benchmark's does (sequence check, release store of a counter). Prints ns per record. Run from
- * core/ after {@code mvn test-compile}:
+ * benchmark's does (sequence check, release store of a counter). Prints ns per record as result
+ * lines (bench/README.md); in this package for {@link Ring}'s package-private loop:
  *
  * <pre>
- * java -cp target/classes:target/test-classes org.bpf4j.ringbuf.RingLoopTiming [RECORD [SIZE [ROUNDS]]]
+ * bench/bpf4j-bench ring-loop [RECORD [SIZE [ROUNDS]]]
  * </pre>
  */
 public final class RingLoopTiming {
@@ -87,7 +87,9 @@ public final class RingLoopTiming {
         }
         double[] s = ns.clone();
         Arrays.sort(s);
-        System.out.printf("record %d bytes, ring %d: %d records per round, ns/record median %.3f min %.3f (last rounds %s)%n",
-                record, size, n, s[rounds / 2], s[0], Arrays.toString(Arrays.copyOfRange(ns, rounds - 5, rounds)));
+        System.out.printf("# ring-loop: record %d bytes, ring %d: %d records per round, %d rounds (last %s)%n",
+                record, size, n, rounds, Arrays.toString(Arrays.copyOfRange(ns, rounds - 5, rounds)));
+        System.out.printf("ring-loop-%d\tbpf4j\tns_per_record_median\t%.3f\tns%n", record, s[rounds / 2]);
+        System.out.printf("ring-loop-%d\tbpf4j\tns_per_record_min\t%.3f\tns%n", record, s[0]);
     }
 }

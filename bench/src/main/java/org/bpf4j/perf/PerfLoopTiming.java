@@ -16,10 +16,11 @@ import org.bpf4j.sys.PerfRing;
  * Timing harness for the perf buffer read loop without a kernel (not a unit test: it asserts
  * nothing): one CPU's ring of SIZE bytes laid out in ordinary memory, full of raw samples of
  * RECORD bytes holding their number, drained again and again by {@link CpuBuffer#process} with a
- * handler like the benchmark's. Prints ns per record. Run from core/ after {@code mvn test-compile}:
+ * handler like the benchmark's. Prints ns per record as result lines (bench/README.md); in this
+ * package for {@link CpuBuffer}'s package-private loop:
  *
  * <pre>
- * java -cp target/classes:target/test-classes org.bpf4j.perf.PerfLoopTiming [RECORD [SIZE [ROUNDS]]]
+ * bench/bpf4j-bench perf-loop [RECORD [SIZE [ROUNDS]]]
  * </pre>
  *
  * {@code -Dplain=true}: the handler counts with a plain store instead of a release store;
@@ -103,7 +104,8 @@ public final class PerfLoopTiming {
         }
         double[] s = ns.clone();
         Arrays.sort(s);
-        System.out.printf("record %d bytes, buffer %d: %d records per round, ns/record median %.3f min %.3f%n",
-                record, size, n, s[rounds / 2], s[0]);
+        System.out.printf("# perf-loop: record %d bytes, buffer %d: %d records per round, %d rounds%n", record, size, n, rounds);
+        System.out.printf("perf-loop-%d\tbpf4j\tns_per_record_median\t%.3f\tns%n", record, s[rounds / 2]);
+        System.out.printf("perf-loop-%d\tbpf4j\tns_per_record_min\t%.3f\tns%n", record, s[0]);
     }
 }

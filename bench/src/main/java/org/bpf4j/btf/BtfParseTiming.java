@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Timing harness for reading and parsing kernel BTF (not a unit test: it asserts nothing). Run from
- * core/ after {@code mvn test-compile}:
+ * Timing harness for reading and parsing kernel BTF, by phase (bench/run's btf-parse times the whole):
  *
  * <pre>
- * java -cp target/classes:target/test-classes org.bpf4j.btf.BtfParseTiming MODE [FILE]
+ * bench/bpf4j-bench btf-parse-modes MODE [FILE]
  * </pre>
  *
  * Modes, each meant for a fresh JVM except "warm":
