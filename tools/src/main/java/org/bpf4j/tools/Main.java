@@ -30,6 +30,9 @@ public final class Main {
                                    compile a BCC-style C program at run time, run it, print its
                                    events and, at exit, its maps (needs clang and libbpf-dev)
               jshell               jshell with bpf4j on the class path and its packages imported
+              exporter --config.dir DIR --config.names A,B [--web.listen-address 127.0.0.1:9435]
+                                   run ebpf_exporter's configs (NAME.yaml + NAME.bpf.o) and serve
+                                   their metrics to Prometheus (module exporter/)
             Kernel:
               prog { show | list } [id ID | pinned FILE | name NAME] [-j|-p]
                                    the loaded programs, like bpftool prog show; also prog pin
@@ -86,6 +89,7 @@ public final class Main {
                 case "features" -> FeaturesCommand.run(args, out, err);
                 case "bcc" -> BccCommand.run(args, out, err);
                 case "jshell" -> JshellCommand.run(args, out, err);
+                case "exporter" -> exporter(args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -108,6 +112,27 @@ public final class Main {
         } catch (BpfException e) {
             err.println("bpf4j " + cmd + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * {@code bpf4j exporter}: the exporter module (exporter/, which depends on this one, with its
+     * Prometheus and YAML libraries) found on the class path, as the launcher puts it there.
+     */
+    static int exporter(String[] args, PrintStream out, PrintStream err) {
+        try {
+            var run = Class.forName("org.bpf4j.exporter.ExporterCommand")
+                    .getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+            return (Integer) run.invoke(null, args, out, err);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            err.println("bpf4j exporter: the exporter is not on the class path (build the exporter module:"
+                    + " mvn package, then run it through ./bpf4j)");
+            return 1;
+        } catch (ReflectiveOperationException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error r) throw r;
+            throw new IllegalStateException(c);
         }
     }
 

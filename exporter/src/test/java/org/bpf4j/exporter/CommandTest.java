@@ -1,0 +1,46 @@
+package org.bpf4j.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.bpf4j.tools.Main;
+import org.junit.jupiter.api.Test;
+
+/** {@code bpf4j exporter}'s command line, through the tools' Main (which finds this module by reflection). */
+class CommandTest {
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int s = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(s, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpAndUsageErrors() {
+        Run help = run("exporter", "--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("usage: bpf4j exporter --config.dir DIR"), help.out());
+        Run none = run("exporter", "--config.names", "a");
+        assertEquals(2, none.status());
+        assertTrue(none.err().startsWith("bpf4j exporter: --config.dir is required\n"), none.err());
+        Run port = run("exporter", "--config.dir", "/x", "--config.names", "a", "--web.listen-address", "localhost");
+        assertEquals(2, port.status());
+        assertTrue(port.err().startsWith("bpf4j exporter: --web.listen-address localhost: expected HOST:PORT\n"), port.err());
+        Run unknown = run("exporter", "--bogus");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("bpf4j exporter: unknown option --bogus\n"), unknown.err());
+    }
+
+    @Test
+    void defaultsAreEbpfExportersOnLoopback() {
+        var o = ExporterCommand.parse(new String[] {"exporter", "--config.dir=/etc/x", "--config.names", "a,b"});
+        assertEquals(new ExporterCommand.Options(Path.of("/etc/x"), List.of("a", "b"), "127.0.0.1", 9435, null,
+                "ebpf_exporter_"), o);
+    }
+}
