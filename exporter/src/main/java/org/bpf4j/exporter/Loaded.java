@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bpf4j.BpfException;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfMap;
 import org.bpf4j.BpfObject;
 import org.bpf4j.BpfProgram;
 import org.bpf4j.LoadOptions;
 import org.bpf4j.ObjectSpec;
 import org.bpf4j.SectionDef;
-import org.bpf4j.link.BpfLink;
 
 /**
  * A config whose object is loaded and attached: its programs and their attach state, and the
