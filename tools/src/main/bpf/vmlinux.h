@@ -91,12 +91,16 @@ struct nsproxy;
 struct task_struct {
 	char __bpf4j_pad0[24];
 	unsigned int __state;
-	char __bpf4j_pad28[1236];
+	char __bpf4j_pad28[1136];
+	int exit_code;
+	char __bpf4j_pad1168[96];
 	pid_t pid;
 	pid_t tgid;
 	char __bpf4j_pad1272[8];
 	struct task_struct *real_parent;
-	char __bpf4j_pad1288[464];
+	char __bpf4j_pad1288[264];
+	u64 start_time;
+	char __bpf4j_pad1560[192];
 	char comm[16];
 	char __bpf4j_pad1768[48];
 	struct fs_struct *fs;
@@ -226,6 +230,18 @@ struct trace_entry {
 	unsigned char flags;
 	unsigned char preempt_count;
 	int pid;
+};
+
+struct trace_event_raw_signal_generate {
+	struct trace_entry ent;
+	int sig;
+	int errno;
+	int code;
+	char comm[16];
+	pid_t pid;
+	int group;
+	int result;
+	char __data[0];
 };
 
 struct trace_event_raw_sys_enter {
