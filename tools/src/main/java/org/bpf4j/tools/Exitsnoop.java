@@ -81,15 +81,7 @@ final class Exitsnoop extends Tool {
                 lb.left("PCOMM", 16).ch(' ').left("PID", 7).ch(' ').left("PPID", 7).ch(' ').left("TID", 7).ch(' ')
                         .left("AGE(s)", 7).ch(' ').text("EXIT_CODE").ch('\n');
             }
-            lb.flushTo(out);
-            while (session.running()) {
-                reader.poll(100);
-                lb.flushTo(out);
-            }
-            reader.consume();
-            lb.flushTo(out);
-            long errors = skel.bss().outputErrors();
-            if (errors != 0) err.println(errors + " events could not be written to the event buffer");
+            reader.print(session, lb, out, () -> skel.bss().outputErrors(), err);
         }
         return 0;
     }

@@ -116,29 +116,16 @@ final class Javagc extends Tool {
                     links.add(skel.handleGcStart().attachUsdt(target, lib, "hotspot", "gc__begin"));
                     links.add(skel.handleGcEnd().attachUsdt(target, lib, "hotspot", "gc__end"));
                 }
-                loop(opt, skel, reader, session, lb, out, err);
+                if (!opt.json()) {
+                    lb.text("Tracing javagc time... Hit Ctrl-C to end.\n");
+                    lb.left("TIME", 8).ch(' ').left("CPU", 7).ch(' ').left("PID", 7).ch(' ').left("GC TIME", 7).ch('\n');
+                }
+                reader.print(session, lb, out, () -> skel.bss().outputErrors(), err);
             } finally {
                 for (BpfLink l : links) l.close();
             }
         }
         return 0;
-    }
-
-    private static void loop(Options opt, JavagcSkeleton skel, EventBuffer reader, Session session, LineBuffer lb,
-                             PrintStream out, PrintStream err) {
-        if (!opt.json()) {
-            lb.text("Tracing javagc time... Hit Ctrl-C to end.\n");
-            lb.left("TIME", 8).ch(' ').left("CPU", 7).ch(' ').left("PID", 7).ch(' ').left("GC TIME", 7).ch('\n');
-        }
-        lb.flushTo(out);
-        while (session.running()) {
-            reader.poll(100);
-            lb.flushTo(out);
-        }
-        reader.consume();
-        lb.flushTo(out);
-        long errors = skel.bss().outputErrors();
-        if (errors != 0) err.println(errors + " events could not be written to the event buffer");
     }
 
     /** One line, as libbpf-tools' javagc prints it: the collection's time in microseconds. */

@@ -99,15 +99,7 @@ class Sigsnoop extends Tool {
                 lb.left("TIME", 8).ch(' ').left("PID", 7).ch(' ').left("COMM", 16).ch(' ').left("SIG", 9).ch(' ')
                         .left("TPID", 7).ch(' ').left("RESULT", 6).ch('\n');
             }
-            lb.flushTo(out);
-            while (session.running()) {
-                reader.poll(100);
-                lb.flushTo(out);
-            }
-            reader.consume();
-            lb.flushTo(out);
-            long errors = skel.bss().outputErrors();
-            if (errors != 0) err.println(errors + " events could not be written to the event buffer");
+            reader.print(session, lb, out, () -> skel.bss().outputErrors(), err);
         }
         return 0;
     }
