@@ -91,18 +91,77 @@ struct nsproxy;
 struct task_struct {
 	char __bpf4j_pad0[24];
 	unsigned int __state;
-	char __bpf4j_pad28[1236];
+	char __bpf4j_pad28[1136];
+	int exit_code;
+	char __bpf4j_pad1168[96];
 	pid_t pid;
 	pid_t tgid;
 	char __bpf4j_pad1272[8];
 	struct task_struct *real_parent;
-	char __bpf4j_pad1288[464];
+	char __bpf4j_pad1288[264];
+	u64 start_time;
+	char __bpf4j_pad1560[192];
 	char comm[16];
 	char __bpf4j_pad1768[48];
 	struct fs_struct *fs;
 	char __bpf4j_pad1824[16];
 	struct nsproxy *nsproxy;
 	char __bpf4j_pad1848[1416];
+};
+
+struct fred_cs {
+	u64 cs: 16;
+	u64 sl: 2;
+	u64 wfe: 1;
+};
+
+struct fred_ss {
+	u64 ss: 16;
+	u64 sti: 1;
+	u64 swevent: 1;
+	u64 nmi: 1;
+	int: 13;
+	u64 vector: 8;
+	short: 8;
+	u64 type: 4;
+	char: 4;
+	u64 enclave: 1;
+	u64 lm: 1;
+	u64 nested: 1;
+	char: 1;
+	u64 insnlen: 4;
+};
+
+struct pt_regs {
+	long unsigned int r15;
+	long unsigned int r14;
+	long unsigned int r13;
+	long unsigned int r12;
+	long unsigned int bp;
+	long unsigned int bx;
+	long unsigned int r11;
+	long unsigned int r10;
+	long unsigned int r9;
+	long unsigned int r8;
+	long unsigned int ax;
+	long unsigned int cx;
+	long unsigned int dx;
+	long unsigned int si;
+	long unsigned int di;
+	long unsigned int orig_ax;
+	long unsigned int ip;
+	union {
+		u16 cs;
+		u64 csx;
+		struct fred_cs fred_cs;
+	};
+	long unsigned int flags;
+	long unsigned int sp;
+	union {
+		u16 ss;
+		u64 ssx;
+		struct fred_ss fred_ss;
+	};
 };
 
 struct ns_common {
@@ -226,6 +285,18 @@ struct trace_entry {
 	unsigned char flags;
 	unsigned char preempt_count;
 	int pid;
+};
+
+struct trace_event_raw_signal_generate {
+	struct trace_entry ent;
+	int sig;
+	int errno;
+	int code;
+	char comm[16];
+	pid_t pid;
+	int group;
+	int result;
+	char __data[0];
 };
 
 struct trace_event_raw_sys_enter {

@@ -66,6 +66,23 @@ final class EventBuffer implements AutoCloseable {
         return ring != null ? ring.consume() : perf.consume();
     }
 
+    /**
+     * An event tool's loop: prints what {@code lb} holds (the header), then the lines of the
+     * events as they come until the session stops, then what is left in the buffer; reports
+     * {@code outputErrors} (the program's count of events the buffer had no room for) on {@code err}.
+     */
+    void print(Session session, LineBuffer lb, PrintStream out, java.util.function.LongSupplier outputErrors, PrintStream err) {
+        lb.flushTo(out);
+        while (session.running()) {
+            poll(100);
+            lb.flushTo(out);
+        }
+        consume();
+        lb.flushTo(out);
+        long errors = outputErrors.getAsLong();
+        if (errors != 0) err.println(errors + " events could not be written to the event buffer");
+    }
+
     @Override
     public void close() {
         if (ring != null) ring.close();

@@ -10,7 +10,7 @@ import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.BtfType;
 import org.junit.jupiter.api.Test;
 
-/** The event layouts the Java side of execsnoop and opensnoop decodes, checked against the BTF of their compiled objects. */
+/** The event layouts the Java side of execsnoop, opensnoop and sigsnoop decode, checked against the BTF of their compiled objects. */
 class EventLayoutTest {
     static BtfType.Composite struct(String object, String name) {
         Btf btf = ObjectSpec.fromResource(EventLayoutTest.class, "bpf/" + object).btf();
@@ -50,5 +50,16 @@ class EventLayoutTest {
         assertEquals(Opensnoop.Layout.OFF_COMM, offset(s, "comm"));
         assertEquals(Opensnoop.Layout.OFF_FNAME, offset(s, "fname"));
         assertEquals((Opensnoop.Layout.OFF_FNAME + Opensnoop.NAME_MAX + 3) & ~3, s.size(), "char fname[255], padded to 4");
+    }
+
+    @Test
+    void sigEvent() {
+        BtfType.Composite s = struct("sigsnoop.bpf.o", "sig_event");
+        assertEquals(Sigsnoop.Layout.OFF_PID, offset(s, "pid"));
+        assertEquals(Sigsnoop.Layout.OFF_TPID, offset(s, "tpid"));
+        assertEquals(Sigsnoop.Layout.OFF_SIG, offset(s, "sig"));
+        assertEquals(Sigsnoop.Layout.OFF_RET, offset(s, "ret"));
+        assertEquals(Sigsnoop.Layout.OFF_COMM, offset(s, "comm"));
+        assertEquals(Sigsnoop.Layout.SIZE, s.size());
     }
 }
