@@ -78,7 +78,7 @@ final class Loaded implements AutoCloseable {
                         + " bytes, not a u64 (8 bytes)");
             }
             int labels = m.keySize();
-            boolean perCpuLabel = ms.mapType() != null && ms.mapType().perCpu() && !m.labels().isEmpty()
+            boolean perCpuLabel = ms.type() != null && ms.type().perCpu() && !m.labels().isEmpty()
                     && m.labels().getLast().name().equals("cpu");
             if (perCpuLabel) labels -= m.labels().getLast().size() + m.labels().getLast().padding();
             boolean noLabels = m.labels().isEmpty() && ms.keySize() == 4;
@@ -114,13 +114,13 @@ final class Loaded implements AutoCloseable {
     List<Sample> samples(Config.Metric m) {
         BpfMap map = object.map(m.name());
         List<Config.Label> labels = m.labels();
-        boolean perCpu = map.mapType() != null && map.mapType().perCpu();
+        boolean perCpu = map.type() != null && map.type().perCpu();
         boolean cpuLabel = perCpu && !labels.isEmpty() && labels.getLast().name().equals("cpu");
         int ks = map.keySize(), slot = map.valueSlotSize();
         int cpus = perCpu ? slot / 8 : 1;
         Map<String, List<String>> cache = labelCache.computeIfAbsent(m.name(), k -> new ConcurrentHashMap<>());
         Map<List<String>, long[]> sums = new LinkedHashMap<>();
-        map.forEachBatch(4096, false, (keys, values, count) -> {
+        map.forEachBatch(4096, (keys, values, count) -> {
             for (int i = 0; i < count; i++) {
                 byte[] key = keys.asSlice((long) i * ks, ks).toArray(JAVA_BYTE);
                 MemorySegment v = values.asSlice((long) i * slot, slot);

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bpf4j.BpfException;
-import org.bpf4j.link.BpfLink;
+import org.bpf4j.BpfLink;
 import org.bpf4j.tools.bpf.JavagcSkeleton;
 import org.bpf4j.tools.bpf.JavagcSkeleton.GcEvent;
 
