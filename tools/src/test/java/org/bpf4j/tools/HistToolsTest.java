@@ -258,6 +258,49 @@ class HistToolsTest {
         }
     }
 
+    /**
+     * cpufreq on this machine's sysfs beside Debian's binary: on a virtual machine without cpufreq
+     * both say that they cannot read the current frequency and exit 1. Then on CPU frequencies of
+     * the test's own (2400 MHz in files like sysfs', as no cpu_frequency event comes on such a
+     * machine): every sample, system-wide and per process name, falls in the 2400 MHz slot.
+     */
+    @Test
+    void cpufreqSamplesTheFrequencyEachCpuRuns(@TempDir Path dir) throws Exception {
+        requireLibbpfTool("cpufreq");
+        if (!Files.exists(Path.of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq"))) {
+            Cmd.Result theirs = Cmd.run("/usr/sbin/cpufreq", "-d", "1");
+            SyscountTest.Running ours = new SyscountTest.Running("cpufreq", "-d", "1");
+            assertEquals(1, ours.join(60_000));
+            assertEquals(1, theirs.status(), theirs.out() + theirs.err());
+            assertEquals(theirs.err(), ours.errBuf.toString(StandardCharsets.UTF_8));
+            assertEquals("", ours.output());
+        }
+        int cpus = Integer.parseInt(Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim().replaceAll(".*-", "")) + 1;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            Path f = dir.resolve("cpu" + cpu + "/cpufreq/scaling_cur_freq");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "2400000\n");
+        }
+        Path sysfs = Cpufreq.cpuSysfs;
+        Cpufreq.cpuSysfs = dir;
+        try {
+            SyscountTest.Running r = new SyscountTest.Running("cpufreq", "-d", "1");
+            assertEquals(0, r.join(60_000), r.errBuf.toString());
+            String out = r.output();
+            assertTrue(out.startsWith("Sampling CPU freq system-wide & by process. Ctrl-C to end.\n\n"), out);
+            assertTrue(out.contains("\n     syswide       : count     distribution\n        2400       : "), out);
+            Matcher rows = Pattern.compile("(?m)^        (\\d+) +: (\\d+) +\\|").matcher(out);
+            int n = 0;
+            while (rows.find()) {
+                assertEquals("2400", rows.group(1), out);
+                n++;
+            }
+            assertTrue(n >= 2, "the system-wide histogram and at least one process': " + out);
+        } finally {
+            Cpufreq.cpuSysfs = sysfs;
+        }
+    }
+
     static Process startSleeper(int n) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
