@@ -50,9 +50,12 @@ final class Biolatency extends Tool {
     /** libbpf-tools' DISK_NAME_LEN. */
     private static final int DISK_NAME_LEN = 32;
 
+    /** The kernel types the block I/O tools' CO-RE relocations look up (a request's disk). */
+    static final String[] BLOCK_TYPES = {"request", "request_queue", "gendisk"};
+
     @Override
     String[] coreTypes() {
-        return new String[] {"request", "request_queue", "gendisk"};
+        return BLOCK_TYPES.clone();
     }
 
     @Override

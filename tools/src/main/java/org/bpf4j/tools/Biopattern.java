@@ -33,7 +33,7 @@ final class Biopattern extends Tool {
 
     @Override
     String[] coreTypes() {
-        return new String[] {"request", "request_queue", "gendisk"};
+        return Biolatency.BLOCK_TYPES.clone();
     }
 
     @Override

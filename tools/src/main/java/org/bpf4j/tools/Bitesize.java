@@ -40,7 +40,7 @@ final class Bitesize extends Tool {
 
     @Override
     String[] coreTypes() {
-        return new String[] {"request", "request_queue", "gendisk"};
+        return Biolatency.BLOCK_TYPES.clone();
     }
 
     @Override
