@@ -9,11 +9,10 @@
 #include <bpf/bpf_tracing.h>
 #include "hist.h"
 #include "cgroup.h"
+#include "block.h"
 
 #define MAX_SLOTS 27
 #define MAX_ENTRIES 10240
-/* the kernel's dev_t: MINORBITS 20, as /proc/partitions' major and minor make it */
-#define MKDEV(ma, mi) (((ma) << 20) | (mi))
 
 struct hist_key {
 	u32 cmd_flags;
@@ -47,13 +46,6 @@ struct {
 } hists SEC(".maps");
 
 static const struct hist zero;
-
-static __always_inline u32 rq_dev(struct request *rq)
-{
-	struct gendisk *disk = BPF_CORE_READ(rq, q, disk);
-
-	return disk ? MKDEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor)) : 0;
-}
 
 static __always_inline int trace_rq_start(struct request *rq)
 {

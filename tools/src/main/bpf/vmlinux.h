@@ -84,6 +84,14 @@ typedef __kernel_long_t __kernel_ssize_t;
 
 typedef __kernel_ssize_t ssize_t;
 
+struct cfs_rq;
+
+struct sched_entity {
+	char __bpf4j_pad0[168];
+	struct cfs_rq *cfs_rq;
+	char __bpf4j_pad176[80];
+};
+
 struct fs_struct;
 
 struct nsproxy;
@@ -91,7 +99,9 @@ struct nsproxy;
 struct task_struct {
 	char __bpf4j_pad0[24];
 	unsigned int __state;
-	char __bpf4j_pad28[1136];
+	char __bpf4j_pad28[100];
+	struct sched_entity se;
+	char __bpf4j_pad384[780];
 	int exit_code;
 	char __bpf4j_pad1168[96];
 	pid_t pid;
@@ -299,6 +309,20 @@ struct trace_event_raw_signal_generate {
 	char __data[0];
 };
 
+struct rq;
+
+struct cfs_rq {
+	char __bpf4j_pad0[312];
+	struct rq *rq;
+	char __bpf4j_pad320[192];
+};
+
+struct rq {
+	char __bpf4j_pad0[4];
+	unsigned int nr_running;
+	char __bpf4j_pad8[3576];
+};
+
 struct trace_event_raw_sys_enter {
 	struct trace_entry ent;
 	long int id;
@@ -321,11 +345,16 @@ struct open_how {
 
 typedef __u32 blk_opf_t;
 
+typedef u64 sector_t;
+
 struct request {
 	struct request_queue *q;
 	char __bpf4j_pad8[16];
 	blk_opf_t cmd_flags;
-	char __bpf4j_pad28[220];
+	char __bpf4j_pad28[16];
+	unsigned int __data_len;
+	sector_t __sector;
+	char __bpf4j_pad56[192];
 };
 
 struct syscall_trace_enter {
@@ -351,6 +380,28 @@ enum {
 	BPF_NOEXIST = 1,
 	BPF_EXIST = 2,
 	BPF_F_LOCK = 4,
+};
+
+enum {
+	BPF_F_NO_PREALLOC = 1,
+	BPF_F_NO_COMMON_LRU = 2,
+	BPF_F_NUMA_NODE = 4,
+	BPF_F_RDONLY = 8,
+	BPF_F_WRONLY = 16,
+	BPF_F_STACK_BUILD_ID = 32,
+	BPF_F_ZERO_SEED = 64,
+	BPF_F_RDONLY_PROG = 128,
+	BPF_F_WRONLY_PROG = 256,
+	BPF_F_CLONE = 512,
+	BPF_F_MMAPABLE = 1024,
+	BPF_F_PRESERVE_ELEMS = 2048,
+	BPF_F_INNER_MAP = 4096,
+	BPF_F_LINK = 8192,
+	BPF_F_PATH_FD = 16384,
+	BPF_F_VTYPE_BTF_OBJ_FD = 32768,
+	BPF_F_TOKEN_FD = 65536,
+	BPF_F_SEGV_ON_FAULT = 131072,
+	BPF_F_NO_USER_CONV = 262144,
 };
 
 struct bpf_ringbuf {

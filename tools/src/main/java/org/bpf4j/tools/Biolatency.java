@@ -50,28 +50,22 @@ final class Biolatency extends Tool {
     /** libbpf-tools' DISK_NAME_LEN. */
     private static final int DISK_NAME_LEN = 32;
 
+    /** The kernel types the block I/O tools' CO-RE relocations look up (a request's disk). */
+    static final String[] BLOCK_TYPES = {"request", "request_queue", "gendisk"};
+
     @Override
     String[] coreTypes() {
-        return new String[] {"request", "request_queue", "gendisk"};
+        return BLOCK_TYPES.clone();
     }
 
     @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
-        String disk = p.get("d");
-        if (disk != null && disk.length() + 1 > DISK_NAME_LEN) {
-            err.println("invaild disk name: too long");
-            throw Argp.invalid(null);
-        }
+        String disk = diskOption(p, err);
         Interval iv = Interval.of(p);
         boolean perDisk = p.has("D"), perFlag = p.has("F"), millis = p.has("m"), json = p.has("json");
         Map<Integer, String> partitions = partitions();
         BiolatencySkeleton skel = BiolatencySkeleton.open();
-        if (disk != null) {
-            Integer dev = null;
-            for (Map.Entry<Integer, String> e : partitions.entrySet()) if (e.getValue().equals(disk)) dev = e.getKey();
-            if (dev == null) throw new BpfException("invaild partition name: not exist: " + disk);
-            skel.rodata().filterDev(true).targDev(dev);
-        }
+        if (disk != null) skel.rodata().filterDev(true).targDev(dev(partitions, disk));
         skel.rodata().targPerDisk(perDisk).targPerFlag(perFlag).targMs(millis).targQueued(p.has("Q"))
                 .filterCg(p.has("c"));
         if (p.has("Q")) skel.blockRqInsertSpec().autoload(true);
@@ -109,6 +103,22 @@ final class Biolatency extends Tool {
             }
         }
         return 0;
+    }
+
+    /** The -d DISK of the block I/O tools, checked as libbpf-tools check it ({@code invaild disk name: too long}); null without -d. */
+    static String diskOption(Argp.Parsed p, PrintStream err) {
+        String disk = p.get("d");
+        if (disk != null && disk.length() + 1 > DISK_NAME_LEN) {
+            err.println("invaild disk name: too long");
+            throw Argp.invalid(null);
+        }
+        return disk;
+    }
+
+    /** The dev_t of the partition called {@code disk} in {@link #partitions()}, or the tools' message. */
+    static int dev(Map<Integer, String> partitions, String disk) {
+        for (Map.Entry<Integer, String> e : partitions.entrySet()) if (e.getValue().equals(disk)) return e.getKey();
+        throw new BpfException("invaild partition name: not exist: " + disk);
     }
 
     /** /proc/partitions: dev_t as the kernel makes it (major << 20 | minor) to the name. */

@@ -79,20 +79,50 @@ class HistToolsTest {
         }
     }
 
-    @Test
-    void biolatencyCountsExactlyTheDirectReadsOfALoopDevice(@TempDir Path dir) throws Exception {
-        KernelTests.require(Files.isExecutable(Path.of("/usr/sbin/biolatency")),
-                "no /usr/sbin/biolatency (Debian's libbpf-tools package) to compare with");
+    /** A 1 MiB loop device on a file in {@code dir}, probed by udev already; {@code losetup -d} it after. */
+    static String loopDevice(Path dir) throws IOException {
         Path img = dir.resolve("disk.img");
         try (FileChannel ch = FileChannel.open(img, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(1), 1024 * 1024 - 1);
         }
         String loop = Cmd.check("losetup", "-f", "--show", img.toString()).trim();
+        // udev's probe of a new device reads it: let it finish first
+        if (Files.isExecutable(Path.of("/usr/bin/udevadm"))) Cmd.run("udevadm", "settle");
+        return loop;
+    }
+
+    static void requireLibbpfTool(String name) {
+        KernelTests.require(Files.isExecutable(Path.of("/usr/sbin", name)),
+                "no /usr/sbin/" + name + " (Debian's libbpf-tools package) to compare with");
+    }
+
+    /** Debian's binary started with line-buffered output, once it printed {@code banner}. */
+    static BufferedReader startTheirs(List<Process> started, String banner, String... cmd) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("stdbuf", "-oL", "/usr/sbin/" + cmd[0]));
+        argv.addAll(List.of(cmd).subList(1, cmd.length));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        started.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals(banner, r.readLine(), String.join(" ", cmd));
+        return r;
+    }
+
+    /** Stops Debian's binary as Ctrl+C does and returns the rest of its output. */
+    static String stopTheirs(Process p, BufferedReader r) throws Exception {
+        Cmd.check("kill", "-INT", Long.toString(p.pid()));
+        StringBuilder t = new StringBuilder();
+        for (String l; (l = r.readLine()) != null; ) t.append(l).append('\n');
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return t.toString();
+    }
+
+    @Test
+    void biolatencyCountsExactlyTheDirectReadsOfALoopDevice(@TempDir Path dir) throws Exception {
+        requireLibbpfTool("biolatency");
+        String loop = loopDevice(dir);
         String name = loop.substring(loop.lastIndexOf('/') + 1);
         Process theirs = null;
         try {
-            // udev's probe of a new device reads it: let it finish first
-            if (Files.isExecutable(Path.of("/usr/bin/udevadm"))) Cmd.run("udevadm", "settle");
             int n = 100;
             // -D -F beside Debian's binary, on the same reads
             SyscountTest.Running ours = new SyscountTest.Running("biolatency", "-D", "-F");
@@ -135,6 +165,139 @@ class HistToolsTest {
         } finally {
             if (theirs != null) theirs.destroyForcibly();
             Cmd.run("losetup", "-d", loop);
+        }
+    }
+
+    /**
+     * bitesize -d and biopattern -d on exactly N sequential 4 KiB direct reads of a loop device,
+     * beside Debian's binaries on the same reads: bitesize puts all N in the 4 -> 7 Kbytes slot
+     * (under whichever task issued them), biopattern counts N - 1 sequential requests of 4 KiB
+     * (the disk's first one only sets where the next would start), both as libbpf-tools do.
+     */
+    @Test
+    void bitesizeAndBiopatternSeeExactlyTheDirectReadsOfALoopDevice(@TempDir Path dir) throws Exception {
+        requireLibbpfTool("bitesize");
+        requireLibbpfTool("biopattern");
+        String loop = loopDevice(dir);
+        String name = loop.substring(loop.lastIndexOf('/') + 1);
+        List<Process> started = new ArrayList<>();
+        try {
+            int n = 100;
+            SyscountTest.Running size = new SyscountTest.Running("bitesize", "-d", name);
+            SyscountTest.Running pattern = new SyscountTest.Running("biopattern", "-d", name);
+            BufferedReader theirSize = startTheirs(started, "Tracing block device I/O... Hit Ctrl-C to end.", "bitesize", "-d", name);
+            BufferedReader theirPattern = startTheirs(started, "Tracing block device I/O requested seeks... Hit Ctrl-C to end.",
+                    "biopattern", "-d", name);
+            String header = "DISK     %RND  %SEQ    COUNT     KBYTES";
+            assertEquals(header, theirPattern.readLine());
+            size.awaitOutput("Tracing block device I/O... Hit Ctrl-C to end.\n", 20_000);
+            pattern.awaitOutput("Tracing block device I/O requested seeks... Hit Ctrl-C to end.\n" + header + "\n", 20_000);
+            directReads(Path.of(loop), n);
+            for (SyscountTest.Running r : List.of(size, pattern)) {
+                r.thread.interrupt();
+                assertEquals(0, r.join(60_000), r.errBuf.toString());
+            }
+            String ts = stopTheirs(started.get(0), theirSize), tp = stopTheirs(started.get(1), theirPattern);
+
+            String row = String.format("%-7s %5d %5d %8d %10d", name, 0, 100, n - 1, (n - 1) * 4);
+            assertTrue(pattern.output().endsWith(header + "\n" + row + "\n"), pattern.output());
+            assertEquals(row + "\n", tp, "Debian's biopattern on the same reads");
+
+            for (String out : List.of(size.output(), ts)) {
+                Map<String, List<String>> s = sections(out);
+                long total = 0;
+                for (Map.Entry<String, List<String>> e : s.entrySet()) {
+                    assertTrue(e.getKey().startsWith("Process Name = "), out);
+                    List<String> rows = e.getValue();
+                    total += sum(rows);
+                    // 4 KiB requests: the 4 -> 7 Kbytes slot, the last one printed
+                    assertEquals("         4 -> 7          : ", range(rows.getLast()), out);
+                    assertEquals(sum(rows), Long.parseLong(rows.getLast().split(":")[1].trim().split("\\s+")[0]), out);
+                }
+                assertEquals(n, total, out);
+                assertTrue(out.contains("     Kbytes              : count    distribution\n"), out);
+            }
+        } finally {
+            for (Process p : started) p.destroyForcibly();
+            Cmd.run("losetup", "-d", loop);
+        }
+    }
+
+    /**
+     * runqlen -C with four busy loops pinned to CPU 0 for the whole sampling: every sample of CPU
+     * 0 sees at least three tasks waiting beside the running one, and -O -C reports CPU 0 100%
+     * occupied.
+     */
+    @Test
+    void runqlenSeesFourBusyTasksOnOneCpu() throws Exception {
+        Process spin = new ProcessBuilder("timeout", "60", "taskset", "-c", "0", "bash", "-c",
+                "for i in 1 2 3 4; do (while :; do :; done) & done; echo ready; wait").redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(spin.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", r.readLine());
+            Thread.sleep(200); // the four loops forked and running
+            SyscountTest.Running len = new SyscountTest.Running("runqlen", "-C", "2", "1");
+            SyscountTest.Running occ = new SyscountTest.Running("runqlen", "-C", "-O", "2", "1");
+            for (SyscountTest.Running t : List.of(len, occ)) assertEquals(0, t.join(60_000), t.errBuf.toString());
+            String out = len.output();
+            assertTrue(out.startsWith("Sampling run queue length... Hit Ctrl-C to end.\n\ncpu = 0\n"
+                    + "     runqlen       : count     distribution\n"), out);
+            String cpu0 = out.substring(out.indexOf("cpu = 0\n"), out.indexOf("cpu = 1\n"));
+            long samples = 0;
+            Matcher m = Pattern.compile("(?m)^        (\\d+) +: (\\d+) +\\|").matcher(cpu0);
+            while (m.find()) {
+                assertTrue(Integer.parseInt(m.group(1)) >= 3, "a sample of CPU 0 with fewer than 3 waiting: " + out);
+                samples += Long.parseLong(m.group(2));
+            }
+            // 99 Hz for 2 s; the kernel adjusts the period to the frequency as it goes
+            assertTrue(samples >= 50, out);
+            assertTrue(occ.output().contains("\nrunqocc, CPU 0   100.00%\n"), occ.output());
+        } finally {
+            spin.descendants().forEach(ProcessHandle::destroyForcibly);
+            spin.destroyForcibly();
+        }
+    }
+
+    /**
+     * cpufreq on this machine's sysfs beside Debian's binary: on a virtual machine without cpufreq
+     * both say that they cannot read the current frequency and exit 1. Then on CPU frequencies of
+     * the test's own (2400 MHz in files like sysfs', as no cpu_frequency event comes on such a
+     * machine): every sample, system-wide and per process name, falls in the 2400 MHz slot.
+     */
+    @Test
+    void cpufreqSamplesTheFrequencyEachCpuRuns(@TempDir Path dir) throws Exception {
+        requireLibbpfTool("cpufreq");
+        if (!Files.exists(Path.of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq"))) {
+            Cmd.Result theirs = Cmd.run("/usr/sbin/cpufreq", "-d", "1");
+            SyscountTest.Running ours = new SyscountTest.Running("cpufreq", "-d", "1");
+            assertEquals(1, ours.join(60_000));
+            assertEquals(1, theirs.status(), theirs.out() + theirs.err());
+            assertEquals(theirs.err(), ours.errBuf.toString(StandardCharsets.UTF_8));
+            assertEquals("", ours.output());
+        }
+        int cpus = Integer.parseInt(Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim().replaceAll(".*-", "")) + 1;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            Path f = dir.resolve("cpu" + cpu + "/cpufreq/scaling_cur_freq");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "2400000\n");
+        }
+        Path sysfs = Cpufreq.cpuSysfs;
+        Cpufreq.cpuSysfs = dir;
+        try {
+            SyscountTest.Running r = new SyscountTest.Running("cpufreq", "-d", "1");
+            assertEquals(0, r.join(60_000), r.errBuf.toString());
+            String out = r.output();
+            assertTrue(out.startsWith("Sampling CPU freq system-wide & by process. Ctrl-C to end.\n\n"), out);
+            assertTrue(out.contains("\n     syswide       : count     distribution\n        2400       : "), out);
+            Matcher rows = Pattern.compile("(?m)^        (\\d+) +: (\\d+) +\\|").matcher(out);
+            int n = 0;
+            while (rows.find()) {
+                assertEquals("2400", rows.group(1), out);
+                n++;
+            }
+            assertTrue(n >= 2, "the system-wide histogram and at least one process': " + out);
+        } finally {
+            Cpufreq.cpuSysfs = sysfs;
         }
     }
 

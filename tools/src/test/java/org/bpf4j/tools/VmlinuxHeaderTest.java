@@ -68,7 +68,7 @@ class VmlinuxHeaderTest {
         Matcher m = Pattern.compile("from the BTF of Linux (\\S+) \\(trimmed copy: (\\S+)\\)\\.").matcher(text);
         assertTrue(m.find(), "the header names its kernel and the trimmed copy of its BTF");
         List<String> types = typeList();
-        assertTrue(types.contains("trace_event_raw_sys_enter") && types.contains("task_struct:__state,pid,tgid,real_parent,comm,fs,nsproxy"));
+        assertTrue(types.contains("trace_event_raw_sys_enter") && types.contains("task_struct:__state,pid,tgid,real_parent,comm,fs,nsproxy,se"));
         String body = text.substring(text.indexOf(" */\n") + 4);
         Btf trimmed = Btf.parse(org.bpf4j.btf.BtfTrim.gunzip(root().resolve(m.group(2))), m.group(2));
         assertEquals(dump(trimmed, types), body, "from " + m.group(2));
