@@ -30,7 +30,7 @@ final class Stacks {
     static final Argp.Opt NO_JAVA_SYMBOLS = new Argp.Opt('\0', "no-java-symbols", null,
             "Never ask a JVM for its perf map");
 
-    /** One counted stack: a process, its comm, the two stack ids (negative: none), and the count. */
+    /** One counted stack: a process (and thread, 0 when not counted per thread: printed instead of the process), its comm, the two stack ids (negative: none), and the count. */
     record Entry(int pid, int tid, String comm, int userStackId, int kernStackId, long value) {}
 
     final int depth;
@@ -100,11 +100,13 @@ final class Stacks {
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries) {
             List<String> kern = null, user = null;
-            boolean hasKern = !userOnly && e.kernStackId() != -14, hasUser = !kernelOnly && e.userStackId() != -14;
+            // -EFAULT: no such stack (a kernel stack in user mode); -1: not taken (-U, -K, a kernel thread's user stack)
+            boolean hasKern = !userOnly && e.kernStackId() != -14 && e.kernStackId() != -1;
+            boolean hasUser = !kernelOnly && e.userStackId() != -14 && e.userStackId() != -1;
             if (hasKern) kern = frames(e.kernStackId() < 0 ? null : stackmap.stack(e.kernStackId()), depth, true, e.pid(), syms, verbose);
             if (hasUser) user = frames(e.userStackId() < 0 ? null : stackmap.stack(e.userStackId()), depth, false, e.pid(), syms, verbose);
-            if (!userOnly && e.kernStackId() < 0 && e.kernStackId() != -14) missing++;
-            if (!kernelOnly && e.userStackId() < 0 && e.userStackId() != -14) missing++;
+            if (hasKern && e.kernStackId() < 0) missing++;
+            if (hasUser && e.userStackId() < 0) missing++;
             if (e.kernStackId() == -17 || e.userStackId() == -17) collision = true;
             StringBuilder line = new StringBuilder(e.comm());
             if (hasUser) {
@@ -134,7 +136,7 @@ final class Stacks {
                     if (user == null) sb.append("    [Missed User Stack]\n");
                     else for (String f : user) sb.append("    ").append(f).append('\n');
                 }
-                sb.append(String.format("    %-16s %s (%d)%n", "-", e.comm(), e.pid()));
+                sb.append(String.format("    %-16s %s (%d)%n", "-", e.comm(), e.tid() != 0 ? e.tid() : e.pid()));
                 sb.append("        ").append(e.value()).append("\n\n");
             }
         }

@@ -12,7 +12,7 @@ final class Tools {
 
     static final List<Tool> ALL = List.of(
             new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist(),
-            new Hardirqs(), new Softirqs(), new Profile());
+            new Hardirqs(), new Softirqs(), new Profile(), new Offcputime());
 
 
 
