@@ -20,11 +20,11 @@ final class Offcputime extends Tool {
     Offcputime() {
         super("offcputime", "[-p PID | -t TID | -u | -k] [-m MIN] [-M MAX] [--state STATE] [-f] [--svg FILE] [duration]",
                 "off-CPU time by stack", DOC, List.of(
+                        Stacks.MAX_DEPTH,
                         new Argp.Opt('p', "pid", "PID", "Trace this PID only"),
                         new Argp.Opt('t', "tid", "TID", "Trace this TID only"),
                         new Argp.Opt('u', "user-threads-only", null, "User threads only (no kernel threads)"),
                         new Argp.Opt('k', "kernel-threads-only", null, "Kernel threads only (no user threads)"),
-                        Stacks.MAX_DEPTH,
                         Stacks.STACK_STORAGE,
                         new Argp.Opt('m', "min-block-time", "MIN-BLOCK-TIME",
                                 "the amount of time in microseconds over which we store traces (default 1)"),
@@ -39,7 +39,9 @@ final class Offcputime extends Tool {
     static final String DOC = """
             Summarize off-CPU time by stack trace.
 
-            USAGE: offcputime [--help] [-p PID | -u | -k] [-m MIN-BLOCK-TIME] [-M MAX-BLOCK-TIME] [--state] [--perf-max-stack-depth] [--stack-storage-size] [duration]
+            USAGE: offcputime [--help] [-p PID | -u | -k] [-m MIN-BLOCK-TIME] [-M
+            MAX-BLOCK-TIME] [--state] [--perf-max-stack-depth] [--stack-storage-size]
+            [duration]
             EXAMPLES:
                 bpf4j offcputime             # trace off-CPU stack time until Ctrl-C
                 bpf4j offcputime 5           # trace for 5 seconds only

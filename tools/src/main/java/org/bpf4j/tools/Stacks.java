@@ -24,7 +24,7 @@ final class Stacks {
             "the number of unique stack traces that can be stored and displayed (default 1024)");
     static final Argp.Opt MAX_DEPTH = new Argp.Opt('\0', "perf-max-stack-depth", "PERF-MAX-STACK-DEPTH",
             "the limit for both kernel and user stack traces (default 127)");
-    static final Argp.Opt SVG = new Argp.Opt('\0', "svg", "FILE", "Also write an interactive flame graph (SVG) to FILE");
+    static final Argp.Opt SVG = new Argp.Opt('\0', "svg", "FILE", "Also draw a flame graph (SVG) in FILE");
     static final Argp.Opt JAVA_SYMBOLS = new Argp.Opt('\0', "java-symbols", null,
             "Ask HotSpot JVMs without a perf map for one (jcmd PID Compiler.perfmap); on by default with -p");
     static final Argp.Opt NO_JAVA_SYMBOLS = new Argp.Opt('\0', "no-java-symbols", null,
