@@ -41,4 +41,12 @@ public class NoSuchObjectException extends BpfException {
     public List<String> known() {
         return known;
     }
+
+    /**
+     * The exception, typed as its superclass: a {@code throw} of this call does not make the JVM's
+     * verifier load this class on the paths where no lookup fails.
+     */
+    static BpfException of(String message, String name, Collection<String> known) {
+        return new NoSuchObjectException(message, name, known);
+    }
 }

@@ -250,7 +250,7 @@ public final class ObjectSpec {
     static <T> T lookup(Map<String, T> byName, String name, String where, String what, String listed) {
         T t = byName.get(name);
         if (t == null) {
-            throw new NoSuchObjectException(where + ": no " + what + " '" + name + "' (" + listed + ": "
+            throw NoSuchObjectException.of(where + ": no " + what + " '" + name + "' (" + listed + ": "
                     + String.join(", ", byName.keySet()) + ")", name, byName.keySet());
         }
         return t;
