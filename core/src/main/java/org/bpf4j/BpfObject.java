@@ -41,7 +41,7 @@ public final class BpfObject implements AutoCloseable {
 
     /** The loaded program called {@code name}; {@link NoSuchObjectException} naming the loaded ones. */
     public BpfProgram program(String name) {
-        return NoSuchObjectException.lookup(programs, name, spec.file(), "loaded program", "loaded");
+        return ObjectSpec.lookup(programs, name, spec.file(), "loaded program", "loaded");
     }
 
     /** Maps by name (variable name, or section name for global data). */
@@ -51,7 +51,7 @@ public final class BpfObject implements AutoCloseable {
 
     /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public BpfMap map(String name) {
-        return NoSuchObjectException.lookup(maps, name, spec.file(), "map", "maps");
+        return ObjectSpec.lookup(maps, name, spec.file(), "map", "maps");
     }
 
     /** Live {@code .rodata} (read-only once loaded). */
@@ -71,7 +71,7 @@ public final class BpfObject implements AutoCloseable {
 
     /** Live global data of {@code section}; {@link NoSuchObjectException} naming the mapped ones. */
     public GlobalData globals(String section) {
-        return NoSuchObjectException.lookup(globals, section, spec.file(), "memory-mapped global data section",
+        return ObjectSpec.lookup(globals, section, spec.file(), "memory-mapped global data section",
                 "available");
     }
 

@@ -56,7 +56,7 @@ public final class GlobalData {
     public Variable variable(String name) {
         Variable v = variables.get(name);
         if (v == null) {
-            throw new NoSuchObjectException("no variable '" + name + "' in " + section + " (variables: "
+            throw NoSuchObjectException.of("no variable '" + name + "' in " + section + " (variables: "
                     + String.join(", ", variables.keySet()) + ")", name, variables.keySet());
         }
         return v;

@@ -2,7 +2,6 @@ package org.bpf4j;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A lookup by name found nothing: no program, map, global data section or variable of that name.
@@ -44,14 +43,10 @@ public class NoSuchObjectException extends BpfException {
     }
 
     /**
-     * {@code byName.get(name)}, or this exception: "{@code where}: no {@code what} 'name' ({@code listed}: a, b)".
+     * The exception, typed as its superclass: a {@code throw} of this call does not make the JVM's
+     * verifier load this class on the paths where no lookup fails.
      */
-    static <T> T lookup(Map<String, T> byName, String name, String where, String what, String listed) {
-        T t = byName.get(name);
-        if (t == null) {
-            throw new NoSuchObjectException(where + ": no " + what + " '" + name + "' (" + listed + ": "
-                    + String.join(", ", byName.keySet()) + ")", name, byName.keySet());
-        }
-        return t;
+    static BpfException of(String message, String name, Collection<String> known) {
+        return new NoSuchObjectException(message, name, known);
     }
 }

@@ -152,7 +152,7 @@ public final class ObjectSpec {
 
     /** The program called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public ProgramSpec program(String name) {
-        return NoSuchObjectException.lookup(programs, name, file, "program", "programs");
+        return lookup(programs, name, file, "program", "programs");
     }
 
     /** Maps by name (variable name in {@code .maps}, section name for global data), in file order. */
@@ -162,7 +162,7 @@ public final class ObjectSpec {
 
     /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
     public MapSpec map(String name) {
-        return NoSuchObjectException.lookup(maps, name, file, "map", "maps");
+        return lookup(maps, name, file, "map", "maps");
     }
 
     /** The variables of {@code .rodata} ({@code const volatile} globals), settable before load. */
@@ -182,7 +182,7 @@ public final class ObjectSpec {
 
     /** The variables of a global data section, such as {@code .rodata} or {@code .data.counters}. */
     public GlobalData globals(String section) {
-        return NoSuchObjectException.lookup(globals, section, file, "global data section", "the object's");
+        return lookup(globals, section, file, "global data section", "the object's");
     }
 
     /** All global data sections by name. */
@@ -241,5 +241,18 @@ public final class ObjectSpec {
     @Override
     public String toString() {
         return "ObjectSpec(" + file + ": " + programs.size() + " programs, " + maps.size() + " maps)";
+    }
+
+    /**
+     * {@code byName.get(name)}, or a {@link NoSuchObjectException}: "{@code where}: no {@code what}
+     * 'name' ({@code listed}: a, b)". Here, not in the exception, which then loads only when thrown.
+     */
+    static <T> T lookup(Map<String, T> byName, String name, String where, String what, String listed) {
+        T t = byName.get(name);
+        if (t == null) {
+            throw NoSuchObjectException.of(where + ": no " + what + " '" + name + "' (" + listed + ": "
+                    + String.join(", ", byName.keySet()) + ")", name, byName.keySet());
+        }
+        return t;
     }
 }
