@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * In the kernel-matrix VM, booted on one of Debian's 6.1 kernels (whichever build the matrix
+ * In the kernel-matrix VM, booted on one of Debian's 6.1 or 6.12 kernels (whichever build the matrix
  * boots): CO-RE against that running kernel's own /sys/kernel/btf/vmlinux gives, for every corpus
  * object, exactly libbpf's answers. scripts/kernel-matrix computes them on the host before booting,
  * with the oracle on the BTF extracted from the same package, into
