@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.bpf4j.AttachType;
 import org.bpf4j.BpfException;
+import org.bpf4j.BpfLink;
 import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
@@ -40,13 +41,31 @@ public final class MultiProbeLink {
      * ({@code *}, {@code ?}) matched as libbpf does against tracefs's
      * {@code available_filter_functions} (the functions fprobe can attach to).
      */
-    public static BpfLink kprobes(int progFd, String pattern, boolean retprobe) {
+    public static BpfLink kprobes(int progFd, String pattern) {
+        return kprobes(progFd, pattern, false);
+    }
+
+    /** As {@link #kprobes(int, String)}, on the functions' returns ({@code kretprobe.multi}). */
+    public static BpfLink kretprobes(int progFd, String pattern) {
+        return kprobes(progFd, pattern, true);
+    }
+
+    private static BpfLink kprobes(int progFd, String pattern, boolean retprobe) {
         List<String> functions = isGlob(pattern) ? matching(pattern) : List.of(pattern);
         return kprobes(progFd, functions, retprobe, (retprobe ? "kretprobe.multi " : "kprobe.multi ") + pattern);
     }
 
     /** Attaches {@code progFd} to each of {@code functions} (kernel symbol names). */
-    public static BpfLink kprobes(int progFd, List<String> functions, boolean retprobe, String target) {
+    public static BpfLink kprobes(int progFd, List<String> functions, String target) {
+        return kprobes(progFd, functions, false, target);
+    }
+
+    /** As {@link #kprobes(int, List, String)}, on the functions' returns. */
+    public static BpfLink kretprobes(int progFd, List<String> functions, String target) {
+        return kprobes(progFd, functions, true, target);
+    }
+
+    private static BpfLink kprobes(int progFd, List<String> functions, boolean retprobe, String target) {
         if (functions.isEmpty()) throw new BpfException(target + ": no kernel function to attach to");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment syms = arena.allocate(ADDRESS, functions.size());
@@ -64,7 +83,16 @@ public final class MultiProbeLink {
      * Attaches {@code progFd} to {@code functions} of {@code binary} (a path or a name
      * {@link Binaries} finds), in process {@code pid} only, or every process when -1.
      */
-    public static BpfLink uprobes(int progFd, String binary, List<String> functions, boolean retprobe, int pid) {
+    public static BpfLink uprobes(int progFd, String binary, List<String> functions, int pid) {
+        return uprobes(progFd, binary, functions, false, pid);
+    }
+
+    /** As {@link #uprobes(int, String, List, int)}, on the functions' returns ({@code uretprobe.multi}). */
+    public static BpfLink uretprobes(int progFd, String binary, List<String> functions, int pid) {
+        return uprobes(progFd, binary, functions, true, pid);
+    }
+
+    private static BpfLink uprobes(int progFd, String binary, List<String> functions, boolean retprobe, int pid) {
         if (functions.isEmpty()) throw new BpfException("uprobe.multi " + binary + ": no function to attach to");
         Path path = null;
         long[] offsets = new long[functions.size()];

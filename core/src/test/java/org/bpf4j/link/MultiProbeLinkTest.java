@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import org.bpf4j.BpfException;
+import org.bpf4j.BpfLink;
 import org.bpf4j.BpfObject;
 import org.bpf4j.FeatureNotSupportedException;
 import org.bpf4j.ObjectSpec;
@@ -52,7 +53,7 @@ class MultiProbeLinkTest {
         KernelTests.requireKernel();
         try (BpfObject obj = load()) {
             try (BpfLink link = MultiProbeLink.uprobes(obj.program("on_umulti").fd(), "libc.so.6",
-                    List.of("getpid", "getppid"), false, (int) ProcessHandle.current().pid())) {
+                    List.of("getpid", "getppid"), (int) ProcessHandle.current().pid())) {
                 assertTrue(link.target().startsWith("uprobe.multi /"), link.target());
                 assertTrue(link.target().endsWith("libc.so.6:getpid,getppid"), link.target());
                 UprobeTest.libcGetpid(123);
@@ -70,11 +71,11 @@ class MultiProbeLinkTest {
             var before = KernelTests.Snapshot.take();
             int fd = obj.program("on_umulti").fd();
             var e = assertThrows(BpfException.class,
-                    () -> MultiProbeLink.uprobes(fd, "libc.so.6", List.of("getpid", "b4j_no_such_function"), false, -1));
+                    () -> MultiProbeLink.uprobes(fd, "libc.so.6", List.of("getpid", "b4j_no_such_function"), -1));
             assertTrue(e.getMessage().contains("b4j_no_such_function"), e.getMessage());
             if (!KprobeLink.supported()) {
                 var k = assertThrows(FeatureNotSupportedException.class,
-                        () -> MultiProbeLink.kprobes(obj.program("on_multi").fd(), "__x64_sys_getppid", false));
+                        () -> MultiProbeLink.kprobes(obj.program("on_multi").fd(), "__x64_sys_getppid"));
                 assertEquals("kprobe_multi links", k.feature());
                 assertTrue(k.getMessage().contains("kprobe.multi __x64_sys_getppid needs Linux 5.18 built with CONFIG_FPROBE"),
                         k.getMessage());
