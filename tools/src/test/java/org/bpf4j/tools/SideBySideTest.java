@@ -61,6 +61,7 @@ class SideBySideTest {
             HistToolsTest.directReads(Path.of(loop), 200);
             for (int i = 0; i < 50; i++) Thread.sleep(2);
             for (int i = 0; i < 5; i++) Cmd.check("true");
+            diskInterrupts(Path.of("target"));
             Thread.sleep(300);
 
             for (SyscountTest.Running r : ours) r.thread.interrupt();
@@ -73,6 +74,24 @@ class SideBySideTest {
         } finally {
             for (Process p : started) p.destroyForcibly();
             Cmd.run("losetup", "-d", loop);
+        }
+    }
+
+    /**
+     * Writes and syncs a file 20 times on the disk under {@code dir} (the module's target/, not a
+     * tmpfs): each sync's completion is a disk interrupt both hardirqs see while they trace (the
+     * loop device's backing file may be on tmpfs, which takes none).
+     */
+    static void diskInterrupts(Path dir) throws Exception {
+        Path f = java.nio.file.Files.createTempFile(java.nio.file.Files.createDirectories(dir), "sidebyside", ".dat");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(64 * 1024);
+            for (int i = 0; i < 20; i++) {
+                ch.write(block.clear(), (long) i * block.capacity());
+                ch.force(true);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
         }
     }
 
