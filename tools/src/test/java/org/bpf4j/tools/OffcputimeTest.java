@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** offcputime -p of a process that sleeps 2 s in nanosleep (src/test/c/sleeper.c, built here). */
-@Tag("matrix")
 class OffcputimeTest {
     @TempDir
     Path dir;

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.bpf4j.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * shared library (both built here from src/test/c), and a Java program spinning in Hot::spin
  * (JIT-compiled, named from the perf map bpf4j asks the JVM for).
  */
-@Tag("matrix")
 class ProfileTest {
     @TempDir
     Path dir;
