@@ -8,10 +8,21 @@ package org.bpf4j;
 public class BpfException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the whole message, in one line where possible
+     */
     public BpfException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message the whole message, in one line where possible
+     * @param cause the underlying failure
+     */
     public BpfException(String message, Throwable cause) {
         super(message, cause);
     }

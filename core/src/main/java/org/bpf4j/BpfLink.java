@@ -8,10 +8,18 @@ import org.bpf4j.sys.Bpf;
  * returns one; {@link BpfObject} also closes the links of its programs when it closes.
  */
 public interface BpfLink extends AutoCloseable {
-    /** What the program is attached to, for messages ({@code tracepoint raw_syscalls/sys_enter}). */
+    /**
+     * What the program is attached to, for messages ({@code tracepoint raw_syscalls/sys_enter}).
+     *
+     * @return a short description of the target
+     */
     String target();
 
-    /** Whether the link still holds its attachment. */
+    /**
+     * Whether the link still holds its attachment.
+     *
+     * @return false once closed or detached
+     */
     boolean isOpen();
 
     /** Detaches; idempotent. */
@@ -21,17 +29,28 @@ public interface BpfLink extends AutoCloseable {
     /**
      * The BPF link file descriptor, or -1 for an attachment without one (through a perf event
      * ioctl, a socket option, or several perf events).
+     *
+     * @return the link fd, owned by the link, or -1
      */
     default int linkFd() {
         return -1;
     }
 
-    /** What the kernel says about the link; only for BPF links ({@link #linkFd()} is not -1). */
+    /**
+     * What the kernel says about the link; only for BPF links ({@link #linkFd()} is not -1).
+     *
+     * @return a fresh query of the kernel's {@code bpf_link_info}
+     * @throws BpfException if the attachment is not a BPF link
+     */
     default LinkInfo info() {
         return LinkInfo.of(requireLinkFd("has no link info"));
     }
 
-    /** Pins the link at {@code path} on a bpf file system: it then stays attached after this process exits. */
+    /**
+     * Pins the link at {@code path} on a bpf file system: it then stays attached after this process exits.
+     *
+     * @param path the file to create on a bpf file system; its directory must exist
+     */
     default void pin(java.nio.file.Path path) {
         Bpf.objPin(requireLinkFd("cannot be pinned"), path.toString());
     }

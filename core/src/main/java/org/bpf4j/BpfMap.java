@@ -57,12 +57,22 @@ public final class BpfMap implements AutoCloseable {
         this.valueSlotSize = mt != null && mt.perCpu() ? ((valueSize + 7) & ~7) * Cpus.possible() : valueSize;
     }
 
-    /** Opens the map with id {@code id} (see {@link #ids()}); the caller owns it. It has no spec. */
+    /**
+     * Opens the map with id {@code id} (see {@link #ids()}); the caller owns it. It has no spec.
+     *
+     * @param id the kernel's map id
+     * @return the opened map; the caller closes it
+     */
     public static BpfMap open(int id) {
         return opened(Bpf.getFdById(BpfCmd.MAP_GET_FD_BY_ID, id));
     }
 
-    /** Opens the map pinned at {@code path} on a bpf file system; the caller owns it. It has no spec. */
+    /**
+     * Opens the map pinned at {@code path} on a bpf file system; the caller owns it. It has no spec.
+     *
+     * @param path the pinned file, e.g. under {@code /sys/fs/bpf}
+     * @return the opened map; the caller closes it
+     */
     public static BpfMap openPinned(java.nio.file.Path path) {
         return opened(Bpf.objGet(path.toString(), "map"));
     }
@@ -81,17 +91,30 @@ public final class BpfMap implements AutoCloseable {
         return m;
     }
 
-    /** The ids of every map in the kernel, in increasing order. */
+    /**
+     * The ids of every map in the kernel, in increasing order.
+     *
+     * @return the map ids; empty if there are none
+     */
     public static List<Integer> ids() {
         return Bpf.ids(BpfCmd.MAP_GET_NEXT_ID);
     }
 
-    /** What the kernel says about this map: id, sizes, flags, BTF ids, memlock, frozen. */
+    /**
+     * What the kernel says about this map: id, sizes, flags, BTF ids, memlock, frozen.
+     *
+     * @return a fresh query of the kernel's {@code bpf_map_info}
+     */
     public MapInfo info() {
         return MapInfo.of(fd.value());
     }
 
-    /** Creates a standalone map from a spec (not part of an object). */
+    /**
+     * Creates a standalone map from a spec (not part of an object).
+     *
+     * @param spec the map to create; it is copied, later changes do not affect the map
+     * @return the new map; the caller closes it
+     */
     public static BpfMap create(MapSpec spec) {
         Fd fd = Bpf.mapCreate(new Bpf.MapCreate(spec.typeCode(), spec.keySize(), spec.valueSize(), spec.maxEntries(),
                 spec.flagBits(), spec.name()));
@@ -99,54 +122,89 @@ public final class BpfMap implements AutoCloseable {
                 spec.flagBits(), spec.copy());
     }
 
-    /** The spec the map was created from; null for a map opened by id or pinned path. */
+    /**
+     * The spec the map was created from; null for a map opened by id or pinned path.
+     *
+     * @return the spec, or null
+     */
     public MapSpec spec() {
         return spec;
     }
 
+    /** {@return the map's name (at most 15 characters in the kernel)} */
     public String name() {
         return name;
     }
 
-    /** The map type; null for a number bpf4j does not know ({@link #typeCode()}). */
+    /**
+     * The map type; null for a number bpf4j does not know ({@link #typeCode()}).
+     *
+     * @return the type, or null if unknown
+     */
     public MapType type() {
         return MapType.of(type);
     }
 
-    /** The map type number ({@code enum bpf_map_type}). */
+    /**
+     * The map type number ({@code enum bpf_map_type}).
+     *
+     * @return the {@code bpf_map_type} value
+     */
     public int typeCode() {
         return type;
     }
 
+    /** {@return the key size in bytes} */
     public int keySize() {
         return keySize;
     }
 
-    /** The size of one value as declared (per CPU, for per-CPU maps). */
+    /**
+     * The size of one value as declared (per CPU, for per-CPU maps).
+     *
+     * @return the value size in bytes
+     */
     public int valueSize() {
         return valueSize;
     }
 
-    /** The size of the buffer a lookup fills: {@link #valueSize()}, or all CPUs' values for per-CPU maps. */
+    /**
+     * The size of the buffer a lookup fills: {@link #valueSize()}, or all CPUs' values for per-CPU maps.
+     *
+     * @return the value buffer size in bytes
+     */
     public int valueSlotSize() {
         return valueSlotSize;
     }
 
+    /** {@return the maximum number of entries, as created} */
     public int maxEntries() {
         return maxEntries;
     }
 
-    /** The map creation flags bpf4j knows; {@link #flagBits()} for all of them. */
+    /**
+     * The map creation flags bpf4j knows; {@link #flagBits()} for all of them.
+     *
+     * @return the known flags; a new set the caller may change
+     */
     public java.util.EnumSet<MapFlag> flags() {
         return MapFlag.of(flags);
     }
 
-    /** The map creation flags as the kernel has them ({@code map_flags}). */
+    /**
+     * The map creation flags as the kernel has them ({@code map_flags}).
+     *
+     * @return the raw {@code map_flags} bits
+     */
     public int flagBits() {
         return flags;
     }
 
-    /** The file descriptor number. */
+    /**
+     * The file descriptor number.
+     *
+     * @return the fd number, valid until {@link #close()}; it stays owned by this map
+     */
     public int fd() {
         return fd.value();
     }
@@ -168,7 +226,13 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Looks {@code key} up into {@code value}; false if absent. Both must be native memory. */
+    /**
+     * Looks {@code key} up into {@code value}; false if absent. Both must be native memory.
+     *
+     * @param key the key, at least {@link #keySize()} bytes
+     * @param value receives the value, at least {@link #valueSlotSize()} bytes
+     * @return true if the key was found
+     */
     public boolean lookup(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
@@ -178,7 +242,14 @@ public final class BpfMap implements AutoCloseable {
         return true;
     }
 
-    /** Stores {@code value} under {@code key} with {@code BPF_ANY}, {@code BPF_NOEXIST} or {@code BPF_EXIST}. */
+    /**
+     * Stores {@code value} under {@code key} with {@code BPF_ANY}, {@code BPF_NOEXIST} or {@code BPF_EXIST}.
+     *
+     * @param key the key, at least {@link #keySize()} bytes
+     * @param value the value, at least {@link #valueSlotSize()} bytes
+     * @param flags {@code BPF_ANY} (0), {@code BPF_NOEXIST} (1) or {@code BPF_EXIST} (2), optionally with {@code
+     *     BPF_F_LOCK}
+     */
     public void update(MemorySegment key, MemorySegment value, long flags) {
         checkKey(key);
         checkValue(value);
@@ -190,6 +261,9 @@ public final class BpfMap implements AutoCloseable {
      * Stores the cgroup directory at {@code path} under {@code index} of a {@code CGROUP_ARRAY}
      * (what {@code bpf_current_task_under_cgroup} tests against); the kernel takes its own
      * reference, so the directory is open only for the update. The exception names the path.
+     *
+     * @param index the array index
+     * @param path the cgroup directory, e.g. under {@code /sys/fs/cgroup}
      */
     public void putCgroup(int index, String path) {
         if (type() != MapType.CGROUP_ARRAY) throw new IllegalArgumentException(what() + " is not a CGROUP_ARRAY");
@@ -201,7 +275,12 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code key}; false if it was absent. */
+    /**
+     * Deletes {@code key}; false if it was absent.
+     *
+     * @param key the key, at least {@link #keySize()} bytes
+     * @return true if an entry was deleted
+     */
     public boolean delete(MemorySegment key) {
         checkKey(key);
         long r = Bpf.mapElemRaw(BpfCmd.MAP_DELETE_ELEM, fd.value(), key, null, 0);
@@ -210,7 +289,13 @@ public final class BpfMap implements AutoCloseable {
         return true;
     }
 
-    /** Writes the key after {@code key} (the first key if null) to {@code next}; false at the end. */
+    /**
+     * Writes the key after {@code key} (the first key if null) to {@code next}; false at the end.
+     *
+     * @param key the current key, or null for the first key
+     * @param next receives the next key, at least {@link #keySize()} bytes
+     * @return true if a next key was written, false after the last key
+     */
     public boolean nextKey(MemorySegment key, MemorySegment next) {
         long r = Bpf.mapElemRaw(BpfCmd.MAP_GET_NEXT_KEY, fd.value(), key, next, 0);
         if (r == -Errno.ENOENT) return false;
@@ -218,7 +303,13 @@ public final class BpfMap implements AutoCloseable {
         return true;
     }
 
-    /** Pops into {@code value} from a queue or stack, or looks up and deletes from a hash; false if empty. */
+    /**
+     * Pops into {@code value} from a queue or stack, or looks up and deletes from a hash; false if empty.
+     *
+     * @param key the key for a hash; ignored (may be null) for a queue or stack
+     * @param value receives the value, at least {@link #valueSlotSize()} bytes
+     * @return true if a value was taken
+     */
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
         long r = Bpf.mapElemRaw(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, fd.value(), key, value, 0);
         if (r == -Errno.ENOENT) return false;
@@ -226,7 +317,12 @@ public final class BpfMap implements AutoCloseable {
         return true;
     }
 
-    /** Byte-array lookup: the value (all CPUs' for per-CPU maps), or null if absent. */
+    /**
+     * Byte-array lookup: the value (all CPUs' for per-CPU maps), or null if absent.
+     *
+     * @param key the key; shorter arrays are zero-padded to {@link #keySize()}
+     * @return a new array of {@link #valueSlotSize()} bytes, or null
+     */
     public byte[] lookup(byte[] key) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
@@ -237,7 +333,13 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Byte-array update. */
+    /**
+     * Byte-array update.
+     *
+     * @param key the key; shorter arrays are zero-padded to {@link #keySize()}
+     * @param value the value, {@link #valueSlotSize()} bytes
+     * @param flags {@code BPF_ANY} (0), {@code BPF_NOEXIST} (1) or {@code BPF_EXIST} (2)
+     */
     public void update(byte[] key, byte[] value, long flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
@@ -248,7 +350,12 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Byte-array delete. */
+    /**
+     * Byte-array delete.
+     *
+     * @param key the key; shorter arrays are zero-padded to {@link #keySize()}
+     * @return true if an entry was deleted
+     */
     public boolean delete(byte[] key) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(Math.max(keySize, 1), 8);
@@ -257,7 +364,11 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Every key, by {@code BPF_MAP_GET_NEXT_KEY} iteration (a snapshot; racy against BPF updates). */
+    /**
+     * Every key, by {@code BPF_MAP_GET_NEXT_KEY} iteration (a snapshot; racy against BPF updates).
+     *
+     * @return a new list of new arrays of {@link #keySize()} bytes each
+     */
     public List<byte[]> keys() {
         List<byte[]> out = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
@@ -276,6 +387,13 @@ public final class BpfMap implements AutoCloseable {
     /** Receives a batch of entries: {@code count} keys and values, packed, in native memory. */
     @FunctionalInterface
     public interface BatchConsumer {
+        /**
+         * Receives one batch.
+         *
+         * @param keys {@code count} packed keys
+         * @param values {@code count} packed values, {@link BpfMap#valueSlotSize()} bytes each
+         * @param count the number of entries in the batch
+         */
         void accept(MemorySegment keys, MemorySegment values, int count);
     }
 
@@ -283,6 +401,10 @@ public final class BpfMap implements AutoCloseable {
      * Visits every entry in batches of up to {@code batchSize}, with {@code BPF_MAP_LOOKUP_BATCH},
      * falling back to key iteration on kernels or map types without batch operations. Returns the
      * entry count.
+     *
+     * @param batchSize the most entries per batch; positive
+     * @param consumer called once per batch; the memory is valid only during the call
+     * @return the number of entries visited
      */
     public long forEachBatch(int batchSize, BatchConsumer consumer) {
         return batches(batchSize, false, consumer);
@@ -291,6 +413,10 @@ public final class BpfMap implements AutoCloseable {
     /**
      * As {@link #forEachBatch(int, BatchConsumer)}, deleting what it visits
      * ({@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}).
+     *
+     * @param batchSize the most entries per batch; positive
+     * @param consumer called once per batch; the memory is valid only during the call
+     * @return the number of entries visited and deleted
      */
     public long forEachBatchAndDelete(int batchSize, BatchConsumer consumer) {
         return batches(batchSize, true, consumer);
@@ -384,7 +510,15 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Updates many entries at once ({@code BPF_MAP_UPDATE_BATCH}); returns how many were written. */
+    /**
+     * Updates many entries at once ({@code BPF_MAP_UPDATE_BATCH}); returns how many were written.
+     *
+     * @param keys {@code count} packed keys in native memory
+     * @param values {@code count} packed values ({@link #valueSlotSize()} bytes each) in native memory
+     * @param count the number of entries
+     * @param elemFlags {@code BPF_ANY}, {@code BPF_NOEXIST} or {@code BPF_EXIST}, applied to each entry
+     * @return the number of entries written
+     */
     public int updateBatch(MemorySegment keys, MemorySegment values, int count, long elemFlags) {
         int[] c = new int[1];
         long r = Bpf.mapBatchRaw(BpfCmd.MAP_UPDATE_BATCH, fd.value(), null, null, keys, values, count, elemFlags, c);
@@ -392,7 +526,13 @@ public final class BpfMap implements AutoCloseable {
         return c[0];
     }
 
-    /** Deletes many keys at once ({@code BPF_MAP_DELETE_BATCH}); returns how many were deleted. */
+    /**
+     * Deletes many keys at once ({@code BPF_MAP_DELETE_BATCH}); returns how many were deleted.
+     *
+     * @param keys {@code count} packed keys in native memory
+     * @param count the number of keys
+     * @return the number of keys deleted
+     */
     public int deleteBatch(MemorySegment keys, int count) {
         int[] c = new int[1];
         long r = Bpf.mapBatchRaw(BpfCmd.MAP_DELETE_BATCH, fd.value(), null, null, keys, null, count, 0, c);
@@ -400,7 +540,11 @@ public final class BpfMap implements AutoCloseable {
         return c[0];
     }
 
-    /** Deletes every entry: batch deletion where possible, key by key otherwise. */
+    /**
+     * Deletes every entry: batch deletion where possible, key by key otherwise.
+     *
+     * @return the number of entries deleted
+     */
     public long clear() {
         MapType mt = type();
         if (mt == MapType.ARRAY || mt == MapType.PERCPU_ARRAY) {
@@ -415,27 +559,55 @@ public final class BpfMap implements AutoCloseable {
         frozen = true;
     }
 
-    /** Pins the map at {@code path} on a bpf file system. */
+    /**
+     * Pins the map at {@code path} on a bpf file system.
+     *
+     * @param path the file to create on a bpf file system; its directory must exist
+     */
     public void pin(String path) {
         Bpf.objPin(fd.value(), path);
     }
 
-    /** Pins the map at {@code path} on a bpf file system (it then outlives this process). */
+    /**
+     * Pins the map at {@code path} on a bpf file system (it then outlives this process).
+     *
+     * @param path the file to create on a bpf file system; its directory must exist
+     */
     public void pin(java.nio.file.Path path) {
         pin(path.toString());
     }
 
-    /** A typed view over key and value codecs. */
+    /**
+     * A typed view over key and value codecs.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @param key the key codec, of {@link #keySize()} bytes
+     * @param value the value codec, of {@link #valueSize()} bytes
+     * @return a view backed by this map; it is closed with the map
+     */
     public <K, V> MapView<K, V> view(Codec<K> key, Codec<V> value) {
         return new MapView<>(this, key, value);
     }
 
-    /** A typed view of a per-CPU map: each value is one {@code V} per possible CPU. */
+    /**
+     * A typed view of a per-CPU map: each value is one {@code V} per possible CPU.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @param key the key codec, of {@link #keySize()} bytes
+     * @param value the codec of one CPU's value, of {@link #valueSize()} bytes
+     * @return a view backed by this map; it is closed with the map
+     */
     public <K, V> PerCpuView<K, V> perCpuView(Codec<K> key, Codec<V> value) {
         return new PerCpuView<>(this, key, value);
     }
 
-    /** The map's memory for {@code BPF_F_MMAPABLE} array maps (global data), mapped on first use. */
+    /**
+     * The map's memory for {@code BPF_F_MMAPABLE} array maps (global data), mapped on first use.
+     *
+     * @return the mapped memory (read-only once frozen), valid until {@link #close()}
+     */
     public MemorySegment memory() {
         MemorySegment m = mmapped;
         if (m == null) {

@@ -30,52 +30,98 @@ public final class BpfObject implements AutoCloseable {
         this.warnings = List.copyOf(warnings);
     }
 
+    /** {@return the spec this object was loaded from} */
     public ObjectSpec spec() {
         return spec;
     }
 
-    /** Loaded programs by name. */
+    /**
+     * Loaded programs by name.
+     *
+     * @return the programs by name, unmodifiable
+     */
     public Map<String, BpfProgram> programs() {
         return Collections.unmodifiableMap(programs);
     }
 
-    /** The loaded program called {@code name}; {@link NoSuchObjectException} naming the loaded ones. */
+    /**
+     * The loaded program called {@code name}; {@link NoSuchObjectException} naming the loaded ones.
+     *
+     * @param name the program's name
+     * @return the program, owned by this object
+     * @throws NoSuchObjectException if no loaded program has that name
+     */
     public BpfProgram program(String name) {
         return ObjectSpec.lookup(programs, name, spec.file(), "loaded program", "loaded");
     }
 
-    /** Maps by name (variable name, or section name for global data). */
+    /**
+     * Maps by name (variable name, or section name for global data).
+     *
+     * @return the maps by name, unmodifiable
+     */
     public Map<String, BpfMap> maps() {
         return Collections.unmodifiableMap(maps);
     }
 
-    /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
+    /**
+     * The map called {@code name}; {@link NoSuchObjectException} naming the known ones.
+     *
+     * @param name the map's name
+     * @return the map, owned by this object
+     * @throws NoSuchObjectException if there is no such map
+     */
     public BpfMap map(String name) {
         return ObjectSpec.lookup(maps, name, spec.file(), "map", "maps");
     }
 
-    /** Live {@code .rodata} (read-only once loaded). */
+    /**
+     * Live {@code .rodata} (read-only once loaded).
+     *
+     * @return the section's variables over its memory
+     * @throws NoSuchObjectException if the object has no {@code .rodata}
+     */
     public GlobalData rodata() {
         return globals(".rodata");
     }
 
-    /** Live {@code .data}, read and written through its memory mapping. */
+    /**
+     * Live {@code .data}, read and written through its memory mapping.
+     *
+     * @return the section's variables over its memory
+     * @throws NoSuchObjectException if the object has no {@code .data}
+     */
     public GlobalData data() {
         return globals(".data");
     }
 
-    /** Live {@code .bss}, read and written through its memory mapping. */
+    /**
+     * Live {@code .bss}, read and written through its memory mapping.
+     *
+     * @return the section's variables over its memory
+     * @throws NoSuchObjectException if the object has no {@code .bss}
+     */
     public GlobalData bss() {
         return globals(".bss");
     }
 
-    /** Live global data of {@code section}; {@link NoSuchObjectException} naming the mapped ones. */
+    /**
+     * Live global data of {@code section}; {@link NoSuchObjectException} naming the mapped ones.
+     *
+     * @param section the section name, such as {@code .data.counters}
+     * @return the section's variables over its memory
+     * @throws NoSuchObjectException if the object maps no such section
+     */
     public GlobalData globals(String section) {
         return ObjectSpec.lookup(globals, section, spec.file(), "memory-mapped global data section",
                 "available");
     }
 
-    /** What went differently from a full load, e.g. the object's BTF refused by the kernel. */
+    /**
+     * What went differently from a full load, e.g. the object's BTF refused by the kernel.
+     *
+     * @return the warnings, one line each; empty after a full load
+     */
     public List<String> warnings() {
         return warnings;
     }
@@ -83,6 +129,8 @@ public final class BpfObject implements AutoCloseable {
     /**
      * Attaches every loaded program whose spec says {@link ProgramSpec#autoattach()} and whose
      * section name tells where, like a libbpf skeleton's {@code __attach}. All or nothing.
+     *
+     * @return the links, in program order; also closed when this object closes
      */
     public List<BpfLink> attachAll() {
         List<BpfLink> links = new ArrayList<>();

@@ -55,17 +55,31 @@ public final class BpfProgram implements AutoCloseable {
         this.type = info.programType();
     }
 
-    /** Opens the loaded program with id {@code id} (see {@link #ids()}); the caller owns it. */
+    /**
+     * Opens the loaded program with id {@code id} (see {@link #ids()}); the caller owns it.
+     *
+     * @param id the kernel's program id
+     * @return the opened program; the caller closes it
+     */
     public static BpfProgram open(int id) {
         return new BpfProgram(Bpf.getFdById(BpfCmd.PROG_GET_FD_BY_ID, id));
     }
 
-    /** Opens the program pinned at {@code path} on a bpf file system; the caller owns it. */
+    /**
+     * Opens the program pinned at {@code path} on a bpf file system; the caller owns it.
+     *
+     * @param path the pinned file on a bpf file system
+     * @return the opened program; the caller closes it
+     */
     public static BpfProgram openPinned(Path path) {
         return new BpfProgram(Bpf.objGet(path.toString(), "prog"));
     }
 
-    /** The ids of every program loaded in the kernel, in increasing order. */
+    /**
+     * The ids of every program loaded in the kernel, in increasing order.
+     *
+     * @return the program ids; empty if there are none
+     */
     public static List<Integer> ids() {
         return Bpf.ids(BpfCmd.PROG_GET_NEXT_ID);
     }
@@ -73,6 +87,8 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Turns on the kernel's run-time statistics of every program ({@code BPF_ENABLE_STATS}) until
      * the returned handle closes: {@link #stats()} then counts run time and runs.
+     *
+     * @return the handle; closing it turns the statistics off
      */
     public static StatsSession enableStats() {
         Fd stats = Bpf.enableStats(Bpf.STATS_RUN_TIME);
@@ -96,6 +112,8 @@ public final class BpfProgram implements AutoCloseable {
      * How the load resolved what the program refers to beyond CO-RE, one line each: every
      * {@code __kconfig}/{@code __ksym} extern and kfunc with its value or BTF id, and for a
      * {@code usdt/PATH:PROVIDER:NAME} section each site of the probe with its argument spec.
+     *
+     * @return the lines, in load order; empty if there was nothing to resolve
      */
     public List<String> resolutions() {
         return resolutions;
@@ -106,22 +124,38 @@ public final class BpfProgram implements AutoCloseable {
         this.usdt = manager;
     }
 
-    /** The name: the spec's, or for a program opened from the kernel the kernel's (15 characters at most). */
+    /**
+     * The name: the spec's, or for a program opened from the kernel the kernel's (15 characters at most).
+     *
+     * @return the program name
+     */
     public String name() {
         return name;
     }
 
-    /** The type; null for a program opened from the kernel whose type number bpf4j does not know. */
+    /**
+     * The type; null for a program opened from the kernel whose type number bpf4j does not know.
+     *
+     * @return the program type, or null
+     */
     public ProgramType type() {
         return type;
     }
 
-    /** The section name, or null for a program opened from the kernel. */
+    /**
+     * The section name, or null for a program opened from the kernel.
+     *
+     * @return the ELF section name, or null
+     */
     public String section() {
         return spec == null ? null : spec.section();
     }
 
-    /** The spec this program was loaded from; null for a program opened by id or pinned path. */
+    /**
+     * The spec this program was loaded from; null for a program opened by id or pinned path.
+     *
+     * @return the spec, or null
+     */
     public ProgramSpec spec() {
         return spec;
     }
@@ -130,6 +164,8 @@ public final class BpfProgram implements AutoCloseable {
      * The program's name in full: the kernel keeps 15 characters, so a name that long is looked
      * up as the name of the program's function in its BTF (as bpftool does); the kernel's name
      * when there is no BTF.
+     *
+     * @return the full name
      */
     public String fullName() {
         ProgramInfo i = info();
@@ -140,31 +176,52 @@ public final class BpfProgram implements AutoCloseable {
         return typeId < btf.typeCount() && btf.kind(typeId) == org.bpf4j.btf.BtfKind.FUNC ? btf.name(typeId) : i.name();
     }
 
-    /** What the kernel says about this program: id, tag, sizes, maps, BTF, statistics. */
+    /**
+     * What the kernel says about this program: id, tag, sizes, maps, BTF, statistics.
+     *
+     * @return a fresh query of the kernel's {@code bpf_prog_info}
+     */
     public ProgramInfo info() {
         return ProgramInfo.of(fd.value());
     }
 
-    /** The instructions as verified, with their BTF function and source-line records. */
+    /**
+     * The instructions as verified, with their BTF function and source-line records.
+     *
+     * @return the verified instructions, fetched from the kernel
+     */
     public XlatedProgram xlated() {
         return XlatedProgram.of(fd.value());
     }
 
-    /** The run-time statistics; zero unless statistics were enabled ({@link #enableStats()}) while it ran. */
+    /**
+     * The run-time statistics; zero unless statistics were enabled ({@link #enableStats()}) while it ran.
+     *
+     * @return the run time and run count so far
+     */
     public ProgramStats stats() {
         return info().stats();
     }
 
-    /** Pins the program at {@code path} on a bpf file system (it then outlives this process). */
+    /**
+     * Pins the program at {@code path} on a bpf file system (it then outlives this process).
+     *
+     * @param path the file to create on a bpf file system; its directory must exist
+     */
     public void pin(Path path) {
         Bpf.objPin(fd.value(), path.toString());
     }
 
+    /** {@return the program's file descriptor number, valid until {@link #close()}; it stays owned by this program} */
     public int fd() {
         return fd.value();
     }
 
-    /** Links this program made that are still open. */
+    /**
+     * Links this program made that are still open.
+     *
+     * @return a snapshot of the open links
+     */
     public List<BpfLink> links() {
         links.removeIf(l -> !l.isOpen());
         return List.copyOf(links);
@@ -190,6 +247,8 @@ public final class BpfProgram implements AutoCloseable {
      * </ul>
      * Sections without a target ({@code SEC("kprobe")}) and kinds that need one from the caller
      * (XDP, tc, cgroup, socket filter, perf_event) use the attach method of their kind.
+     *
+     * @return the link; it is also closed when this program closes
      */
     public BpfLink attach() {
         if (spec == null) {
@@ -294,13 +353,24 @@ public final class BpfProgram implements AutoCloseable {
         return Long.parseLong(s);
     }
 
-    /** Attaches a tracepoint program to {@code category/name}. */
+    /**
+     * Attaches a tracepoint program to {@code category/name}.
+     *
+     * @param category the tracepoint's category, such as {@code syscalls}
+     * @param name the tracepoint's name, such as {@code sys_enter_openat}
+     * @return the link; it is also closed when this program closes
+     */
     public BpfLink attachTracepoint(String category, String name) {
         requireType(ProgramType.TRACEPOINT);
         return track(Attach.tracepoint(fd.value(), category, name));
     }
 
-    /** Attaches a raw tracepoint program to tracepoint {@code name}. */
+    /**
+     * Attaches a raw tracepoint program to tracepoint {@code name}.
+     *
+     * @param name the tracepoint's name, such as {@code sched_switch}
+     * @return the link; it is also closed when this program closes
+     */
     public BpfLink attachRawTracepoint(String name) {
         if (type() != ProgramType.RAW_TRACEPOINT && type() != ProgramType.RAW_TRACEPOINT_WRITABLE) {
             throw new BpfException(this + " is a " + type() + " program, not a raw tracepoint program");
@@ -308,29 +378,54 @@ public final class BpfProgram implements AutoCloseable {
         return track(Attach.rawTracepoint(fd.value(), name));
     }
 
-    /** Attaches a kprobe program to kernel function {@code function}'s entry. */
+    /**
+     * Attaches a kprobe program to kernel function {@code function}'s entry.
+     *
+     * @param function the kernel function's name
+     * @return the link; it is also closed when this program closes
+     */
     public KprobeLink attachKprobe(String function) {
         return attachKprobe(KprobeLink.Options.of(function));
     }
 
-    /** Attaches a kprobe program to kernel function {@code function}'s returns (a kretprobe). */
+    /**
+     * Attaches a kprobe program to kernel function {@code function}'s returns (a kretprobe).
+     *
+     * @param function the kernel function's name
+     * @return the link; it is also closed when this program closes
+     */
     public KprobeLink attachKretprobe(String function) {
         return attachKprobe(KprobeLink.Options.of(function).retprobe(true));
     }
 
-    /** Attaches a kprobe program as {@code options} say (offset, maxactive, PMU or tracefs). */
+    /**
+     * Attaches a kprobe program as {@code options} say (offset, maxactive, PMU or tracefs).
+     *
+     * @param options the probe's target and attach options
+     * @return the link; it is also closed when this program closes
+     */
     public KprobeLink attachKprobe(KprobeLink.Options options) {
         requireType(ProgramType.KPROBE);
         return track(KprobeLink.attach(fd.value(), options));
     }
 
-    /** Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) entry. */
+    /**
+     * Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) entry.
+     *
+     * @param syscall the system call's name, without the architecture prefix
+     * @return the link; it is also closed when this program closes
+     */
     public KprobeLink attachKsyscall(String syscall) {
         requireType(ProgramType.KPROBE);
         return track(KprobeLink.attachSyscall(fd.value(), syscall));
     }
 
-    /** Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) return. */
+    /**
+     * Attaches a kprobe program to system call {@code syscall}'s ({@code openat}) return.
+     *
+     * @param syscall the system call's name, without the architecture prefix
+     * @return the link; it is also closed when this program closes
+     */
     public KprobeLink attachKretsyscall(String syscall) {
         requireType(ProgramType.KPROBE);
         return track(KprobeLink.attachSyscallReturn(fd.value(), syscall));
@@ -340,17 +435,34 @@ public final class BpfProgram implements AutoCloseable {
      * Attaches a kprobe-type program to {@code function} of {@code binary} (a path, a library
      * name, or a short name such as {@code "c"}) at entry, in process {@code pid} only or in all
      * ({@code -1}).
+     *
+     * @param binary the ELF file: a path or a name {@link org.bpf4j.link.Binaries} finds
+     * @param function the symbol's name
+     * @param pid the process id, or -1 for every process
+     * @return the link; it is also closed when this program closes
      */
     public UprobeLink attachUprobe(String binary, String function, int pid) {
         return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid));
     }
 
-    /** As {@link #attachUprobe(String, String, int)}, at the function's returns (a uretprobe). */
+    /**
+     * As {@link #attachUprobe(String, String, int)}, at the function's returns (a uretprobe).
+     *
+     * @param binary the ELF file: a path or a name {@link org.bpf4j.link.Binaries} finds
+     * @param function the symbol's name
+     * @param pid the process id, or -1 for every process
+     * @return the link; it is also closed when this program closes
+     */
     public UprobeLink attachUretprobe(String binary, String function, int pid) {
         return attachUprobe(UprobeLink.Options.of(binary, function).pid(pid).retprobe(true));
     }
 
-    /** Attaches a kprobe-type program as a uprobe as {@code options} say. */
+    /**
+     * Attaches a kprobe-type program as a uprobe as {@code options} say.
+     *
+     * @param options the probe's target and attach options
+     * @return the link; it is also closed when this program closes
+     */
     public UprobeLink attachUprobe(UprobeLink.Options options) {
         requireType(ProgramType.KPROBE);
         return track(UprobeLink.attach(fd.value(), options));
@@ -362,12 +474,27 @@ public final class BpfProgram implements AutoCloseable {
      * {@code bpf_program__attach_usdt}: every site of the probe, in process {@code pid} only, or
      * in every process for -1 (0: this process). The program must come from an object built with
      * {@code <bpf/usdt.bpf.h>}, whose {@code bpf_usdt_arg()} reads the arguments.
+     *
+     * @param pid the process id; -1 for every process, 0 for this one
+     * @param binary the ELF file holding the probe's notes: a path or a name
+     * @param provider the probe's provider, such as {@code hotspot}
+     * @param name the probe's name
+     * @return the link over every site; it is also closed when this program closes
      */
     public UsdtLink attachUsdt(int pid, String binary, String provider, String name) {
         return attachUsdt(pid, binary, provider, name, 0);
     }
 
-    /** {@link #attachUsdt(int, String, String, String)} with a cookie that {@code bpf_usdt_cookie()} returns. */
+    /**
+     * {@link #attachUsdt(int, String, String, String)} with a cookie that {@code bpf_usdt_cookie()} returns.
+     *
+     * @param pid the process id; -1 for every process, 0 for this one
+     * @param binary the ELF file holding the probe's notes: a path or a name
+     * @param provider the probe's provider, such as {@code hotspot}
+     * @param name the probe's name
+     * @param cookie the value {@code bpf_usdt_cookie()} returns at every site
+     * @return the link over every site; it is also closed when this program closes
+     */
     public UsdtLink attachUsdt(int pid, String binary, String provider, String name, long cookie) {
         requireType(ProgramType.KPROBE);
         Usdt m = usdt;
@@ -378,13 +505,24 @@ public final class BpfProgram implements AutoCloseable {
         return track(m.attach(this, pid, binary, provider, name, cookie));
     }
 
-    /** Attaches a perf_event program to {@code event} on every online CPU. */
+    /**
+     * Attaches a perf_event program to {@code event} on every online CPU.
+     *
+     * @param event the perf event to open on each CPU
+     * @return the link; it owns the perf event fds and is also closed when this program closes
+     */
     public PerfEventLink attachPerfEvent(PerfEventLink.Event event) {
         requireType(ProgramType.PERF_EVENT);
         return track(PerfEventLink.attach(fd.value(), event));
     }
 
-    /** Attaches a perf_event program to {@code event} on the CPUs {@code cpus}. */
+    /**
+     * Attaches a perf_event program to {@code event} on the CPUs {@code cpus}.
+     *
+     * @param event the perf event to open on each CPU
+     * @param cpus the CPU numbers
+     * @return the link; it owns the perf event fds and is also closed when this program closes
+     */
     public PerfEventLink attachPerfEvent(PerfEventLink.Event event, List<Integer> cpus) {
         requireType(ProgramType.PERF_EVENT);
         return track(PerfEventLink.attach(fd.value(), event, cpus));
@@ -393,13 +531,23 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Attaches an XDP program to interface {@code ifindex} in {@code mode}: {@link XdpMode#AUTO}
      * (the kernel picks), {@link XdpMode#GENERIC} or {@link XdpMode#DRIVER}.
+     *
+     * @param ifindex the interface index
+     * @param mode the XDP mode
+     * @return the link; it is also closed when this program closes
      */
     public XdpLink attachXdp(int ifindex, XdpMode mode) {
         requireType(ProgramType.XDP);
         return track(XdpLink.attach(fd.value(), ifindex, mode));
     }
 
-    /** Attaches an XDP program to the interface named {@code ifname} in this thread's network namespace. */
+    /**
+     * Attaches an XDP program to the interface named {@code ifname} in this thread's network namespace.
+     *
+     * @param ifname the interface name, such as {@code eth0}
+     * @param mode the XDP mode
+     * @return the link; it is also closed when this program closes
+     */
     public XdpLink attachXdp(String ifname, XdpMode mode) {
         return attachXdp(Os.ifIndex(ifname), mode);
     }
@@ -407,13 +555,23 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Attaches a tc ({@code sched_cls}) program through tcx to interface {@code ifindex} at
      * {@code direction}: {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}.
+     *
+     * @param ifindex the interface index
+     * @param direction {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}
+     * @return the link; it is also closed when this program closes
      */
     public TcxLink attachTcx(int ifindex, AttachType direction) {
         requireType(ProgramType.SCHED_CLS);
         return track(TcxLink.attach(fd.value(), ifindex, direction));
     }
 
-    /** Attaches a tc program to the interface named {@code ifname} at {@code direction}. */
+    /**
+     * Attaches a tc program to the interface named {@code ifname} at {@code direction}.
+     *
+     * @param ifname the interface name, such as {@code eth0}
+     * @param direction {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}
+     * @return the link; it is also closed when this program closes
+     */
     public TcxLink attachTcx(String ifname, AttachType direction) {
         return attachTcx(Os.ifIndex(ifname), direction);
     }
@@ -421,18 +579,33 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Attaches a cgroup program to cgroup v2 directory {@code cgroup} at the hook its section names
      * ({@code cgroup_skb/ingress}, {@code cgroup/connect4}, ...).
+     *
+     * @param cgroup the cgroup v2 directory, such as {@code /sys/fs/cgroup}
+     * @return the link; it is also closed when this program closes
      */
     public CgroupLink attachCgroup(Path cgroup) {
         return attachCgroup(cgroup, cgroupAttachType());
     }
 
-    /** Attaches a cgroup program to {@code cgroup} at hook {@code type}. */
+    /**
+     * Attaches a cgroup program to {@code cgroup} at hook {@code type}.
+     *
+     * @param cgroup the cgroup v2 directory, such as {@code /sys/fs/cgroup}
+     * @param type the cgroup hook
+     * @return the link; it is also closed when this program closes
+     */
     public CgroupLink attachCgroup(Path cgroup, AttachType type) {
         requireCgroupType();
         return track(CgroupLink.attach(fd.value(), cgroup, type));
     }
 
-    /** Attaches a cgroup program to the cgroup open as {@code cgroupFd} at hook {@code type}. */
+    /**
+     * Attaches a cgroup program to the cgroup open as {@code cgroupFd} at hook {@code type}.
+     *
+     * @param cgroupFd an open cgroup directory; it stays owned by the caller
+     * @param type the cgroup hook
+     * @return the link; it is also closed when this program closes
+     */
     public CgroupLink attachCgroup(int cgroupFd, AttachType type) {
         requireCgroupType();
         return track(CgroupLink.attach(fd.value(), cgroupFd, type));
@@ -457,6 +630,9 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Attaches a socket filter program to the socket open as {@code socketFd} (see
      * {@link SocketFilterLink} for where such a descriptor comes from).
+     *
+     * @param socketFd the socket; it stays owned by the caller
+     * @return the link; it is also closed when this program closes
      */
     public SocketFilterLink attachSocketFilter(int socketFd) {
         requireType(ProgramType.SOCKET_FILTER);
@@ -470,6 +646,11 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Runs the program once in the kernel ({@code BPF_PROG_TEST_RUN}) with a context and/or data
      * buffer (native memory, may be null), as for {@code SEC("syscall")}, XDP or tc programs.
+     *
+     * @param ctx the context ({@code ctx_in}), or null
+     * @param data the packet or input data ({@code data_in}), or null
+     * @param repeat how many times the kernel runs it (0 counts as 1); the result has the mean duration
+     * @return the return value, the output and the duration
      */
     public TestRunResult testRun(MemorySegment ctx, MemorySegment data, int repeat) {
         return Bpf.progTestRun(fd.value(), data, null, ctx, null, repeat, 0, 0);

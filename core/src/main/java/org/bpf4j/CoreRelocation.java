@@ -61,13 +61,21 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
         UNPROCESSED
     }
 
-    /** The local access in C terms (formatted from {@link #result} on demand when not given). */
+    /**
+     * The local access in C terms (formatted from {@link #result} on demand when not given).
+     *
+     * @return the access, such as {@code struct task_struct.pid}
+     */
     @Override
     public String what() {
         return what != null || result == null ? what : result.access();
     }
 
-    /** True if the object would not load as it is: the relocation failed or was not reached. */
+    /**
+     * True if the object would not load as it is: the relocation failed or was not reached.
+     *
+     * @return true if the relocation failed or was not reached
+     */
     public boolean failed() {
         return outcome == Outcome.FAILED || outcome == Outcome.UNPROCESSED;
     }
@@ -75,6 +83,8 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
     /**
      * True if this relocation makes the load fail: it failed, or it poisoned an instruction that a
      * program can reach (the verifier rejects the program there).
+     *
+     * @return true if the load would fail because of it
      */
     public boolean breaksLoad() {
         return failed() || (outcome == Outcome.POISONED && !deadCode);
@@ -84,7 +94,11 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
         return new CoreRelocation(program, insn, kind, type, access, outcome, value, what, detail, result, dead);
     }
 
-    /** The value patched in (unsigned decimal), {@code poison}, {@code error} or {@code unprocessed}. */
+    /**
+     * The value patched in (unsigned decimal), {@code poison}, {@code error} or {@code unprocessed}.
+     *
+     * @return the result as text
+     */
     public String resultText() {
         return switch (outcome) {
             case PATCHED -> Long.toUnsignedString(value);
@@ -94,7 +108,11 @@ public record CoreRelocation(String program, int insn, CoreReloKind kind, String
         };
     }
 
-    /** Tab-separated, as {@code bpf4j core relocs} prints it: program, insn, kind, type, access, result. */
+    /**
+     * Tab-separated, as {@code bpf4j core relocs} prints it: program, insn, kind, type, access, result.
+     *
+     * @return the line, without a newline
+     */
     public String toLine() {
         return program + "\t" + insn + "\t" + kind.libbpfName() + "\t" + type + "\t" + access + "\t" + resultText();
     }

@@ -20,7 +20,15 @@ import java.util.Map;
  * from {@link #getUnsigned}.
  */
 public final class GlobalData {
-    /** A variable of the section: name, byte offset, size, BTF type id in the object's BTF. */
+    /**
+     * A variable of the section: name, byte offset, size, BTF type id in the object's BTF.
+     *
+     * @param name the variable's C name
+     * @param offset its byte offset in the section
+     * @param size its size in bytes
+     * @param btfTypeId its type's id in the object's BTF (the {@code VAR}'s type)
+     * @param signed whether that type is a signed integer
+     */
     public record Variable(String name, int offset, int size, int btfTypeId, boolean signed) {}
 
     private final String section;
@@ -39,11 +47,16 @@ public final class GlobalData {
         return new GlobalData(section, variables, m, canWrite);
     }
 
+    /** {@return the ELF section, such as {@code .rodata} or {@code .bss}} */
     public String section() {
         return section;
     }
 
-    /** The variables in offset order. */
+    /**
+     * The variables in offset order.
+     *
+     * @return the variables, unmodifiable
+     */
     public List<Variable> variables() {
         return List.copyOf(variables.values());
     }
@@ -52,7 +65,13 @@ public final class GlobalData {
         return Collections.unmodifiableMap(variables);
     }
 
-    /** The variable called {@code name}; {@link NoSuchObjectException} naming the known ones. */
+    /**
+     * The variable called {@code name}; {@link NoSuchObjectException} naming the known ones.
+     *
+     * @param name the variable's C name
+     * @return the variable
+     * @throws NoSuchObjectException if the section has no such variable
+     */
     public Variable variable(String name) {
         Variable v = variables.get(name);
         if (v == null) {
@@ -62,12 +81,24 @@ public final class GlobalData {
         return v;
     }
 
-    /** The bytes of the whole section (a view; writes go to the section). */
+    /**
+     * The bytes of the whole section (a view; writes go to the section).
+     *
+     * @return the section's memory, valid while the object is open
+     */
     public MemorySegment memory() {
         return memory;
     }
 
-    /** Sets an integer variable of 1, 2, 4 or 8 bytes, checking that {@code value} fits. */
+    /**
+     * Sets an integer variable of 1, 2, 4 or 8 bytes, checking that {@code value} fits.
+     *
+     * @param name the variable's C name
+     * @param value the value; it must fit the variable's size and signedness
+     * @return this, for chaining
+     * @throws IllegalArgumentException if the value does not fit or the variable is not an integer size
+     * @throws IllegalStateException if the section is read-only (loaded {@code .rodata}, {@code .kconfig})
+     */
     public GlobalData set(String name, long value) {
         Variable v = variable(name);
         checkWritable(v);
@@ -88,12 +119,25 @@ public final class GlobalData {
         return this;
     }
 
-    /** Sets a {@code bool} (or any 1-byte) variable. */
+    /**
+     * Sets a {@code bool} (or any 1-byte) variable.
+     *
+     * @param name the variable's C name
+     * @param value the value, stored as 1 or 0
+     * @return this, for chaining
+     */
     public GlobalData set(String name, boolean value) {
         return set(name, value ? 1 : 0);
     }
 
-    /** Sets a variable's bytes; {@code bytes} must have exactly the variable's size. */
+    /**
+     * Sets a variable's bytes; {@code bytes} must have exactly the variable's size.
+     *
+     * @param name the variable's C name
+     * @param bytes the new contents, copied
+     * @return this, for chaining
+     * @throws IllegalArgumentException if the size differs
+     */
     public GlobalData set(String name, byte[] bytes) {
         Variable v = variable(name);
         checkWritable(v);
@@ -105,7 +149,14 @@ public final class GlobalData {
         return this;
     }
 
-    /** Sets a {@code char[N]} variable to {@code s}, NUL-padded; it must fit with its NUL. */
+    /**
+     * Sets a {@code char[N]} variable to {@code s}, NUL-padded; it must fit with its NUL.
+     *
+     * @param name the variable's C name
+     * @param s the string, encoded as UTF-8
+     * @return this, for chaining
+     * @throws IllegalArgumentException if it does not fit with its NUL
+     */
     public GlobalData setString(String name, String s) {
         Variable v = variable(name);
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -118,7 +169,12 @@ public final class GlobalData {
         return set(name, padded);
     }
 
-    /** Reads an integer variable of 1, 2, 4 or 8 bytes, sign-extended if its BTF type is signed. */
+    /**
+     * Reads an integer variable of 1, 2, 4 or 8 bytes, sign-extended if its BTF type is signed.
+     *
+     * @param name the variable's C name
+     * @return the value
+     */
     public long getLong(String name) {
         Variable v = variable(name);
         long raw = getUnsigned(name);
@@ -127,15 +183,32 @@ public final class GlobalData {
         return raw;
     }
 
+    /**
+     * Reads an integer variable as {@link #getLong}, truncated to 32 bits.
+     *
+     * @param name the variable's C name
+     * @return the value's low 32 bits
+     */
     public int getInt(String name) {
         return (int) getLong(name);
     }
 
+    /**
+     * Reads a {@code bool} (or any integer) variable: true unless it is zero.
+     *
+     * @param name the variable's C name
+     * @return whether the variable is non-zero
+     */
     public boolean getBoolean(String name) {
         return getUnsigned(name) != 0;
     }
 
-    /** Reads an integer variable zero-extended (for u8/u16/u32; a u64 comes back as its bit pattern). */
+    /**
+     * Reads an integer variable zero-extended (for u8/u16/u32; a u64 comes back as its bit pattern).
+     *
+     * @param name the variable's C name
+     * @return the value, zero-extended
+     */
     public long getUnsigned(String name) {
         Variable v = variable(name);
         int size = v.size();
@@ -145,7 +218,12 @@ public final class GlobalData {
         return r;
     }
 
-    /** A copy of a variable's bytes. */
+    /**
+     * A copy of a variable's bytes.
+     *
+     * @param name the variable's C name
+     * @return a new array of the variable's size
+     */
     public byte[] getBytes(String name) {
         Variable v = variable(name);
         byte[] b = new byte[v.size()];

@@ -21,27 +21,63 @@ import org.bpf4j.btf.Btf;
 public record LoadOptions(Btf targetBtf, Set<String> programs, int logLevel, int logSize, Path pinRoot,
                           Path kernelConfig) {
 
+    /**
+     * The defaults: the running kernel's BTF and configuration, every autoload program, log level 0, a 64 KiB log
+     * buffer, pins under {@code /sys/fs/bpf}.
+     *
+     * @return the default options
+     */
     public static LoadOptions defaults() {
         return new LoadOptions(null, null, 0, 1 << 16, Path.of("/sys/fs/bpf"), null);
     }
 
+    /**
+     * A copy with another target BTF.
+     *
+     * @param btf the BTF to relocate against, or null for the running kernel's
+     * @return the new options
+     */
     public LoadOptions withTargetBtf(Btf btf) {
         return new LoadOptions(btf, programs, logLevel, logSize, pinRoot, kernelConfig);
     }
 
+    /**
+     * A copy that loads only the named programs.
+     *
+     * @param names the program names (copied), or null for every autoload program
+     * @return the new options
+     */
     public LoadOptions withPrograms(Set<String> names) {
         return new LoadOptions(targetBtf, names == null ? null : Set.copyOf(names), logLevel, logSize, pinRoot,
                 kernelConfig);
     }
 
+    /**
+     * A copy with another verifier log level.
+     *
+     * @param level 0 (log only on failure), 1 or 2 ({@code BPF_LOG_LEVEL1}, {@code BPF_LOG_LEVEL2})
+     * @return the new options
+     */
     public LoadOptions withLogLevel(int level) {
         return new LoadOptions(targetBtf, programs, level, logSize, pinRoot, kernelConfig);
     }
 
+    /**
+     * A copy with another pin directory.
+     *
+     * @param root the directory for maps pinned by name; it must be on a bpf file system
+     * @return the new options
+     */
     public LoadOptions withPinRoot(Path root) {
         return new LoadOptions(targetBtf, programs, logLevel, logSize, root, kernelConfig);
     }
 
+    /**
+     * A copy that reads {@code __kconfig} values from another kernel configuration.
+     *
+     * @param config the {@code .config} file, plain or gzip, or null for the running kernel's
+     * @return the new options
+     */
     public LoadOptions withKernelConfig(Path config) {
         return new LoadOptions(targetBtf, programs, logLevel, logSize, pinRoot, config);
     }

@@ -369,6 +369,8 @@ public final class MapSpec {
     /**
      * The initial values of a program array or map-in-map ({@code .values = { [1] = &prog }}):
      * by slot, the name of the program or map that goes there, or null; empty without any.
+     *
+     * @return the names by slot (null for an empty slot), unmodifiable; empty without initial values
      */
     public java.util.List<String> initialValues() {
         return initialValues == null ? java.util.List.of()

@@ -10,10 +10,14 @@ import java.util.List;
 public class NoSuchObjectException extends BpfException {
     private static final long serialVersionUID = 1L;
 
+    /** The name that was looked up. */
     private final String name;
+    /** The names that exist. */
     private final List<String> known;
 
     /**
+     * Creates the exception.
+     *
      * @param message the whole message (it should name {@code name} and list {@code known})
      * @param name    the name that was looked up
      * @param known   the names that exist

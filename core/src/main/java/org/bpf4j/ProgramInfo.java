@@ -19,9 +19,11 @@ import org.bpf4j.sys.Os;
  * {@link BpfProgram#info()}. Unsigned kernel counters are held in {@code long}s; sizes and ids are
  * small enough for {@code int}.
  *
+ * @param id             the program's id
  * @param type           the program type number ({@link #programType()} for the enum)
  * @param name           the kernel's name, at most 15 characters
  * @param tag            the program's tag (a hash of its instructions), 16 hex digits
+ * @param gplCompatible  whether its license is GPL-compatible (it may call GPL-only helpers)
  * @param loadTimeNs     when it was loaded, in ns since boot ({@code CLOCK_BOOTTIME})
  * @param uid            the user that loaded it
  * @param xlatedSize     bytes of the verified (translated) instructions
@@ -41,22 +43,35 @@ public record ProgramInfo(int id, int type, String name, String tag, boolean gpl
                           long runTimeNs, long runCount, long recursionMisses, int verifiedInsns, int funcInfoCount,
                           int lineInfoCount) {
 
+    /** Copies {@code mapIds}, which must not be null. */
     public ProgramInfo {
         mapIds = List.copyOf(mapIds);
     }
 
-    /** The type, or null for a number bpf4j does not know. */
+    /**
+     * The type, or null for a number bpf4j does not know.
+     *
+     * @return the program type, or null
+     */
     public ProgramType programType() {
         return ProgramType.of(type);
     }
 
-    /** The type as libbpf and bpftool name it ({@code tracepoint}, {@code sched_cls}), or {@code type N}. */
+    /**
+     * The type as libbpf and bpftool name it ({@code tracepoint}, {@code sched_cls}), or {@code type N}.
+     *
+     * @return the type's name
+     */
     public String typeName() {
         ProgramType t = programType();
         return t == null ? "type " + type : t.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The run-time statistics part of the info. */
+    /**
+     * The run-time statistics part of the info.
+     *
+     * @return the run time and run count
+     */
     public ProgramStats stats() {
         return new ProgramStats(runTimeNs, runCount, recursionMisses);
     }

@@ -9,7 +9,11 @@ package org.bpf4j;
  * @param recursionMisses runs skipped because the program was already running on that CPU
  */
 public record ProgramStats(long runTimeNs, long runCount, long recursionMisses) {
-    /** Average ns per run, 0 without runs. */
+    /**
+     * Average ns per run, 0 without runs.
+     *
+     * @return the mean run time in ns
+     */
     public double nsPerRun() {
         return runCount == 0 ? 0 : (double) runTimeNs / runCount;
     }

@@ -10,6 +10,12 @@ import java.util.List;
  * <p>Matching follows libbpf: a definition ending in {@code +} matches its name exactly or followed
  * by {@code /extra}; one ending in {@code /} matches any name with that prefix; any other matches
  * exactly. The first matching definition wins.
+ *
+ * @param pattern the section name or prefix as libbpf writes it, with a trailing {@code +} or {@code /}
+ * @param type the program type
+ * @param attachType the expected attach type, or null
+ * @param flags the {@link #ATTACHABLE}, {@link #ATTACH_BTF}, {@link #SLEEPABLE} ... bits
+ * @param autoAttach how such a program attaches by section name
  */
 public record SectionDef(String pattern, ProgramType type, AttachType attachType, int flags, AutoAttach autoAttach) {
 
@@ -26,8 +32,32 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
 
     /** How a program of this section attaches by itself, from its section name. */
     public enum AutoAttach {
-        NONE, TRACEPOINT, RAW_TRACEPOINT, TRACING, LSM, KPROBE, KRETPROBE, KSYSCALL, KRETSYSCALL, UPROBE,
-        URETPROBE, ITER, USDT
+        /** It does not attach by itself: the caller uses the attach method of its kind. */
+        NONE,
+        /** {@code tracepoint/<category>/<name>}. */
+        TRACEPOINT,
+        /** {@code raw_tracepoint/<name>}. */
+        RAW_TRACEPOINT,
+        /** A BTF-typed target ({@code tp_btf/}, {@code fentry/}, {@code fexit/}, {@code fmod_ret/}). */
+        TRACING,
+        /** {@code lsm/<hook>}. */
+        LSM,
+        /** {@code kprobe/<function>[+<offset>]}. */
+        KPROBE,
+        /** {@code kretprobe/<function>}. */
+        KRETPROBE,
+        /** {@code ksyscall/<syscall>}. */
+        KSYSCALL,
+        /** {@code kretsyscall/<syscall>}. */
+        KRETSYSCALL,
+        /** {@code uprobe/<binary>:<function>[+<offset>]}. */
+        UPROBE,
+        /** {@code uretprobe/<binary>:<function>}. */
+        URETPROBE,
+        /** {@code iter/<target>}. */
+        ITER,
+        /** {@code usdt/<binary>:<provider>:<name>}. */
+        USDT
     }
 
     private static final List<SectionDef> DEFS = new ArrayList<>();
@@ -154,7 +184,12 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         def("netfilter", ProgramType.NETFILTER, AttachType.NETFILTER, 0);
     }
 
-    /** The definition for section {@code name}, or null if libbpf would not recognise it. */
+    /**
+     * The definition for section {@code name}, or null if libbpf would not recognise it.
+     *
+     * @param name the section name, without a leading {@code ?}
+     * @return the first matching definition, or null
+     */
     public static SectionDef find(String name) {
         for (SectionDef d : DEFS) {
             if (d.matches(name)) return d;
@@ -168,6 +203,9 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
      * program and attach types under the section's own name, without auto-attach (libbpf 1.x
      * leaves such a program without a type; libbpf 0.x guessed it this way). Null when the
      * prefix tells nothing either.
+     *
+     * @param name the section name
+     * @return a definition named after {@code name}, or null
      */
     public static SectionDef guess(String name) {
         int slash = name.indexOf('/');
@@ -184,11 +222,21 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         return new SectionDef(name, ProgramType.UNSPEC, null, 0, AutoAttach.NONE);
     }
 
-    /** Every definition, in matching order. */
+    /**
+     * Every definition, in matching order.
+     *
+     * @return the definitions, unmodifiable
+     */
     public static List<SectionDef> all() {
         return List.copyOf(DEFS);
     }
 
+    /**
+     * Whether section {@code name} matches this definition, by libbpf's rules (see the class comment).
+     *
+     * @param name the section name
+     * @return true on a match
+     */
     public boolean matches(String name) {
         String p = pattern;
         int len = p.length();
@@ -202,7 +250,12 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         return name.equals(p);
     }
 
-    /** The part of {@code sectionName} after this definition's prefix and '/', or "" (the attach target). */
+    /**
+     * The part of {@code sectionName} after this definition's prefix and '/', or "" (the attach target).
+     *
+     * @param sectionName a section name this definition matches
+     * @return the attach target, or ""
+     */
     public String target(String sectionName) {
         String prefix = pattern.endsWith("+") ? pattern.substring(0, pattern.length() - 1) : pattern;
         if (sectionName.length() > prefix.length() + 1 && sectionName.startsWith(prefix + "/")) {
@@ -211,7 +264,11 @@ public record SectionDef(String pattern, ProgramType type, AttachType attachType
         return "";
     }
 
-    /** The section name prefix users write, for messages (without the {@code +}). */
+    /**
+     * The section name prefix users write, for messages (without the {@code +}).
+     *
+     * @return the prefix
+     */
     public String displayName() {
         return pattern.endsWith("+") ? pattern.substring(0, pattern.length() - 1) + "[/...]" : pattern;
     }

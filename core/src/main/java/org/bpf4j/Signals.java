@@ -25,7 +25,12 @@ public final class Signals {
     /** The kernel's {@code struct sigaction}: handler, flags, restorer (x86_64) and an 8-byte mask, 32 bytes at most. */
     private static final int SIGACTION_BYTES = 32, SIGSET_BYTES = 8;
 
-    /** Whether {@code signal} is ignored by this process. */
+    /**
+     * Whether {@code signal} is ignored by this process.
+     *
+     * @param signal the signal number, such as 2 for {@code SIGINT}
+     * @return true if its disposition is {@code SIG_IGN}
+     */
     public static boolean ignored(int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
@@ -39,6 +44,9 @@ public final class Signals {
      * Gives {@code signal} back its default action when it is ignored (any other disposition is
      * left alone), so that a handler installed afterwards takes effect; returns whether it was
      * ignored.
+     *
+     * @param signal the signal number, such as 2 for {@code SIGINT}
+     * @return true if it was ignored and now has its default action
      */
     public static boolean unignore(int signal) {
         if (!ignored(signal)) return false;

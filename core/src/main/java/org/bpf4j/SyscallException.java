@@ -8,20 +8,44 @@ import org.bpf4j.sys.Errno;
  */
 public class SyscallException extends BpfException {
     private static final long serialVersionUID = 1L;
+    /** The failed operation. */
     private final String operation;
+    /** The errno value. */
     private final int errno;
 
+    /**
+     * Creates the exception; the message is built from the operation, the errno and {@code context}.
+     *
+     * @param operation the failed operation, such as {@code BPF_MAP_CREATE}
+     * @param errno the positive errno value
+     * @param context what was being done, or null
+     */
     public SyscallException(String operation, int errno, String context) {
         this(operation, errno, context, null);
     }
 
+    /**
+     * Creates the exception with a hint for the user, appended in parentheses.
+     *
+     * @param operation the failed operation, such as {@code BPF_MAP_CREATE}
+     * @param errno the positive errno value
+     * @param context what was being done, or null
+     * @param hint what may help, or null
+     */
     public SyscallException(String operation, int errno, String context, String hint) {
         super(format(operation, errno, context, hint));
         this.operation = operation;
         this.errno = errno;
     }
 
-    /** For subclasses that build their own message. */
+    /**
+     * For subclasses that build their own message.
+     *
+     * @param operation the failed operation
+     * @param errno the errno value
+     * @param message the complete message
+     * @param preformatted marks this constructor; its value is ignored
+     */
     protected SyscallException(String operation, int errno, String message, boolean preformatted) {
         super(message);
         this.operation = operation;
@@ -38,12 +62,20 @@ public class SyscallException extends BpfException {
         return sb.toString();
     }
 
-    /** The failed operation, such as {@code BPF_MAP_CREATE} or {@code perf_event_open}. */
+    /**
+     * The failed operation, such as {@code BPF_MAP_CREATE} or {@code perf_event_open}.
+     *
+     * @return the operation's name
+     */
     public String operation() {
         return operation;
     }
 
-    /** The errno value the kernel returned. */
+    /**
+     * The errno value the kernel returned.
+     *
+     * @return the positive errno value
+     */
     public int errno() {
         return errno;
     }

@@ -9,11 +9,25 @@ import org.bpf4j.sys.Errno;
  */
 public class VerifierException extends SyscallException {
     private static final long serialVersionUID = 1L;
+    /** The program's name. */
     private final String program;
+    /** The complete verifier log. */
     private final String log;
+    /** The rejected instruction's source line, or null. */
     private final String sourceLine;
+    /** The verifier's verdict, or null. */
     private final String verdict;
 
+    /**
+     * Creates the exception; the message is built from all the parts.
+     *
+     * @param program the program's name
+     * @param section the program's ELF section
+     * @param errno the errno of {@code BPF_PROG_LOAD}
+     * @param verdict the verifier's last message, or null
+     * @param sourceLine {@code file:line: source} of the rejected instruction, or null
+     * @param log the full verifier log
+     */
     public VerifierException(String program, String section, int errno, String verdict, String sourceLine,
                              String log) {
         super("BPF_PROG_LOAD", errno, format(program, section, errno, verdict, sourceLine, log), true);
@@ -37,22 +51,38 @@ public class VerifierException extends SyscallException {
         return sb.toString();
     }
 
-    /** The program's name. */
+    /**
+     * The program's name.
+     *
+     * @return the name
+     */
     public String program() {
         return program;
     }
 
-    /** The complete verifier log. */
+    /**
+     * The complete verifier log.
+     *
+     * @return the log, or "" if the kernel gave none
+     */
     public String log() {
         return log;
     }
 
-    /** The verifier's last message (the reason), or null. */
+    /**
+     * The verifier's last message (the reason), or null.
+     *
+     * @return the verdict, or null
+     */
     public String verdict() {
         return verdict;
     }
 
-    /** {@code file:line: source} of the rejected instruction, or null when unknown. */
+    /**
+     * {@code file:line: source} of the rejected instruction, or null when unknown.
+     *
+     * @return the source line, or null
+     */
     public String sourceLine() {
         return sourceLine;
     }

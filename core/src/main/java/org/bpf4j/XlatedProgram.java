@@ -20,6 +20,9 @@ import org.bpf4j.sys.Bpf;
  * puts map ids where the loader had file descriptors; helper calls hold the helper's address
  * relative to the kernel's {@code __bpf_call_base}.
  *
+ * @param instructions the verified instructions
+ * @param funcs      the BTF function records, by instruction index
+ * @param lines      the source-line records, by instruction index
  * @param btf        the program's BTF (for function prototypes and source lines), null if none
  * @param jitedKsyms kernel addresses of the program's JIT-compiled functions (main program
  *                   first), empty if not JIT-compiled; bpf-to-bpf calls index them
@@ -27,16 +30,30 @@ import org.bpf4j.sys.Bpf;
 public record XlatedProgram(Instructions instructions, List<Func> funcs, List<Line> lines, Btf btf,
                             List<Long> jitedKsyms) {
 
+    /** Copies the lists; none may be null. */
     public XlatedProgram {
         funcs = List.copyOf(funcs);
         lines = List.copyOf(lines);
         jitedKsyms = List.copyOf(jitedKsyms);
     }
 
-    /** A function (BTF FUNC {@code typeId}) starts at instruction {@code insn}. */
+    /**
+     * A function (BTF FUNC {@code typeId}) starts at instruction {@code insn}.
+     *
+     * @param insn   the index of the function's first instruction
+     * @param typeId the id of its {@code FUNC} type in {@link XlatedProgram#btf()}
+     */
     public record Func(int insn, int typeId) {}
 
-    /** Instructions from {@code insn} on come from source line {@code lineNumber} of {@code file}. */
+    /**
+     * Instructions from {@code insn} on come from source line {@code lineNumber} of {@code file}.
+     *
+     * @param insn       the index of the first instruction of the line
+     * @param file       the source file's name, as compiled
+     * @param text       the line's source text
+     * @param lineNumber the line number, from 1
+     * @param column     the column, from 1 (0 if unknown)
+     */
     public record Line(int insn, String file, String text, int lineNumber, int column) {}
 
     private static final int FUNC_INFO_SIZE = 8, LINE_INFO_SIZE = 16;
