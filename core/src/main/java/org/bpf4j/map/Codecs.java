@@ -18,24 +18,28 @@ import java.nio.charset.StandardCharsets;
 public final class Codecs {
     private Codecs() {}
 
+    /** u8 as a non-negative {@code Integer}; encoding keeps the low 8 bits. */
     public static final Codec<Integer> U8 = new Codec<>() {
         public int size() { return 1; }
         public void encode(Integer v, MemorySegment d, long o) { d.set(JAVA_BYTE, o, (byte) (int) v); }
         public Integer decode(MemorySegment s, long o) { return s.get(JAVA_BYTE, o) & 0xff; }
     };
 
+    /** s8 as a {@code Byte}. */
     public static final Codec<Byte> S8 = new Codec<>() {
         public int size() { return 1; }
         public void encode(Byte v, MemorySegment d, long o) { d.set(JAVA_BYTE, o, v); }
         public Byte decode(MemorySegment s, long o) { return s.get(JAVA_BYTE, o); }
     };
 
+    /** u16 as a non-negative {@code Integer}; encoding keeps the low 16 bits. */
     public static final Codec<Integer> U16 = new Codec<>() {
         public int size() { return 2; }
         public void encode(Integer v, MemorySegment d, long o) { d.set(JAVA_SHORT_UNALIGNED, o, (short) (int) v); }
         public Integer decode(MemorySegment s, long o) { return s.get(JAVA_SHORT_UNALIGNED, o) & 0xffff; }
     };
 
+    /** s16 as a {@code Short}. */
     public static final Codec<Short> S16 = new Codec<>() {
         public int size() { return 2; }
         public void encode(Short v, MemorySegment d, long o) { d.set(JAVA_SHORT_UNALIGNED, o, v); }
@@ -49,6 +53,7 @@ public final class Codecs {
         public Integer decode(MemorySegment s, long o) { return s.get(JAVA_INT_UNALIGNED, o); }
     };
 
+    /** s32 as an {@code Integer}: the same codec as {@link #U32}. */
     public static final Codec<Integer> S32 = U32;
 
     /** u64 as the {@code Long} of the same bits. */
@@ -58,9 +63,15 @@ public final class Codecs {
         public Long decode(MemorySegment s, long o) { return s.get(JAVA_LONG_UNALIGNED, o); }
     };
 
+    /** s64 as a {@code Long}: the same codec as {@link #U64}. */
     public static final Codec<Long> S64 = U64;
 
-    /** A fixed-size byte array. */
+    /**
+     * A fixed-size byte array.
+     *
+     * @param size the array length in bytes
+     * @return the codec; decoding makes a new array, encoding needs exactly {@code size} bytes
+     */
     public static Codec<byte[]> bytes(int size) {
         return new Codec<>() {
             public int size() { return size; }
@@ -76,7 +87,12 @@ public final class Codecs {
         };
     }
 
-    /** A {@code char[size]} holding a NUL-terminated UTF-8 string (a command name, a path). */
+    /**
+     * A {@code char[size]} holding a NUL-terminated UTF-8 string (a command name, a path).
+     *
+     * @param size the array size, NUL included
+     * @return the codec; encoding NUL-pads and rejects a string of {@code size} bytes or more
+     */
     public static Codec<String> cString(int size) {
         return new Codec<>() {
             public int size() { return size; }
@@ -92,7 +108,14 @@ public final class Codecs {
         };
     }
 
-    /** The NUL-terminated UTF-8 string in {@code max} bytes at {@code offset}. */
+    /**
+     * The NUL-terminated UTF-8 string in {@code max} bytes at {@code offset}.
+     *
+     * @param s the memory
+     * @param offset the byte offset of the string
+     * @param max the most bytes to read
+     * @return the string up to its NUL, or all {@code max} bytes when there is none
+     */
     public static String string(MemorySegment s, long offset, int max) {
         int n = 0;
         while (n < max && s.get(JAVA_BYTE, offset + n) != 0) n++;

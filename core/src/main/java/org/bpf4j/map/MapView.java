@@ -12,12 +12,23 @@ import org.bpf4j.BpfMap;
 /**
  * A typed view of a map through a key and a value codec: get, put, remove, iteration, clear and
  * batch drain. Thread-safe; each call uses its own native buffers.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
  */
 public final class MapView<K, V> {
     private final BpfMap map;
     private final Codec<K> key;
     private final Codec<V> value;
 
+    /**
+     * A view of {@code map}; {@link BpfMap#view} is the usual way to make one.
+     *
+     * @param map the map; it stays owned by its owner, and the view works while it is open
+     * @param key the key codec, of the map's key size
+     * @param value the value codec, of the map's value size
+     * @throws IllegalArgumentException if a codec's size does not match the map's
+     */
     public MapView(BpfMap map, Codec<K> key, Codec<V> value) {
         if (key.size() != map.keySize()) {
             throw new IllegalArgumentException("map '" + map.name() + "' has " + map.keySize()
@@ -33,11 +44,17 @@ public final class MapView<K, V> {
         this.value = value;
     }
 
+    /** {@return the map this view reads and writes} */
     public BpfMap map() {
         return map;
     }
 
-    /** The value under {@code k}, or null. */
+    /**
+     * The value under {@code k}, or null.
+     *
+     * @param k the key
+     * @return the value, or null if absent
+     */
     public V get(K k) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ks = arena.allocate(Math.max(key.size(), 1), 8);
@@ -47,12 +64,23 @@ public final class MapView<K, V> {
         }
     }
 
-    /** Stores {@code v} under {@code k} ({@code BPF_ANY}). */
+    /**
+     * Stores {@code v} under {@code k} ({@code BPF_ANY}).
+     *
+     * @param k the key
+     * @param v the value
+     */
     public void put(K k, V v) {
         put(k, v, 0);
     }
 
-    /** Stores with {@code BPF_ANY} (0), {@code BPF_NOEXIST} (1) or {@code BPF_EXIST} (2). */
+    /**
+     * Stores with {@code BPF_ANY} (0), {@code BPF_NOEXIST} (1) or {@code BPF_EXIST} (2).
+     *
+     * @param k the key
+     * @param v the value
+     * @param flags the update flags
+     */
     public void put(K k, V v, long flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ks = arena.allocate(Math.max(key.size(), 1), 8);
@@ -63,7 +91,12 @@ public final class MapView<K, V> {
         }
     }
 
-    /** Removes {@code k}; false if it was absent. */
+    /**
+     * Removes {@code k}; false if it was absent.
+     *
+     * @param k the key
+     * @return true if an entry was deleted
+     */
     public boolean remove(K k) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ks = arena.allocate(Math.max(key.size(), 1), 8);
@@ -72,7 +105,11 @@ public final class MapView<K, V> {
         }
     }
 
-    /** Every key (a snapshot). */
+    /**
+     * Every key (a snapshot).
+     *
+     * @return a new list of the keys
+     */
     public List<K> keys() {
         List<K> out = new ArrayList<>();
         map.forEachBatch(256, (ks, vs, n) -> {
@@ -81,7 +118,11 @@ public final class MapView<K, V> {
         return out;
     }
 
-    /** Visits every entry (batched where the kernel can). */
+    /**
+     * Visits every entry (batched where the kernel can).
+     *
+     * @param action called for each entry, on the calling thread
+     */
     public void forEach(BiConsumer<? super K, ? super V> action) {
         map.forEachBatch(256, (ks, vs, n) -> {
             for (int i = 0; i < n; i++) {
@@ -90,7 +131,11 @@ public final class MapView<K, V> {
         });
     }
 
-    /** A snapshot of every entry, in the kernel's iteration order. */
+    /**
+     * A snapshot of every entry, in the kernel's iteration order.
+     *
+     * @return a new insertion-ordered map
+     */
     public Map<K, V> toMap() {
         Map<K, V> out = new LinkedHashMap<>();
         forEach(out::put);
@@ -100,6 +145,8 @@ public final class MapView<K, V> {
     /**
      * Reads and deletes every entry ({@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}, or lookup then
      * delete key by key on kernels without it): the way interval tools read and reset counters.
+     *
+     * @return a new insertion-ordered map of what was read
      */
     public Map<K, V> drain() {
         Map<K, V> out = new LinkedHashMap<>();
@@ -111,7 +158,11 @@ public final class MapView<K, V> {
         return out;
     }
 
-    /** Deletes every entry; returns how many there were. */
+    /**
+     * Deletes every entry; returns how many there were.
+     *
+     * @return the number of entries deleted
+     */
     public long clear() {
         return map.clear();
     }

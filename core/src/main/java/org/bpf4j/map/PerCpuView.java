@@ -12,6 +12,9 @@ import org.bpf4j.sys.Cpus;
 /**
  * A typed view of a per-CPU map: a value is one {@code V} per possible CPU, each slot padded to 8
  * bytes as the kernel lays them out.
+ *
+ * @param <K> the key type
+ * @param <V> the value type of one CPU
  */
 public final class PerCpuView<K, V> {
     private final BpfMap map;
@@ -20,6 +23,14 @@ public final class PerCpuView<K, V> {
     private final int cpus;
     private final int stride;
 
+    /**
+     * A view of {@code map}; {@link BpfMap#perCpuView} is the usual way to make one.
+     *
+     * @param map the per-CPU map; the view works while it is open
+     * @param key the key codec, of the map's key size
+     * @param value the codec of one CPU's value, of the map's value size
+     * @throws IllegalArgumentException if a codec's size does not match or the map is not per-CPU
+     */
     public PerCpuView(BpfMap map, Codec<K> key, Codec<V> value) {
         if (key.size() != map.keySize() || value.size() != map.valueSize()) {
             throw new IllegalArgumentException("map '" + map.name() + "': codecs of " + key.size() + "/"
@@ -41,7 +52,12 @@ public final class PerCpuView<K, V> {
         return new PerCpu<>(List.copyOf(vals));
     }
 
-    /** The per-CPU values under {@code k}, or null. */
+    /**
+     * The per-CPU values under {@code k}, or null.
+     *
+     * @param k the key
+     * @return every CPU's value, or null if absent
+     */
     public PerCpu<V> get(K k) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ks = arena.allocate(Math.max(key.size(), 1), 8);
@@ -51,7 +67,13 @@ public final class PerCpuView<K, V> {
         }
     }
 
-    /** Stores one value per CPU ({@code values.size()} must be the number of possible CPUs). */
+    /**
+     * Stores one value per CPU ({@code values.size()} must be the number of possible CPUs).
+     *
+     * @param k the key
+     * @param values the values, indexed by CPU number
+     * @throws IllegalArgumentException if there are not as many values as possible CPUs
+     */
     public void put(K k, List<V> values) {
         if (values.size() != cpus) throw new IllegalArgumentException("need " + cpus + " values, one per possible CPU");
         try (Arena arena = Arena.ofConfined()) {
@@ -63,6 +85,12 @@ public final class PerCpuView<K, V> {
         }
     }
 
+    /**
+     * Removes {@code k} on every CPU.
+     *
+     * @param k the key
+     * @return true if an entry was deleted
+     */
     public boolean remove(K k) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ks = arena.allocate(Math.max(key.size(), 1), 8);
@@ -71,7 +99,11 @@ public final class PerCpuView<K, V> {
         }
     }
 
-    /** A snapshot of every entry. */
+    /**
+     * A snapshot of every entry.
+     *
+     * @return a new insertion-ordered map
+     */
     public Map<K, PerCpu<V>> toMap() {
         Map<K, PerCpu<V>> out = new LinkedHashMap<>();
         map.forEachBatch(64, (ks, vs, n) -> {

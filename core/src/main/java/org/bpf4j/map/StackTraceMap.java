@@ -36,7 +36,11 @@ public final class StackTraceMap {
      * @param offsetOrIp the file offset of the frame, or its address for {@link #BUILD_ID_IP}
      */
     public record BuildIdFrame(int status, byte[] buildId, long offsetOrIp) {
-        /** The build id in lower-case hex, as {@code /usr/lib/debug/.build-id} names files. */
+        /**
+         * The build id in lower-case hex, as {@code /usr/lib/debug/.build-id} names files.
+         *
+         * @return the build id as 40 hex digits
+         */
         public String buildIdHex() {
             return HexFormat.of().formatHex(buildId);
         }
@@ -50,7 +54,12 @@ public final class StackTraceMap {
 
     private final BpfMap map;
 
-    /** @throws BpfException naming the map if it is not a STACK_TRACE map */
+    /**
+     * Reads stacks from {@code map}, which stays owned by the caller.
+     *
+     * @param map a {@code STACK_TRACE} map with 4-byte keys
+     * @throws BpfException naming the map if it is not a STACK_TRACE map
+     */
     public StackTraceMap(BpfMap map) {
         if (map.type() != MapType.STACK_TRACE) {
             throw new BpfException("map " + map.name() + " is not a stack trace map (type " + map.type()
@@ -60,16 +69,25 @@ public final class StackTraceMap {
         this.map = map;
     }
 
+    /** {@return the underlying map, owned by the caller that opened it} */
     public BpfMap map() {
         return map;
     }
 
-    /** Whether the map stores build-id frames ({@link MapFlag#STACK_BUILD_ID}). */
+    /**
+     * Whether the map stores build-id frames ({@link MapFlag#STACK_BUILD_ID}).
+     *
+     * @return true for build-id frames
+     */
     public boolean buildIds() {
         return map.flags().contains(MapFlag.STACK_BUILD_ID);
     }
 
-    /** The most frames a stack holds ({@code value_size / 8}, or / 32 for build ids). */
+    /**
+     * The most frames a stack holds ({@code value_size / 8}, or / 32 for build ids).
+     *
+     * @return the maximum stack depth in frames
+     */
     public int maxDepth() {
         return map.valueSize() / (buildIds() ? BUILD_ID_FRAME_BYTES : 8);
     }
@@ -78,6 +96,8 @@ public final class StackTraceMap {
      * The addresses of stack {@code id}, innermost first; null when the id is negative (the error
      * bpf_get_stackid returned: -EFAULT for no stack, -EEXIST for a hash collision) or absent.
      *
+     * @param id the stack id {@code bpf_get_stackid} returned
+     * @return the addresses, or null
      * @throws BpfException if the map stores build ids
      */
     public long[] stack(int id) {
@@ -86,7 +106,13 @@ public final class StackTraceMap {
         return v == null ? null : addresses(v, 0, v.length);
     }
 
-    /** The build-id frames of stack {@code id}, innermost first; null when absent or negative. */
+    /**
+     * The build-id frames of stack {@code id}, innermost first; null when absent or negative.
+     *
+     * @param id the stack id {@code bpf_get_stackid} returned
+     * @return the frames, or null
+     * @throws BpfException if the map does not store build ids
+     */
     public List<BuildIdFrame> buildIdStack(int id) {
         if (!buildIds()) throw new BpfException("stack trace map " + map.name() + " stores addresses, not build ids: use stack");
         byte[] v = lookup(id);
@@ -101,7 +127,12 @@ public final class StackTraceMap {
         return frames;
     }
 
-    /** Removes stack {@code id} (the map is full otherwise, and new stacks get -EEXIST or -ENOMEM). */
+    /**
+     * Removes stack {@code id} (the map is full otherwise, and new stacks get -EEXIST or -ENOMEM).
+     *
+     * @param id the stack id
+     * @return true if the stack was there
+     */
     public boolean delete(int id) {
         return id >= 0 && map.delete(key(id));
     }
@@ -118,6 +149,11 @@ public final class StackTraceMap {
      * The addresses of a stack as {@code bpf_get_stack} writes it into a buffer: {@code bytes}
      * (its return value; the rest of the buffer is left as it was) of native-order u64s from
      * {@code offset}, innermost first, up to the first zero.
+     *
+     * @param buf the buffer {@code bpf_get_stack} filled
+     * @param offset the byte offset of the stack in {@code buf}
+     * @param bytes the number of bytes {@code bpf_get_stack} wrote; 0 or negative gives an empty array
+     * @return the addresses
      */
     public static long[] addresses(byte[] buf, int offset, long bytes) {
         if (bytes < 0) return new long[0];
