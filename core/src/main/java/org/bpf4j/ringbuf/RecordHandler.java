@@ -19,9 +19,21 @@ import java.util.function.Consumer;
  */
 @FunctionalInterface
 public interface RecordHandler {
+    /**
+     * Receives one record; see the interface comment for the lifetime of {@code data}.
+     *
+     * @param data the ring's whole data area, read-only
+     * @param offset the record's byte offset in {@code data}
+     * @param length the record's length in bytes
+     */
     void onRecord(MemorySegment data, long offset, int length);
 
-    /** A handler that gets each record as its own segment (a slice of the data area). */
+    /**
+     * A handler that gets each record as its own segment (a slice of the data area).
+     *
+     * @param consumer receives each record; the segment is valid only during the call
+     * @return the handler
+     */
     static RecordHandler ofSegments(Consumer<? super MemorySegment> consumer) {
         return (data, offset, length) -> consumer.accept(data.asSlice(offset, length));
     }

@@ -47,7 +47,14 @@ public final class RingBufReader implements AutoCloseable {
         epoll = new EpollSet();
     }
 
-    /** A reader of one ring buffer. */
+    /**
+     * A reader of one ring buffer.
+     *
+     * @param map a {@code RINGBUF} map; it stays owned by the caller
+     * @param handler receives the records
+     * @return the reader; the caller closes it
+     * @throws IllegalArgumentException if the map is not a ring buffer
+     */
     public static RingBufReader of(BpfMap map, RecordHandler handler) {
         RingBufReader r = new RingBufReader();
         try {
@@ -58,7 +65,15 @@ public final class RingBufReader implements AutoCloseable {
         }
     }
 
-    /** A reader of one ring buffer whose records {@code decoder} turns into values for {@code consumer}. */
+    /**
+     * A reader of one ring buffer whose records {@code decoder} turns into values for {@code consumer}.
+     *
+     * @param <T> the decoded type
+     * @param map a {@code RINGBUF} map; it stays owned by the caller
+     * @param decoder decodes each record
+     * @param consumer receives the values
+     * @return the reader; the caller closes it
+     */
     public static <T> RingBufReader of(BpfMap map, RecordDecoder<? extends T> decoder, Consumer<? super T> consumer) {
         return of(map, handler(decoder, consumer));
     }
@@ -72,6 +87,12 @@ public final class RingBufReader implements AutoCloseable {
     /**
      * Adds a ring buffer map (like libbpf's {@code ring_buffer__add}); its records go to
      * {@code handler}. Reading starts at the map's current consumer position.
+     *
+     * @param map a {@code RINGBUF} map; it stays owned by the caller
+     * @param handler receives its records
+     * @return this reader
+     * @throws IllegalArgumentException if the map is not a ring buffer
+     * @throws IllegalStateException if the reader is closed
      */
     public RingBufReader add(BpfMap map, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
@@ -120,7 +141,15 @@ public final class RingBufReader implements AutoCloseable {
         return this;
     }
 
-    /** Adds a ring buffer map whose records {@code decoder} turns into values for {@code consumer}. */
+    /**
+     * Adds a ring buffer map whose records {@code decoder} turns into values for {@code consumer}.
+     *
+     * @param <T> the decoded type
+     * @param map a {@code RINGBUF} map; it stays owned by the caller
+     * @param decoder decodes each record
+     * @param consumer receives the values
+     * @return this reader
+     */
     public <T> RingBufReader add(BpfMap map, RecordDecoder<? extends T> decoder, Consumer<? super T> consumer) {
         return add(map, handler(decoder, consumer));
     }
@@ -130,7 +159,11 @@ public final class RingBufReader implements AutoCloseable {
         return rings[i];
     }
 
-    /** How many ring buffers this reader reads. */
+    /**
+     * How many ring buffers this reader reads.
+     *
+     * @return the number of rings
+     */
     public int ringCount() {
         return rings.length;
     }
@@ -140,6 +173,10 @@ public final class RingBufReader implements AutoCloseable {
      * data ({@code epoll_wait}; a ring that has data is ready at once), then hands out their records.
      * Returns the number of records handed out (0 on timeout or when a signal interrupted the
      * wait). A handler's exception stops the poll and is rethrown (see {@link RecordHandler}).
+     *
+     * @param timeoutMs the most milliseconds to wait; -1 for no limit, 0 for none
+     * @return the number of records handed out
+     * @throws IllegalStateException if the reader is closed or has no ring
      */
     public int poll(int timeoutMs) {
         synchronized (lock) {
@@ -159,7 +196,12 @@ public final class RingBufReader implements AutoCloseable {
         }
     }
 
-    /** Hands out every record that is ready in every ring, without waiting; returns how many. */
+    /**
+     * Hands out every record that is ready in every ring, without waiting; returns how many.
+     *
+     * @return the number of records handed out
+     * @throws IllegalStateException if the reader is closed
+     */
     public int consume() {
         synchronized (lock) {
             checkOpen();
@@ -169,7 +211,11 @@ public final class RingBufReader implements AutoCloseable {
         }
     }
 
-    /** The epoll file descriptor that becomes readable when a ring has data, for an outer event loop. */
+    /**
+     * The epoll file descriptor that becomes readable when a ring has data, for an outer event loop.
+     *
+     * @return the epoll fd, owned by this reader (do not close it)
+     */
     public int epollFd() {
         return epoll.fd();
     }
