@@ -7,5 +7,11 @@ package org.bpf4j.perf;
  */
 @FunctionalInterface
 public interface LostHandler {
+    /**
+     * Receives one {@code PERF_RECORD_LOST} report.
+     *
+     * @param cpu the CPU whose buffer lost samples
+     * @param count the number of samples lost since the last report
+     */
     void onLost(int cpu, long count);
 }

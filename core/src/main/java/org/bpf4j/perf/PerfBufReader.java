@@ -64,7 +64,13 @@ public final class PerfBufReader implements AutoCloseable {
             this.map = Objects.requireNonNull(map, "map");
         }
 
-        /** Data pages per CPU: a power of two (default {@value #DEFAULT_PAGES}). */
+        /**
+         * Data pages per CPU: a power of two (default {@value #DEFAULT_PAGES}).
+         *
+         * @param pages the number of data pages; a power of two
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pages} is not a power of two
+         */
         public Builder pagesPerCpu(int pages) {
             if (pages <= 0 || Integer.bitCount(pages) != 1) {
                 throw new IllegalArgumentException("perf buffer pages per CPU must be a power of two, not " + pages);
@@ -73,7 +79,12 @@ public final class PerfBufReader implements AutoCloseable {
             return this;
         }
 
-        /** Wake the reader after every {@code n}-th sample of a CPU (default 1: every sample). */
+        /**
+         * Wake the reader after every {@code n}-th sample of a CPU (default 1: every sample).
+         *
+         * @param n the number of samples per wakeup; positive (replaces a watermark)
+         * @return this builder
+         */
         public Builder wakeupEvents(int n) {
             if (n < 1) throw new IllegalArgumentException("wakeup events must be at least 1, not " + n);
             this.wakeupEvents = n;
@@ -81,7 +92,12 @@ public final class PerfBufReader implements AutoCloseable {
             return this;
         }
 
-        /** Wake the reader once a CPU's buffer holds at least {@code bytes} bytes (perf's watermark). */
+        /**
+         * Wake the reader once a CPU's buffer holds at least {@code bytes} bytes (perf's watermark).
+         *
+         * @param bytes the watermark in bytes; positive (replaces the sample count)
+         * @return this builder
+         */
         public Builder wakeupWatermark(int bytes) {
             if (bytes < 1) throw new IllegalArgumentException("wakeup watermark must be at least 1 byte, not " + bytes);
             this.wakeupBytes = bytes;
@@ -89,24 +105,46 @@ public final class PerfBufReader implements AutoCloseable {
             return this;
         }
 
-        /** The CPUs to read (default: every online CPU below the map's max_entries). */
+        /**
+         * The CPUs to read (default: every online CPU below the map's max_entries).
+         *
+         * @param cpus the CPU numbers, each below the map's max_entries
+         * @return this builder
+         */
         public Builder cpus(Collection<Integer> cpus) {
             this.cpus = List.copyOf(cpus);
             return this;
         }
 
-        /** Called with the number of samples a CPU lost (they are counted in {@link #lost()} anyway). */
+        /**
+         * Called with the number of samples a CPU lost (they are counted in {@link #lost()} anyway).
+         *
+         * @param handler receives the lost counts, on the polling thread
+         * @return this builder
+         */
         public Builder onLost(LostHandler handler) {
             this.lost = handler;
             return this;
         }
 
-        /** Opens the per-CPU events, maps their rings and stores them in the map. */
+        /**
+         * Opens the per-CPU events, maps their rings and stores them in the map.
+         *
+         * @param handler receives the samples, on the polling thread
+         * @return the reader; the caller closes it, which does not close the map
+         */
         public PerfBufReader open(SampleHandler handler) {
             return new PerfBufReader(this, Objects.requireNonNull(handler, "handler"));
         }
 
-        /** Opens the reader with samples decoded by {@code decoder} and given to {@code consumer} with their CPU. */
+        /**
+         * Opens the reader with samples decoded by {@code decoder} and given to {@code consumer} with their CPU.
+         *
+         * @param <T> the decoded type
+         * @param decoder decodes each sample
+         * @param consumer receives each value with its CPU number
+         * @return the reader; the caller closes it, which does not close the map
+         */
         public <T> PerfBufReader open(RecordDecoder<? extends T> decoder, ObjIntConsumer<? super T> consumer) {
             Objects.requireNonNull(decoder, "decoder");
             Objects.requireNonNull(consumer, "consumer");
@@ -114,12 +152,23 @@ public final class PerfBufReader implements AutoCloseable {
         }
     }
 
-    /** Options for a reader of {@code map}, a {@code PERF_EVENT_ARRAY}. */
+    /**
+     * Options for a reader of {@code map}, a {@code PERF_EVENT_ARRAY}.
+     *
+     * @param map a {@code PERF_EVENT_ARRAY} map; it stays owned by the caller
+     * @return a builder with the default options
+     */
     public static Builder builder(BpfMap map) {
         return new Builder(map);
     }
 
-    /** A reader of {@code map} with the default options. */
+    /**
+     * A reader of {@code map} with the default options.
+     *
+     * @param map a {@code PERF_EVENT_ARRAY} map; it stays owned by the caller
+     * @param handler receives the samples
+     * @return the reader; the caller closes it
+     */
     public static PerfBufReader of(BpfMap map, SampleHandler handler) {
         return builder(map).open(handler);
     }
@@ -175,14 +224,22 @@ public final class PerfBufReader implements AutoCloseable {
         buffers = bufs.toArray(new CpuBuffer[0]);
     }
 
-    /** The CPUs this reader reads, in the order of their buffers. */
+    /**
+     * The CPUs this reader reads, in the order of their buffers.
+     *
+     * @return a new list of the CPU numbers
+     */
     public List<Integer> cpus() {
         List<Integer> out = new ArrayList<>(buffers.length);
         for (CpuBuffer b : buffers) out.add(b.cpu);
         return out;
     }
 
-    /** Samples the kernel reported lost so far (sum of the {@code PERF_RECORD_LOST} counts read). */
+    /**
+     * Samples the kernel reported lost so far (sum of the {@code PERF_RECORD_LOST} counts read).
+     *
+     * @return the number of lost samples
+     */
     public long lost() {
         long n = 0;
         for (CpuBuffer b : buffers) n += b.lost;
@@ -194,6 +251,10 @@ public final class PerfBufReader implements AutoCloseable {
      * that woke the reader ({@code epoll_wait}; see the builder's wakeup options), then hands out
      * their samples. {@link #consume} reads every buffer without waiting. Returns the number of samples handed out (0 on timeout or a signal). A handler's
      * exception stops the poll and is rethrown (see {@link SampleHandler}).
+     *
+     * @param timeoutMs the most milliseconds to wait; -1 for no limit, 0 for none
+     * @return the number of samples handed out
+     * @throws IllegalStateException if the reader is closed
      */
     public int poll(int timeoutMs) {
         synchronized (lock) {
@@ -219,7 +280,12 @@ public final class PerfBufReader implements AutoCloseable {
         }
     }
 
-    /** Hands out every ready sample of every CPU without waiting; returns how many. */
+    /**
+     * Hands out every ready sample of every CPU without waiting; returns how many.
+     *
+     * @return the number of samples handed out
+     * @throws IllegalStateException if the reader is closed
+     */
     public int consume() {
         synchronized (lock) {
             checkOpen();
@@ -233,7 +299,11 @@ public final class PerfBufReader implements AutoCloseable {
         if (closing) throw new IllegalStateException("perf buffer reader is closed");
     }
 
-    /** The epoll file descriptor that becomes readable when a buffer wakes the reader. */
+    /**
+     * The epoll file descriptor that becomes readable when a buffer wakes the reader.
+     *
+     * @return the epoll fd, owned by this reader (do not close it)
+     */
     public int epollFd() {
         return epoll.fd();
     }

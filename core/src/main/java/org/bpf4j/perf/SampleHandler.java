@@ -20,5 +20,13 @@ import java.lang.foreign.MemorySegment;
  */
 @FunctionalInterface
 public interface SampleHandler {
+    /**
+     * Receives one sample; see the interface comment for the layout and lifetime of {@code data}.
+     *
+     * @param cpu the CPU whose buffer held the sample
+     * @param data the memory holding the sample, read-only, valid only during the call
+     * @param offset the sample's byte offset in {@code data}
+     * @param length the sample's length in bytes, padded as described above
+     */
     void onSample(int cpu, MemorySegment data, long offset, int length);
 }
