@@ -18,6 +18,12 @@ public final class Attach {
      * Attaches a tracepoint program to {@code category/name}: a perf event of type
      * {@code PERF_TYPE_TRACEPOINT} with the id from tracefs, then a BPF perf link (5.15+), or
      * {@code PERF_EVENT_IOC_SET_BPF} on older kernels.
+     *
+     * @param progFd the loaded tracepoint program; it stays owned by the caller
+     * @param category the tracepoint's category, such as {@code syscalls}
+     * @param name the tracepoint's name, such as {@code sys_enter_openat}
+     * @return the link; the caller closes it
+     * @throws org.bpf4j.BpfException if the tracepoint does not exist or the kernel refuses the attachment
      */
     public static BpfLink tracepoint(int progFd, String category, String name) {
         String target = "tracepoint " + category + "/" + name;
@@ -61,7 +67,13 @@ public final class Attach {
         return new FdLink(target, null, perf);
     }
 
-    /** Attaches a raw tracepoint program to tracepoint {@code name} ({@code sys_enter}). */
+    /**
+     * Attaches a raw tracepoint program to tracepoint {@code name} ({@code sys_enter}).
+     *
+     * @param progFd the loaded raw tracepoint program; it stays owned by the caller
+     * @param name the tracepoint's name
+     * @return the link; the caller closes it
+     */
     public static BpfLink rawTracepoint(int progFd, String name) {
         String target = "raw_tracepoint " + name;
         try {
@@ -77,6 +89,10 @@ public final class Attach {
     /**
      * Attaches a tracing program (tp_btf, fentry, fexit, fmod_ret, lsm) to the target chosen at
      * load time by its attach BTF id.
+     *
+     * @param progFd the loaded tracing program; it stays owned by the caller
+     * @param target what it attaches to, for messages only
+     * @return the link; the caller closes it
      */
     public static BpfLink tracing(int progFd, String target) {
         return new FdLink(target, Bpf.rawTracepointOpen(null, progFd), null);

@@ -39,7 +39,11 @@ public final class Binaries {
     /**
      * The file {@code name} means.
      *
+     * @param name a path (containing a {@code /}), a library name ({@code libc.so.6}) found through the {@code ld.so}
+     *     cache and library directories, or a short name ({@code c}) for {@code libc.so.*}
+     * @return the file's path
      * @throws BpfException naming what was searched when nothing matches
+     * @throws IllegalArgumentException if {@code name} is null or empty
      */
     public static Path resolve(String name) {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty binary name");

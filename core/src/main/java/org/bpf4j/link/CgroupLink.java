@@ -25,7 +25,15 @@ public final class CgroupLink extends LinkFdOwner {
         super(target, link);
     }
 
-    /** Attaches {@code progFd} to the cgroup v2 directory {@code cgroup} at hook {@code type}. */
+    /**
+     * Attaches {@code progFd} to the cgroup v2 directory {@code cgroup} at hook {@code type}.
+     *
+     * @param progFd the loaded cgroup program; it stays owned by the caller
+     * @param cgroup the cgroup v2 directory; it is open only while attaching
+     * @param type the cgroup hook
+     * @return the link; the caller closes it
+     * @throws BpfException if {@code cgroup} is not a directory or the kernel refuses the attachment
+     */
     public static CgroupLink attach(int progFd, Path cgroup, AttachType type) {
         if (!Files.isDirectory(cgroup)) throw new BpfException("cgroup " + cgroup + " is not a directory");
         try (Fd fd = Os.openDirectory(cgroup.toString())) {
@@ -33,7 +41,14 @@ public final class CgroupLink extends LinkFdOwner {
         }
     }
 
-    /** Attaches {@code progFd} to the cgroup open as {@code cgroupFd} at hook {@code type}. */
+    /**
+     * Attaches {@code progFd} to the cgroup open as {@code cgroupFd} at hook {@code type}.
+     *
+     * @param progFd the loaded cgroup program; it stays owned by the caller
+     * @param cgroupFd an open cgroup directory; it stays owned by the caller
+     * @param type the cgroup hook
+     * @return the link; the caller closes it
+     */
     public static CgroupLink attach(int progFd, int cgroupFd, AttachType type) {
         return attach(progFd, cgroupFd, type, "fd " + cgroupFd);
     }
@@ -59,6 +74,8 @@ public final class CgroupLink extends LinkFdOwner {
      * Where the cgroup v2 hierarchy is mounted, from {@code /proc/self/mounts} (the first
      * {@code cgroup2} entry: {@code /sys/fs/cgroup} on most systems, {@code /sys/fs/cgroup/unified}
      * in systemd's hybrid layout), or null if it is not mounted.
+     *
+     * @return the mount point, or null
      */
     public static Path cgroup2Root() {
         try {

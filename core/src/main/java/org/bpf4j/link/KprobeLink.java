@@ -34,22 +34,52 @@ public final class KprobeLink extends ProbeLink {
      * @param mode      PMU, tracefs, or the PMU when it exists
      */
     public record Options(String function, long offset, boolean retprobe, int maxActive, ProbeMode mode) {
+        /**
+         * A kprobe on {@code function}'s entry, in {@link ProbeMode#AUTO}.
+         *
+         * @param function the kernel function
+         * @return the options
+         */
         public static Options of(String function) {
             return new Options(function, 0, false, 0, ProbeMode.AUTO);
         }
 
+        /**
+         * A copy probing {@code off} bytes past the entry.
+         *
+         * @param off the offset in bytes
+         * @return the new options
+         */
         public Options offset(long off) {
             return new Options(function, off, retprobe, maxActive, mode);
         }
 
+        /**
+         * A copy that is a kretprobe or not.
+         *
+         * @param ret true for a kretprobe
+         * @return the new options
+         */
         public Options retprobe(boolean ret) {
             return new Options(function, offset, ret, maxActive, mode);
         }
 
+        /**
+         * A copy allowing {@code n} kretprobe calls in flight.
+         *
+         * @param n the most calls in flight; 0 for the kernel's default
+         * @return the new options
+         */
         public Options maxActive(int n) {
             return new Options(function, offset, retprobe, n, mode);
         }
 
+        /**
+         * A copy attaching in mode {@code m}.
+         *
+         * @param m the mode
+         * @return the new options
+         */
         public Options mode(ProbeMode m) {
             return new Options(function, offset, retprobe, maxActive, m);
         }
@@ -63,12 +93,18 @@ public final class KprobeLink extends ProbeLink {
     /**
      * Whether this kernel can create kprobes at all: a kprobe PMU or {@code kprobe_events}. The
      * exception of {@link #attach} says why not.
+     *
+     * @return true if kprobes can be created
      */
     public static boolean supported() {
         return Probes.pmuType(Probes.Kind.KPROBE) >= 0 || Probes.eventsFile(Probes.Kind.KPROBE) != null;
     }
 
-    /** Why this kernel has no kprobes, naming the configuration option when the kernel's config is readable. */
+    /**
+     * Why this kernel has no kprobes, naming the configuration option when the kernel's config is readable.
+     *
+     * @return the reason, for a message (meaningful only when {@link #supported()} is false)
+     */
     public static String unsupportedReason() {
         String missing = "no " + Probes.EVENT_SOURCES.resolve("kprobe") + " and no kprobe_events in tracefs";
         KernelConfig cfg = KernelConfig.running().orElse(null);
@@ -86,7 +122,14 @@ public final class KprobeLink extends ProbeLink {
                 "kprobes are not supported by this kernel: " + unsupportedReason());
     }
 
-    /** Attaches program {@code progFd} (a kprobe-type program) as {@code o} says. */
+    /**
+     * Attaches program {@code progFd} (a kprobe-type program) as {@code o} says.
+     *
+     * @param progFd the loaded kprobe program; it stays owned by the caller
+     * @param o the probe's target and options
+     * @return the link; the caller closes it, which also removes a tracefs probe it created
+     * @throws FeatureNotSupportedException if the kernel has no kprobes (see {@link #unsupportedReason()})
+     */
     public static KprobeLink attach(int progFd, Options o) {
         if (o.function() == null || o.function().isEmpty()) throw new IllegalArgumentException("no kernel function");
         if (o.offset() < 0) throw new IllegalArgumentException("negative kprobe offset " + o.offset());
@@ -150,13 +193,25 @@ public final class KprobeLink extends ProbeLink {
         return Errors.of("perf_event_open", errno, what);
     }
 
-    /** Attaches to system call {@code name} ({@code openat}) at entry. */
+    /**
+     * Attaches to system call {@code name} ({@code openat}) at entry.
+     *
+     * @param progFd the loaded kprobe program; it stays owned by the caller
+     * @param name the system call's name, without the architecture prefix
+     * @return the link; the caller closes it
+     */
     public static KprobeLink attachSyscall(int progFd, String name) {
         if (!supported()) throw unsupported();
         return attach(progFd, Options.of(syscallFunction(name)));
     }
 
-    /** Attaches to system call {@code name} ({@code openat}) at return. */
+    /**
+     * Attaches to system call {@code name} ({@code openat}) at return.
+     *
+     * @param progFd the loaded kprobe program; it stays owned by the caller
+     * @param name the system call's name, without the architecture prefix
+     * @return the link; the caller closes it
+     */
     public static KprobeLink attachSyscallReturn(int progFd, String name) {
         if (!supported()) throw unsupported();
         return attach(progFd, Options.of(syscallFunction(name)).retprobe(true));
@@ -169,6 +224,9 @@ public final class KprobeLink extends ProbeLink {
      * with syscall wrappers (4.17+ on x86_64, 5.0+ on arm64), {@code sys_<name>} otherwise.
      * Decided once, as libbpf does, by whether the wrapper of {@code bpf} exists (in
      * {@code /proc/kallsyms}).
+     *
+     * @param name the system call's name, such as {@code openat}
+     * @return the kernel function's name
      */
     public static String syscallFunction(String name) {
         return (syscallWrappers() ? syscallPrefix() : "sys_") + name;
@@ -177,6 +235,8 @@ public final class KprobeLink extends ProbeLink {
     /**
      * Whether the kernel enters system calls through architecture wrappers ({@code __x64_sys_bpf}
      * exists): libbpf's {@code LINUX_HAS_SYSCALL_WRAPPER}.
+     *
+     * @return true if the wrappers exist
      */
     public static boolean syscallWrappers() {
         Boolean w = wrappers;
@@ -184,7 +244,11 @@ public final class KprobeLink extends ProbeLink {
         return w;
     }
 
-    /** {@code __x64_sys_} or {@code __arm64_sys_}. */
+    /**
+     * {@code __x64_sys_} or {@code __arm64_sys_}.
+     *
+     * @return the wrapper prefix of this machine's architecture
+     */
     public static String syscallPrefix() {
         return SysNr.X86_64 ? "__x64_sys_" : "__arm64_sys_";
     }

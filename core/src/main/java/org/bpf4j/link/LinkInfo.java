@@ -14,7 +14,9 @@ import org.bpf4j.sys.Bpf;
  * {@link BpfLink#info()}. The fields after {@code progId} are those of the link's type; the
  * others are 0 or null.
  *
+ * @param id          the link's id
  * @param type        the link type number ({@code enum bpf_link_type}); {@link #typeName()}
+ * @param progId      the id of the attached program
  * @param tpName      raw tracepoint links: the tracepoint; iterator links: the target
  * @param attachType  tracing, cgroup, netns and tcx links: the attach type number, else -1
  * @param targetId    tracing links: the target's BTF object id; cgroup links: the cgroup id;
@@ -29,19 +31,32 @@ public record LinkInfo(int id, int type, int progId, String tpName, int attachTy
     private static final String[] TYPE_NAMES = {"unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns",
         "xdp", "perf_event", "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi", "netkit", "sockmap"};
 
-    /** The type as libbpf names it ({@code raw_tracepoint}, {@code perf_event}), or {@code type N}. */
+    /**
+     * The type as libbpf names it ({@code raw_tracepoint}, {@code perf_event}), or {@code type N}.
+     *
+     * @return the type's name
+     */
     public String typeName() {
         return type >= 0 && type < TYPE_NAMES.length ? TYPE_NAMES[type] : "type " + type;
     }
 
-    /** The attach type as libbpf names it ({@code trace_fentry}, {@code cgroup_inet_ingress}), or null. */
+    /**
+     * The attach type as libbpf names it ({@code trace_fentry}, {@code cgroup_inet_ingress}), or null.
+     *
+     * @return the attach type's name, or null
+     */
     public String attachTypeName() {
         if (attachType < 0) return null;
         AttachType[] all = AttachType.values();
         return attachType < all.length ? all[attachType].name().toLowerCase(java.util.Locale.ROOT) : String.valueOf(attachType);
     }
 
-    /** Reads the info of the link open as {@code fd}. */
+    /**
+     * Reads the info of the link open as {@code fd}.
+     *
+     * @param fd the link's file descriptor; it stays owned by the caller
+     * @return the info
+     */
     public static LinkInfo of(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(Bpf.LINK_INFO_SIZE, 8);

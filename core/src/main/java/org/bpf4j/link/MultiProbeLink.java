@@ -40,12 +40,24 @@ public final class MultiProbeLink {
      * Attaches {@code progFd} to every kernel function {@code pattern} names: a name, or a glob
      * ({@code *}, {@code ?}) matched as libbpf does against tracefs's
      * {@code available_filter_functions} (the functions fprobe can attach to).
+     *
+     * @param progFd the loaded {@code kprobe.multi} program; it stays owned by the caller
+     * @param pattern a function name or a glob
+     * @return the link; the caller closes it
+     * @throws BpfException if nothing matches
      */
     public static BpfLink kprobes(int progFd, String pattern) {
         return kprobes(progFd, pattern, false);
     }
 
-    /** As {@link #kprobes(int, String)}, on the functions' returns ({@code kretprobe.multi}). */
+    /**
+     * As {@link #kprobes(int, String)}, on the functions' returns ({@code kretprobe.multi}).
+     *
+     * @param progFd the loaded {@code kretprobe.multi} program; it stays owned by the caller
+     * @param pattern a function name or a glob
+     * @return the link; the caller closes it
+     * @throws BpfException if nothing matches
+     */
     public static BpfLink kretprobes(int progFd, String pattern) {
         return kprobes(progFd, pattern, true);
     }
@@ -55,12 +67,26 @@ public final class MultiProbeLink {
         return kprobes(progFd, functions, retprobe, (retprobe ? "kretprobe.multi " : "kprobe.multi ") + pattern);
     }
 
-    /** Attaches {@code progFd} to each of {@code functions} (kernel symbol names). */
+    /**
+     * Attaches {@code progFd} to each of {@code functions} (kernel symbol names).
+     *
+     * @param progFd the loaded {@code kprobe.multi} program; it stays owned by the caller
+     * @param functions the kernel functions; not empty
+     * @param target what it attaches to, for messages
+     * @return the link; the caller closes it
+     */
     public static BpfLink kprobes(int progFd, List<String> functions, String target) {
         return kprobes(progFd, functions, false, target);
     }
 
-    /** As {@link #kprobes(int, List, String)}, on the functions' returns. */
+    /**
+     * As {@link #kprobes(int, List, String)}, on the functions' returns.
+     *
+     * @param progFd the loaded {@code kretprobe.multi} program; it stays owned by the caller
+     * @param functions the kernel functions; not empty
+     * @param target what it attaches to, for messages
+     * @return the link; the caller closes it
+     */
     public static BpfLink kretprobes(int progFd, List<String> functions, String target) {
         return kprobes(progFd, functions, true, target);
     }
@@ -82,12 +108,26 @@ public final class MultiProbeLink {
     /**
      * Attaches {@code progFd} to {@code functions} of {@code binary} (a path or a name
      * {@link Binaries} finds), in process {@code pid} only, or every process when -1.
+     *
+     * @param progFd the loaded {@code uprobe.multi} program; it stays owned by the caller
+     * @param binary the ELF file: a path or a name
+     * @param functions the function symbols
+     * @param pid the process id, or -1 for every process
+     * @return the link; the caller closes it
      */
     public static BpfLink uprobes(int progFd, String binary, List<String> functions, int pid) {
         return uprobes(progFd, binary, functions, false, pid);
     }
 
-    /** As {@link #uprobes(int, String, List, int)}, on the functions' returns ({@code uretprobe.multi}). */
+    /**
+     * As {@link #uprobes(int, String, List, int)}, on the functions' returns ({@code uretprobe.multi}).
+     *
+     * @param progFd the loaded {@code uretprobe.multi} program; it stays owned by the caller
+     * @param binary the ELF file: a path or a name
+     * @param functions the function symbols
+     * @param pid the process id, or -1 for every process
+     * @return the link; the caller closes it
+     */
     public static BpfLink uretprobes(int progFd, String binary, List<String> functions, int pid) {
         return uprobes(progFd, binary, functions, true, pid);
     }

@@ -16,6 +16,9 @@ import org.bpf4j.sys.Bpf;
  * list} shows. Tracepoint, kprobe and uprobe programs attached the legacy way have no BPF link,
  * so this is how to see who holds them.
  *
+ * @param pid the process holding the descriptor
+ * @param fd the descriptor's number in that process
+ * @param progId the attached program's id
  * @param fdType  {@code BPF_FD_TYPE_*}: 0 raw_tracepoint, 1 tracepoint, 2 kprobe, 3 kretprobe,
  *                4 uprobe, 5 uretprobe
  * @param name    the tracepoint, the kprobe's function (empty for an address), the uprobe's file
@@ -25,12 +28,20 @@ import org.bpf4j.sys.Bpf;
 public record PerfAttachment(int pid, int fd, int progId, int fdType, String name, long offset, long addr) {
     private static final String[] TYPES = {"raw_tracepoint", "tracepoint", "kprobe", "kretprobe", "uprobe", "uretprobe"};
 
-    /** The attachment kind as bpftool names it, or {@code type N}. */
+    /**
+     * The attachment kind as bpftool names it, or {@code type N}.
+     *
+     * @return the kind's name
+     */
     public String typeName() {
         return fdType >= 0 && fdType < TYPES.length ? TYPES[fdType] : "type " + fdType;
     }
 
-    /** Every such attachment of every process, by pid then fd (in /proc's order). */
+    /**
+     * Every such attachment of every process, by pid then fd (in /proc's order).
+     *
+     * @return the attachments; processes that exit meanwhile or cannot be read are skipped
+     */
     public static List<PerfAttachment> list() {
         List<PerfAttachment> out = new ArrayList<>();
         try (Arena arena = Arena.ofConfined(); DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"))) {
@@ -46,7 +57,12 @@ public record PerfAttachment(int pid, int fd, int progId, int fdType, String nam
         return out;
     }
 
-    /** The attachments of process {@code pid}. */
+    /**
+     * The attachments of process {@code pid}.
+     *
+     * @param pid the process id
+     * @return the attachments, by fd
+     */
     public static List<PerfAttachment> of(int pid) {
         try (Arena arena = Arena.ofConfined()) {
             return of(pid, Path.of("/proc/" + pid + "/fd"), arena.allocate(4096));

@@ -31,29 +31,61 @@ public final class PerfEventLink implements BpfLink {
      * @param frequency whether {@code sample} is a frequency
      */
     public record Event(int type, long config, long sample, boolean frequency) {
+        /**
+         * Checks the sample value.
+         *
+         * @throws IllegalArgumentException if {@code sample} is not positive
+         */
         public Event {
             if (sample <= 0) throw new IllegalArgumentException("sample period or frequency must be positive: " + sample);
         }
 
-        /** A software event ({@code PERF_COUNT_SW_*}), sampled every event until {@link #period} or {@link #frequency}. */
+        /**
+         * A software event ({@code PERF_COUNT_SW_*}), sampled every event until {@link #period} or {@link #frequency}.
+         *
+         * @param config the {@code PERF_COUNT_SW_*} number
+         * @return the event
+         */
         public static Event software(int config) {
             return new Event(PerfEvent.TYPE_SOFTWARE, config, 1, false);
         }
 
-        /** A hardware event ({@code PERF_COUNT_HW_*}); virtual machines often have no PMU for them. */
+        /**
+         * A hardware event ({@code PERF_COUNT_HW_*}); virtual machines often have no PMU for them.
+         *
+         * @param config the {@code PERF_COUNT_HW_*} number
+         * @return the event
+         */
         public static Event hardware(int config) {
             return new Event(PerfEvent.TYPE_HARDWARE, config, 1, false);
         }
 
-        /** The CPU clock sampled {@code hz} times a second, the usual profiler event ({@code perf record -F}). */
+        /**
+         * The CPU clock sampled {@code hz} times a second, the usual profiler event ({@code perf record -F}).
+         *
+         * @param hz samples per second per CPU
+         * @return the event
+         */
         public static Event cpuClock(long hz) {
             return software(PerfEvent.COUNT_SW_CPU_CLOCK).frequency(hz);
         }
 
+        /**
+         * A copy sampled every {@code events} events.
+         *
+         * @param events the period; positive
+         * @return the new event
+         */
         public Event period(long events) {
             return new Event(type, config, events, false);
         }
 
+        /**
+         * A copy sampled {@code hz} times a second.
+         *
+         * @param hz the frequency; positive
+         * @return the new event
+         */
         public Event frequency(long hz) {
             return new Event(type, config, hz, true);
         }
@@ -80,12 +112,25 @@ public final class PerfEventLink implements BpfLink {
         this.cpus = cpus;
     }
 
-    /** Attaches {@code progFd} to {@code event} on every online CPU. */
+    /**
+     * Attaches {@code progFd} to {@code event} on every online CPU.
+     *
+     * @param progFd the loaded perf_event program; it stays owned by the caller
+     * @param event the event to open on each CPU
+     * @return the link, owning the perf event fds; the caller closes it
+     */
     public static PerfEventLink attach(int progFd, Event event) {
         return attach(progFd, event, Cpus.online());
     }
 
-    /** Attaches {@code progFd} to {@code event} on each CPU of {@code cpus}; all or nothing. */
+    /**
+     * Attaches {@code progFd} to {@code event} on each CPU of {@code cpus}; all or nothing.
+     *
+     * @param progFd the loaded perf_event program; it stays owned by the caller
+     * @param event the event to open on each CPU
+     * @param cpus the CPU numbers
+     * @return the link, owning the perf event fds; the caller closes it
+     */
     public static PerfEventLink attach(int progFd, Event event, List<Integer> cpus) {
         if (cpus.isEmpty()) throw new IllegalArgumentException("no CPUs to attach to");
         String target = "perf_event " + event.describe() + " on CPUs " + cpuList(cpus);
@@ -140,12 +185,20 @@ public final class PerfEventLink implements BpfLink {
         return sb.toString();
     }
 
-    /** The CPUs the program is attached on, one perf event each. */
+    /**
+     * The CPUs the program is attached on, one perf event each.
+     *
+     * @return the CPU numbers
+     */
     public List<Integer> cpus() {
         return cpus;
     }
 
-    /** Whether every event carries the program through a BPF link (false: the perf event ioctl of older kernels). */
+    /**
+     * Whether every event carries the program through a BPF link (false: the perf event ioctl of older kernels).
+     *
+     * @return true if every event has a BPF link
+     */
     public boolean bpfLinks() {
         for (FdLink l : links) if (l.linkFd() < 0) return false;
         return true;

@@ -23,7 +23,11 @@ abstract class ProbeLink implements BpfLink {
         return target;
     }
 
-    /** The tracefs event {@code group/name} this link created, or null when it used the PMU. */
+    /**
+     * The tracefs event {@code group/name} this link created, or null when it used the PMU.
+     *
+     * @return the event, or null
+     */
     public String tracefsEvent() {
         return legacy == null ? null : legacy.group() + "/" + legacy.event();
     }

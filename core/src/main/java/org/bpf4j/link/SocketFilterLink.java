@@ -26,7 +26,13 @@ public final class SocketFilterLink implements BpfLink {
         this.socket = socket;
     }
 
-    /** Attaches {@code progFd} (a socket filter program) to socket {@code socketFd}. */
+    /**
+     * Attaches {@code progFd} (a socket filter program) to socket {@code socketFd}.
+     *
+     * @param progFd the loaded socket filter program; it stays owned by the caller
+     * @param socketFd the socket; the link holds its own duplicate, the caller keeps this one
+     * @return the link; closing it detaches the filter
+     */
     public static SocketFilterLink attach(int progFd, int socketFd) {
         String target = "socket filter on fd " + socketFd;
         Fd dup = Os.dup(socketFd);

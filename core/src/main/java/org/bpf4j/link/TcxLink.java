@@ -26,6 +26,11 @@ public final class TcxLink extends LinkFdOwner {
     /**
      * Attaches {@code progFd} to interface {@code ifindex} at {@code direction}: {@link AttachType#TCX_INGRESS}
      * or {@link AttachType#TCX_EGRESS}.
+     *
+     * @param progFd the loaded {@code sched_cls} program; it stays owned by the caller
+     * @param ifindex the interface index
+     * @param direction {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}
+     * @return the link; the caller closes it
      */
     public static TcxLink attach(int progFd, int ifindex, AttachType direction) {
         if (direction != AttachType.TCX_INGRESS && direction != AttachType.TCX_EGRESS) {

@@ -21,7 +21,12 @@ public final class Tracefs {
     private static final Path MOUNT_POINT = Path.of("/sys/kernel/tracing");
     private static volatile Path root;
 
-    /** The tracefs mount point. */
+    /**
+     * The tracefs mount point.
+     *
+     * @return the directory, normally {@code /sys/kernel/tracing}
+     * @throws FeatureNotSupportedException if tracefs is not mounted and cannot be mounted
+     */
     public static Path root() {
         Path r = root;
         if (r != null) return r;
@@ -94,7 +99,14 @@ public final class Tracefs {
         return sb.toString();
     }
 
-    /** The id of tracepoint {@code category/name} from {@code events/<category>/<name>/id}. */
+    /**
+     * The id of tracepoint {@code category/name} from {@code events/<category>/<name>/id}.
+     *
+     * @param category the tracepoint's category, such as {@code sched}
+     * @param name the tracepoint's name, such as {@code sched_switch}
+     * @return the tracepoint's id
+     * @throws BpfException if there is no such tracepoint
+     */
     public static long tracepointId(String category, String name) {
         Path idFile = root().resolve("events").resolve(category).resolve(name).resolve("id");
         try {

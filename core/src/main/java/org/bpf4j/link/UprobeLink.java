@@ -36,36 +36,84 @@ public final class UprobeLink extends ProbeLink {
      */
     public record Options(String binary, String function, long offset, int pid, boolean retprobe, long refCtrOffset,
                           ProbeMode mode, long cookie) {
-        /** A uprobe on {@code function}'s entry in {@code binary}, in every process. */
+        /**
+         * A uprobe on {@code function}'s entry in {@code binary}, in every process.
+         *
+         * @param binary a path, a library name or a short name; see {@link Binaries}
+         * @param function the function symbol
+         * @return the options
+         */
         public static Options of(String binary, String function) {
             return new Options(binary, function, 0, -1, false, 0, ProbeMode.AUTO, 0);
         }
 
-        /** A uprobe at file offset {@code offset} of {@code binary}. */
+        /**
+         * A uprobe at file offset {@code offset} of {@code binary}.
+         *
+         * @param binary a path, a library name or a short name; see {@link Binaries}
+         * @param offset the file offset
+         * @return the options
+         */
         public static Options atOffset(String binary, long offset) {
             return new Options(binary, null, offset, -1, false, 0, ProbeMode.AUTO, 0);
         }
 
+        /**
+         * A copy limited to process {@code pid}.
+         *
+         * @param pid the process id, or -1 for every process
+         * @return the new options
+         */
         public Options pid(int pid) {
             return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode, cookie);
         }
 
+        /**
+         * A copy that is a uretprobe or not.
+         *
+         * @param ret true for a uretprobe
+         * @return the new options
+         */
         public Options retprobe(boolean ret) {
             return new Options(binary, function, offset, pid, ret, refCtrOffset, mode, cookie);
         }
 
+        /**
+         * A copy with another offset.
+         *
+         * @param off bytes past the function's entry, or the file offset without a function
+         * @return the new options
+         */
         public Options offset(long off) {
             return new Options(binary, function, off, pid, retprobe, refCtrOffset, mode, cookie);
         }
 
+        /**
+         * A copy with a USDT semaphore.
+         *
+         * @param off the semaphore's file offset, or 0 for none
+         * @return the new options
+         */
         public Options refCtrOffset(long off) {
             return new Options(binary, function, offset, pid, retprobe, off, mode, cookie);
         }
 
+        /**
+         * A copy attaching in mode {@code m}.
+         *
+         * @param m the mode
+         * @return the new options
+         */
         public Options mode(ProbeMode m) {
             return new Options(binary, function, offset, pid, retprobe, refCtrOffset, m, cookie);
         }
 
+        /**
+         * A copy with a BPF cookie.
+         *
+         * @param c the value {@code bpf_get_attach_cookie()} returns
+         * @return the new options
+         */
         public Options cookie(long c) {
             return new Options(binary, function, offset, pid, retprobe, refCtrOffset, mode, c);
         }
@@ -85,10 +133,22 @@ public final class UprobeLink extends ProbeLink {
         this.pid = pid;
     }
 
-    /** Where {@code o} points: the resolved file and the offset in it, without touching the kernel. */
+    /**
+     * Where {@code o} points: the resolved file and the offset in it, without touching the kernel.
+     *
+     * @param path the ELF file
+     * @param fileOffset the probe's offset in the file
+     * @param description the probe, for messages
+     */
     public record Target(Path path, long fileOffset, String description) {}
 
-    /** Resolves the file and offset of {@code o} (pure: reads the ELF file, no system calls beyond that). */
+    /**
+     * Resolves the file and offset of {@code o} (pure: reads the ELF file, no system calls beyond that).
+     *
+     * @param o the probe's target and options
+     * @return the target
+     * @throws BpfException if the binary or the function is not found, or the offset is invalid
+     */
     public static Target resolve(Options o) {
         Path path = Binaries.resolve(o.binary());
         long off = o.offset();
@@ -108,7 +168,13 @@ public final class UprobeLink extends ProbeLink {
         return new Target(path, off, desc);
     }
 
-    /** Attaches program {@code progFd} (a kprobe-type program) as {@code o} says. */
+    /**
+     * Attaches program {@code progFd} (a kprobe-type program) as {@code o} says.
+     *
+     * @param progFd the loaded uprobe program; it stays owned by the caller
+     * @param o the probe's target and options
+     * @return the link; the caller closes it, which also removes a tracefs probe it created
+     */
     public static UprobeLink attach(int progFd, Options o) {
         Target t = resolve(o);
         String what = (o.retprobe() ? "uretprobe " : "uprobe ") + t.description()
@@ -167,21 +233,34 @@ public final class UprobeLink extends ProbeLink {
         return Errors.of("perf_event_open", errno, what);
     }
 
-    /** The probed file. */
+    /**
+     * The probed file.
+     *
+     * @return the file's path
+     */
     public Path path() {
         return path;
     }
 
-    /** The probed offset in {@link #path()}. */
+    /**
+     * The probed offset in {@link #path()}.
+     *
+     * @return the offset in bytes
+     */
     public long fileOffset() {
         return fileOffset;
     }
 
+    /** {@return whether this is a uretprobe} */
     public boolean retprobe() {
         return retprobe;
     }
 
-    /** The process filter, or -1. */
+    /**
+     * The process filter, or -1.
+     *
+     * @return the process id, or -1 for every process
+     */
     public int pid() {
         return pid;
     }

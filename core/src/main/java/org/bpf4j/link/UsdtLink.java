@@ -16,7 +16,13 @@ public final class UsdtLink implements BpfLink {
     private final Runnable release;
     private boolean closed;
 
-    /** @param release run once after the uprobes are closed: gives the spec ids back */
+    /**
+     * Holds the uprobes of one USDT attachment; the loader makes it.
+     *
+     * @param target  the probe, for messages
+     * @param uprobes the uprobes, one per probe site; this link owns and closes them
+     * @param release run once after the uprobes are closed: gives the spec ids back
+     */
     public UsdtLink(String target, List<UprobeLink> uprobes, Runnable release) {
         this.target = target;
         this.uprobes = List.copyOf(uprobes);
@@ -28,7 +34,11 @@ public final class UsdtLink implements BpfLink {
         return target;
     }
 
-    /** The uprobes, one per probe site. */
+    /**
+     * The uprobes, one per probe site.
+     *
+     * @return the uprobes, unmodifiable
+     */
     public List<UprobeLink> uprobes() {
         return uprobes;
     }

@@ -29,7 +29,14 @@ public final class XdpLink extends LinkFdOwner {
         this.ifindex = ifindex;
     }
 
-    /** Attaches {@code progFd} (an XDP program) to interface {@code ifindex} in {@code xdpMode}. */
+    /**
+     * Attaches {@code progFd} (an XDP program) to interface {@code ifindex} in {@code xdpMode}.
+     *
+     * @param progFd the loaded XDP program; it stays owned by the caller
+     * @param ifindex the interface index
+     * @param xdpMode the XDP mode
+     * @return the link; the caller closes it
+     */
     public static XdpLink attach(int progFd, int ifindex, XdpMode xdpMode) {
         String mode = xdpMode.label();
         int flags = xdpMode.flags();
@@ -56,7 +63,11 @@ public final class XdpLink extends LinkFdOwner {
         };
     }
 
-    /** The interface's index. */
+    /**
+     * The interface's index.
+     *
+     * @return the interface index
+     */
     public int ifindex() {
         return ifindex;
     }
