@@ -39,6 +39,9 @@ public final class ElfSymbols {
      * Reads the symbols of {@code file}; {@code name} is the path it is known by (the one in
      * /proc/PID/maps, which may differ from the file read through /proc/PID/root).
      *
+     * @param name the path to report it by
+     * @param file the file to read
+     * @return the function symbols, with the file's loadable segments
      * @throws org.bpf4j.ObjectFileException naming the file if it is not a readable ELF file
      */
     public static ElfSymbols read(Path file, String name) {
@@ -107,7 +110,12 @@ public final class ElfSymbols {
         return null;
     }
 
-    /** The GNU build id of {@code elf} in lower-case hex, or null. */
+    /**
+     * The GNU build id of {@code elf} in lower-case hex, or null.
+     *
+     * @param elf the ELF file
+     * @return the build id as hex, or null if the file has no {@code NT_GNU_BUILD_ID} note
+     */
     public static String buildId(ElfFile elf) {
         Section s = elf.section(".note.gnu.build-id");
         if (s == null || s.isNoBits()) return null;
@@ -127,21 +135,35 @@ public final class ElfSymbols {
         return null;
     }
 
+    /** {@return the path the file is known by, as given to {@link #read}} */
     public String path() {
         return path;
     }
 
-    /** Where the names came from: {@code .symtab}, {@code .dynsym} or the debug file's path. */
+    /**
+     * Where the names came from: {@code .symtab}, {@code .dynsym} or the debug file's path.
+     *
+     * @return the source of the names
+     */
     public String source() {
         return source;
     }
 
-    /** How many function symbols. */
+    /**
+     * How many function symbols.
+     *
+     * @return the number of function symbols
+     */
     public int size() {
         return table.size();
     }
 
-    /** The virtual address of file offset {@code offset} (in a loadable segment), or -1. */
+    /**
+     * The virtual address of file offset {@code offset} (in a loadable segment), or -1.
+     *
+     * @param offset a file offset
+     * @return the virtual address, or -1 outside every loadable segment
+     */
     public long virtualAddress(long offset) {
         for (ProgramHeader p : loads) {
             if (offset >= p.offset() && offset < p.offset() + Math.max(p.fileSize(), p.memSize())) {
@@ -151,7 +173,12 @@ public final class ElfSymbols {
         return -1;
     }
 
-    /** The function holding virtual address {@code vaddr} (as the file's symbols count them), or null. */
+    /**
+     * The function holding virtual address {@code vaddr} (as the file's symbols count them), or null.
+     *
+     * @param vaddr a virtual address
+     * @return the frame (module: {@link #path()}), or null
+     */
     public Frame resolve(long vaddr) {
         int i = table.find(vaddr);
         return i < 0 ? null : new Frame(table.name(i), vaddr - table.start(i), path);

@@ -19,6 +19,8 @@ public final class JvmPerfMap {
     /**
      * Runs {@code jcmd PID Compiler.perfmap} for {@code target}; returns the perf map's path.
      *
+     * @param target the process, a HotSpot JVM
+     * @return the perf map's path, {@code /tmp/perf-PID.map}
      * @throws BpfException naming the process if it is no HotSpot JVM or jcmd fails
      */
     public static Path request(ProcessSymbols target) {

@@ -22,7 +22,12 @@ public final class KernelSymbols {
         this.table = table;
     }
 
-    /** The running kernel's symbols, read once and shared. */
+    /**
+     * The running kernel's symbols, read once and shared.
+     *
+     * @return the symbols; later calls return the same instance
+     * @throws BpfException if {@code /proc/kallsyms} cannot be read or shows only zero addresses
+     */
     public static KernelSymbols system() {
         KernelSymbols k = system;
         if (k == null) {
@@ -33,12 +38,23 @@ public final class KernelSymbols {
         return k;
     }
 
-    /** Reads {@code /proc/kallsyms} again. */
+    /**
+     * Reads {@code /proc/kallsyms} again.
+     *
+     * @return the symbols, as the kernel shows them now
+     * @throws BpfException if the file cannot be read or shows only zero addresses
+     */
     public static KernelSymbols load() {
         return load(Path.of("/proc/kallsyms"));
     }
 
-    /** Reads a file in the format of {@code /proc/kallsyms} ({@code ADDR TYPE NAME [\tMODULE]}). */
+    /**
+     * Reads a file in the format of {@code /proc/kallsyms} ({@code ADDR TYPE NAME [\tMODULE]}).
+     *
+     * @param file the file to read
+     * @return the symbols
+     * @throws BpfException if the file cannot be read or shows only zero addresses (no privilege)
+     */
     public static KernelSymbols load(Path file) {
         SymbolTable.Builder b = new SymbolTable.Builder();
         boolean anyAddress = false;
@@ -70,12 +86,21 @@ public final class KernelSymbols {
         return new KernelSymbols(b.build());
     }
 
-    /** How many symbols. */
+    /**
+     * How many symbols.
+     *
+     * @return the number of symbols
+     */
     public int size() {
         return table.size();
     }
 
-    /** The symbol holding kernel address {@code addr}, or null below the first one. */
+    /**
+     * The symbol holding kernel address {@code addr}, or null below the first one.
+     *
+     * @param addr a kernel address
+     * @return the frame (module: the kernel module's name, or null), or null
+     */
     public Frame resolve(long addr) {
         int i = table.find(addr);
         if (i < 0) return null;

@@ -16,30 +16,54 @@ public final class PerfMap {
     private long readSize = -1;
     private SymbolTable table = SymbolTable.EMPTY;
 
+    /**
+     * A perf map read from {@code file} on first use; thread-safe.
+     *
+     * @param file the file, such as {@link #fileOf}'s
+     */
     public PerfMap(Path file) {
         this.file = file;
     }
 
-    /** {@code /tmp/perf-PID.map}. */
+    /**
+     * {@code /tmp/perf-PID.map}.
+     *
+     * @param pid the process id
+     * @return the path; the file may not exist
+     */
     public static Path fileOf(int pid) {
         return Path.of("/tmp/perf-" + pid + ".map");
     }
 
+    /** {@return the file the symbols are read from} */
     public Path file() {
         return file;
     }
 
-    /** Whether the file exists. */
+    /**
+     * Whether the file exists.
+     *
+     * @return true if the file exists
+     */
     public boolean exists() {
         return Files.isRegularFile(file);
     }
 
-    /** How many symbols were read. */
+    /**
+     * How many symbols were read.
+     *
+     * @return the number of symbols read so far
+     */
     public synchronized int size() {
         return table.size();
     }
 
-    /** The JIT symbol holding {@code addr}, or null. */
+    /**
+     * The JIT symbol holding {@code addr}, or null.
+     *
+     * @param addr a user address
+     * @return the frame (module {@code [perf-map]}), or null
+     */
     public synchronized Frame resolve(long addr) {
         int i = table.find(addr);
         if (i < 0 && reload()) i = table.find(addr);

@@ -32,32 +32,52 @@ public final class ProcessSymbols {
         this.perfMap = new PerfMap(PerfMap.fileOf(pid));
     }
 
-    /** The symbols of process {@code pid}, with their own cache of ELF files. */
+    /**
+     * The symbols of process {@code pid}, with their own cache of ELF files.
+     *
+     * @param pid the process id
+     * @return the symbols, read lazily; thread-safe
+     */
     public static ProcessSymbols of(int pid) {
         return new ProcessSymbols(pid, new ConcurrentHashMap<>());
     }
 
+    /** {@return the process id} */
     public int pid() {
         return pid;
     }
 
+    /** {@return the process's JIT perf map ({@code /tmp/perf-PID.map}), used for anonymous memory} */
     public PerfMap perfMap() {
         return perfMap;
     }
 
-    /** Whether the process is a HotSpot JVM (it maps libjvm.so). */
+    /**
+     * Whether the process is a HotSpot JVM (it maps libjvm.so).
+     *
+     * @return true for a HotSpot JVM
+     */
     public synchronized boolean hotSpot() {
         maps(false);
         return hotSpot;
     }
 
-    /** The path of the target's libjvm.so, or null. */
+    /**
+     * The path of the target's libjvm.so, or null.
+     *
+     * @return the path, or null if the process is no HotSpot JVM
+     */
     public synchronized String libjvm() {
         for (Mapping m : maps(false)) if (m.path != null && m.path.endsWith("/libjvm.so")) return m.path;
         return null;
     }
 
-    /** The frame of {@code addr}, or null when no symbol holds it (the process may have exited). */
+    /**
+     * The frame of {@code addr}, or null when no symbol holds it (the process may have exited).
+     *
+     * @param addr a user address of the process
+     * @return the frame, or null
+     */
     public synchronized Frame resolve(long addr) {
         Mapping m = find(maps(false), addr);
         if (m == null && System.nanoTime() - mapsRead > 100_000_000L) m = find(maps(true), addr);
@@ -68,7 +88,12 @@ public final class ProcessSymbols {
         return vaddr < 0 ? null : elf.resolve(vaddr);
     }
 
-    /** The mapped file holding {@code addr} and the file offset, as {@code path+0xoffset}, or null. */
+    /**
+     * The mapped file holding {@code addr} and the file offset, as {@code path+0xoffset}, or null.
+     *
+     * @param addr a user address of the process
+     * @return the module and offset, or null for an anonymous or unknown address
+     */
     public synchronized String module(long addr) {
         Mapping m = find(maps(false), addr);
         return m == null || m.anonymous ? null : m.path + "+0x" + Long.toHexString(addr - m.start + m.offset);

@@ -12,23 +12,46 @@ public final class Symbolizer {
     private final Map<String, ElfSymbols> files = new ConcurrentHashMap<>();
     private KernelSymbols kernel;
 
-    /** The kernel's symbols ({@link KernelSymbols#system()}). */
+    /** An empty symbolizer: nothing is read until an address is asked for. Thread-safe. */
+    public Symbolizer() {}
+
+    /**
+     * The kernel's symbols ({@link KernelSymbols#system()}).
+     *
+     * @return the kernel's symbols, read on first use
+     */
     public synchronized KernelSymbols kernel() {
         if (kernel == null) kernel = KernelSymbols.system();
         return kernel;
     }
 
-    /** The symbols of process {@code pid}. */
+    /**
+     * The symbols of process {@code pid}.
+     *
+     * @param pid the process id
+     * @return the process's symbols, made on first use and kept
+     */
     public ProcessSymbols process(int pid) {
         return processes.computeIfAbsent(pid, p -> new ProcessSymbols(p, files));
     }
 
-    /** A kernel address's frame, or null. */
+    /**
+     * A kernel address's frame, or null.
+     *
+     * @param addr a kernel address
+     * @return the frame, or null
+     */
     public Frame kernel(long addr) {
         return kernel().resolve(addr);
     }
 
-    /** A user address of {@code pid}, or null. */
+    /**
+     * A user address of {@code pid}, or null.
+     *
+     * @param pid the process id
+     * @param addr a user address of {@code pid}
+     * @return the frame, or null
+     */
     public Frame user(int pid, long addr) {
         return process(pid).resolve(addr);
     }
