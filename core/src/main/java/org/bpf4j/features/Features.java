@@ -37,6 +37,8 @@ public final class Features {
     /**
      * Whether the kernel has the bpf() system call at all: anything but ENOSYS to a map creation
      * with empty attributes (bpftool's "system call availability" probe).
+     *
+     * @return true if bpf() exists
      */
     public static boolean bpfSyscall() {
         long r = Bpf.mapCreateRaw(new Bpf.MapCreate(0, 0, 0, 0, 0, null));
@@ -44,16 +46,32 @@ public final class Features {
         return r != -Errno.ENOSYS;
     }
 
-    /** Whether the kernel can create maps of type {@code type} (by number). */
+    /**
+     * Whether the kernel can create maps of type {@code type} (by number).
+     *
+     * @param type the {@code bpf_map_type} number
+     * @return true if a map of that type can be created; probed once
+     */
     public static boolean mapType(int type) {
         return MAP_TYPES.computeIfAbsent(type, Features::probeMapType);
     }
 
+    /**
+     * Whether the kernel can create maps of {@code type}.
+     *
+     * @param type the map type
+     * @return true if a map of that type can be created; probed once
+     */
     public static boolean mapType(MapType type) {
         return mapType(type.code());
     }
 
-    /** Whether the kernel can load programs of {@code type}. */
+    /**
+     * Whether the kernel can load programs of {@code type}.
+     *
+     * @param type the program type
+     * @return true if a program of that type loads; probed once
+     */
     public static boolean programType(ProgramType type) {
         return PROG_TYPES.computeIfAbsent(type.code(), t -> probeProgType(type));
     }
@@ -64,6 +82,9 @@ public final class Features {
      * Whether the kernel's BTF loader accepts what {@code feature} names (the BTF kinds and
      * flags libbpf probes before loading an object's BTF: FUNC, global FUNC, DATASEC, FLOAT,
      * DECL_TAG, TYPE_TAG, ENUM64, '?' DATASEC names).
+     *
+     * @param feature the BTF feature
+     * @return true if the kernel accepts it; probed once
      */
     public static boolean btf(org.bpf4j.btf.BtfSanitizer.Missing feature) {
         return BTF.computeIfAbsent(feature, Features::probeBtf);
@@ -156,7 +177,12 @@ public final class Features {
 
     private static final ConcurrentHashMap<Integer, Probe> PROG_TYPE_PROBES = new ConcurrentHashMap<>();
 
-    /** Whether the kernel can load programs of {@code type}, and if not, why. */
+    /**
+     * Whether the kernel can load programs of {@code type}, and if not, why.
+     *
+     * @param type the program type
+     * @return the answer, with the reason when unsupported
+     */
     public static Probe programTypeProbe(ProgramType type) {
         return PROG_TYPE_PROBES.computeIfAbsent(type.code(), t -> probeProgTypeDetail(type));
     }
@@ -189,6 +215,8 @@ public final class Features {
      * Ubuntu's {@code /proc/version_signature}, the "Debian x.y.z" of a Debian kernel's version
      * string, else the release (kprobe programs before 5.0 need it; {@code LINUX_KERNEL_VERSION}).
      * The patch level saturates at 255. 0 if none can be read.
+     *
+     * @return the version code, such as {@code (6 << 16) | (18 << 8) | 0}, or 0
      */
     public static int kernelVersionCode() {
         java.util.regex.Pattern xyz = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
@@ -287,6 +315,8 @@ public final class Features {
     /**
      * The kernel's BPF helpers by id, named as in C ({@code bpf_map_lookup_elem}), from the
      * running kernel's BTF ({@code enum bpf_func_id}); empty without kernel BTF.
+     *
+     * @return the helper names by id, in id order; computed once
      */
     public static Map<Integer, String> helperNames() {
         Map<Integer, String> m = helperNames;
@@ -315,13 +345,22 @@ public final class Features {
      * that only calls the helper, rejected by the verifier with "invalid func", "unknown func" or
      * "program of this type cannot use helper" if not. Programs of types that need an attach
      * target (lsm, ext, struct_ops) are not probed: false.
+     *
+     * @param type the program type
+     * @param helperId the helper's {@code enum bpf_func_id} number
+     * @return true if the verifier accepts the call; probed once
      */
     public static boolean helper(ProgramType type, int helperId) {
         long key = ((long) type.code() << 32) | helperId;
         return HELPERS.computeIfAbsent(key, k -> probeHelper(type, helperId));
     }
 
-    /** Whether {@link #helper} can answer for {@code type}. */
+    /**
+     * Whether {@link #helper} can answer for {@code type}.
+     *
+     * @param type the program type
+     * @return true if helper probes work for it
+     */
     public static boolean helpersProbeable(ProgramType type) {
         return switch (type) {
             case UNSPEC, LSM, EXT, STRUCT_OPS -> false;
@@ -343,7 +382,12 @@ public final class Features {
 
     // ------------------------------------------------------------------ attach kinds
 
-    /** The answer of a probe: supported or not, and a detail (how, or what is missing). */
+    /**
+     * The answer of a probe: supported or not, and a detail (how, or what is missing).
+     *
+     * @param supported whether the feature works here
+     * @param detail how it works, or what is missing
+     */
     public record Probe(boolean supported, String detail) {
         static Probe yes(String how) {
             return new Probe(true, how);
@@ -356,21 +400,37 @@ public final class Features {
 
     /** The ways bpf4j attaches programs, each probed on its own. */
     public enum Attach {
+        /** kprobes, by PMU or tracefs. */
         KPROBE("kprobes", "4.1", "kprobe, kretprobe, ksyscall"),
+        /** uprobes, by PMU or tracefs. */
         UPROBE("uprobes", "4.3", "uprobe, uretprobe"),
+        /** tracepoints. */
         TRACEPOINT("tracepoints", "4.7", "tracepoint"),
+        /** raw tracepoints. */
         RAW_TRACEPOINT("raw tracepoints", "4.17", "raw_tp"),
+        /** BTF-typed tracepoints ({@code tp_btf}). */
         TP_BTF("BTF tracepoints", "5.5", "tp_btf"),
+        /** fentry (trampoline) programs. */
         FENTRY("fentry programs", "5.5", "fentry"),
+        /** fexit (trampoline) programs. */
         FEXIT("fexit programs", "5.5", "fexit"),
+        /** fmod_ret (trampoline) programs. */
         FMOD_RET("fmod_ret programs", "5.7", "fmod_ret"),
+        /** BPF LSM programs. */
         LSM("BPF LSM programs", "5.7", "lsm"),
+        /** BPF iterators ({@code iter/}). */
         ITER("BPF iterators", "5.8", "iter"),
+        /** perf_event programs on sampling events. */
         PERF_EVENT("perf_event programs", "4.9", "perf_event"),
+        /** BPF links over perf events ({@code BPF_LINK_TYPE_PERF_EVENT}). */
         PERF_LINK("BPF links for perf events", "5.15", "kprobe, uprobe, tracepoint, perf_event links"),
+        /** XDP links. */
         XDP_LINK("XDP links", "5.9", "xdp"),
+        /** tcx links for tc programs. */
         TCX("tcx links", "6.6", "tc, tcx/ingress, tcx/egress"),
+        /** {@code BPF_LINK_CREATE} for cgroup hooks. */
         CGROUP_LINK("cgroup links", "5.7", "cgroup_skb, cgroup/*, sockops"),
+        /** Socket filters ({@code SO_ATTACH_BPF}). */
         SOCKET_FILTER("socket filters", "3.19", "socket");
 
         private final String label, since, sections;
@@ -381,22 +441,38 @@ public final class Features {
             this.sections = sections;
         }
 
-        /** A plural noun phrase for messages: "tcx links". */
+        /**
+         * A plural noun phrase for messages: "tcx links".
+         *
+         * @return the label
+         */
         public String label() {
             return label;
         }
 
-        /** The first kernel version with this attach kind. */
+        /**
+         * The first kernel version with this attach kind.
+         *
+         * @return the version, such as {@code 5.15}
+         */
         public String since() {
             return since;
         }
 
-        /** The section names that use it. */
+        /**
+         * The section names that use it.
+         *
+         * @return the section names, comma-separated
+         */
         public String sections() {
             return sections;
         }
 
-        /** The exception for an attach this kernel cannot do. */
+        /**
+         * The exception for an attach this kernel cannot do.
+         *
+         * @return the exception, for the caller to throw
+         */
         public FeatureNotSupportedException missing() {
             Probe p = attach(this);
             return FeatureNotSupportedException.withMessage(label, label + " are not supported by this kernel: "
@@ -406,7 +482,12 @@ public final class Features {
 
     private static final ConcurrentHashMap<Attach, Probe> ATTACH = new ConcurrentHashMap<>();
 
-    /** Whether this kernel can attach programs this way, and how or why not; probed once. */
+    /**
+     * Whether this kernel can attach programs this way, and how or why not; probed once.
+     *
+     * @param kind the attach kind
+     * @return the answer, with how or why not
+     */
     public static Probe attach(Attach kind) {
         Probe p = ATTACH.get(kind);
         if (p != null) return p;
@@ -415,7 +496,12 @@ public final class Features {
         return prev != null ? prev : p;
     }
 
-    /** Throws {@link FeatureNotSupportedException} naming what is missing unless {@code kind} works here. */
+    /**
+     * Throws {@link FeatureNotSupportedException} naming what is missing unless {@code kind} works here.
+     *
+     * @param kind the attach kind
+     * @throws FeatureNotSupportedException if this kernel cannot attach that way
+     */
     public static void require(Attach kind) {
         if (!attach(kind).supported()) throw kind.missing();
     }
@@ -564,6 +650,7 @@ public final class Features {
      *
      * @param kind    {@code fentry}, {@code fexit}, {@code fmod_ret} or {@code lsm}
      * @param program the program's name for the message, or null
+     * @return the message, in one line
      */
     public static String trampolineRefusal(String kind, String program) {
         StringBuilder sb = new StringBuilder();
@@ -632,7 +719,11 @@ public final class Features {
         }
     }
 
-    /** The capabilities of CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN this process lacks (from /proc/self/status). */
+    /**
+     * The capabilities of CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN this process lacks (from /proc/self/status).
+     *
+     * @return the missing capabilities' names; empty if none is missing
+     */
     public static List<String> missingCapabilities() {
         List<String> out = new ArrayList<>();
         try {

@@ -30,7 +30,12 @@ public final class KernelConfig {
 
     private static volatile Optional<KernelConfig> running;
 
-    /** The running kernel's configuration, if the system exposes it. */
+    /**
+     * The running kernel's configuration, if the system exposes it.
+     *
+     * @return the configuration from {@code /proc/config.gz} or {@code /boot/config-RELEASE}, read once; empty if
+     *     neither is readable
+     */
     public static Optional<KernelConfig> running() {
         Optional<KernelConfig> r = running;
         if (r == null) {
@@ -42,7 +47,13 @@ public final class KernelConfig {
         return r;
     }
 
-    /** Reads a kernel {@code .config}, plain or gzip-compressed (as {@code /proc/config.gz}). */
+    /**
+     * Reads a kernel {@code .config}, plain or gzip-compressed (as {@code /proc/config.gz}).
+     *
+     * @param file the file
+     * @return the configuration
+     * @throws java.io.IOException if the file cannot be read
+     */
     public static KernelConfig read(Path file) throws IOException {
         byte[] raw = Files.readAllBytes(file);
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
@@ -72,7 +83,13 @@ public final class KernelConfig {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Parses the text of a kernel {@code .config}. */
+    /**
+     * Parses the text of a kernel {@code .config}.
+     *
+     * @param text the file's text
+     * @param source where it came from, for messages
+     * @return the configuration
+     */
     public static KernelConfig parse(String text, String source) {
         Map<String, String> m = new HashMap<>(), set = new HashMap<>();
         for (String line : text.split("\n")) {
@@ -89,12 +106,21 @@ public final class KernelConfig {
         return new KernelConfig(Map.copyOf(m), Map.copyOf(set), source);
     }
 
-    /** Where the configuration was read from. */
+    /**
+     * Where the configuration was read from.
+     *
+     * @return the source, such as {@code /proc/config.gz}
+     */
     public String source() {
         return source;
     }
 
-    /** The option's value ({@code y}, {@code m}, a number or string); {@code n} when not set. */
+    /**
+     * The option's value ({@code y}, {@code m}, a number or string); {@code n} when not set.
+     *
+     * @param option the option's name, such as {@code CONFIG_BPF_SYSCALL}
+     * @return the value, or {@code n}
+     */
     public String get(String option) {
         return options.getOrDefault(option, "n");
     }
@@ -102,12 +128,20 @@ public final class KernelConfig {
     /**
      * The value a {@code CONFIG_X=value} line gives the option (the first such line, as libbpf
      * reads it), or null: {@code # CONFIG_X is not set} assigns nothing.
+     *
+     * @param option the option's name, such as {@code CONFIG_BPF_SYSCALL}
+     * @return the value, or null
      */
     public String assigned(String option) {
         return assigned.get(option);
     }
 
-    /** Whether the option is built in or a module. */
+    /**
+     * Whether the option is built in or a module.
+     *
+     * @param option the option's name, such as {@code CONFIG_BPF_SYSCALL}
+     * @return true for {@code y} or {@code m}
+     */
     public boolean enabled(String option) {
         String v = get(option);
         return v.equals("y") || v.equals("m");
