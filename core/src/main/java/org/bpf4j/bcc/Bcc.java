@@ -50,66 +50,141 @@ public final class Bcc {
      * How to compile: the clang to use (default: {@link Clang#find()}), the cache directory, the
      * kernel BTF for vmlinux.h (default: the running kernel's), extra clang arguments, and where
      * tracepoint formats come from (default: tracefs).
+     *
+     * @param clang the clang executable, or null for {@link Clang#find()}
+     * @param cacheDir the directory for compiled objects and generated headers, or null for {@code $BPF4J_CACHE_DIR},
+     *     {@code $XDG_CACHE_HOME/bpf4j} or {@code ~/.cache/bpf4j}
+     * @param btf the kernel BTF file that vmlinux.h is generated from, or null for {@code /sys/kernel/btf/vmlinux}
+     * @param clangArguments extra arguments to clang, such as {@code -DMAX=10}
+     * @param tracepointFormat {@code (category, event) -> format text}, or null to read tracefs
      */
     public record Options(Path clang, Path cacheDir, Path btf, List<String> clangArguments,
                           BiFunction<String, String, String> tracepointFormat) {
+        /** Copies {@code clangArguments}, which must not be null. */
         public Options {
             clangArguments = List.copyOf(clangArguments);
         }
 
-        /** The defaults. */
+        /**
+         * The defaults.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(null, null, null, List.of(), null);
         }
 
+        /**
+         * A copy with another clang.
+         *
+         * @param p the clang executable, or null to search
+         * @return the new options
+         */
         public Options clang(Path p) {
             return new Options(p, cacheDir, btf, clangArguments, tracepointFormat);
         }
 
+        /**
+         * A copy with another cache directory.
+         *
+         * @param p the directory, or null for the default
+         * @return the new options
+         */
         public Options cacheDir(Path p) {
             return new Options(clang, p, btf, clangArguments, tracepointFormat);
         }
 
+        /**
+         * A copy that generates vmlinux.h from another kernel's BTF.
+         *
+         * @param p the BTF file, or null for the running kernel's
+         * @return the new options
+         */
         public Options btf(Path p) {
             return new Options(clang, cacheDir, p, clangArguments, tracepointFormat);
         }
 
+        /**
+         * A copy with other extra clang arguments.
+         *
+         * @param args the arguments, copied
+         * @return the new options
+         */
         public Options clangArguments(List<String> args) {
             return new Options(clang, cacheDir, btf, args, tracepointFormat);
         }
 
-        /** Tracepoint formats from {@code (category, event) -> format text} instead of tracefs. */
+        /**
+         * Tracepoint formats from {@code (category, event) -> format text} instead of tracefs.
+         *
+         * @param f the format source, or null for tracefs
+         * @return the new options
+         */
         public Options tracepointFormat(BiFunction<String, String, String> f) {
             return new Options(clang, cacheDir, btf, clangArguments, f);
         }
     }
 
-    /** Compiles and loads {@code file}, and attaches its auto-attached programs, like BCC's {@code BPF(src_file=...)}. */
+    /**
+     * Compiles and loads {@code file}, and attaches its auto-attached programs, like BCC's {@code BPF(src_file=...)}.
+     *
+     * @param file the BCC-dialect C file
+     * @return the loaded program; the caller closes it
+     * @throws org.bpf4j.BpfException with clang's messages if it does not compile, or if loading fails
+     */
     public static BccProgram load(Path file) {
         return BccProgram.load(compile(file, Options.defaults()));
     }
 
-    /** Compiles and loads {@code source}, like BCC's {@code BPF(text=...)}. */
+    /**
+     * Compiles and loads {@code source}, like BCC's {@code BPF(text=...)}.
+     *
+     * @param source the BCC-dialect C text
+     * @return the loaded program; the caller closes it
+     * @throws org.bpf4j.BpfException with clang's messages if it does not compile, or if loading fails
+     */
     public static BccProgram load(String source) {
         return BccProgram.load(compile(source));
     }
 
-    /** Compiles {@code source} (named {@code bpf.c} in clang's messages) with the defaults. */
+    /**
+     * Compiles {@code source} (named {@code bpf.c} in clang's messages) with the defaults.
+     *
+     * @param source the BCC-dialect C text
+     * @return the object's spec, not loaded yet
+     */
     public static ObjectSpec compile(String source) {
         return compile(source, "bpf.c", Options.defaults());
     }
 
-    /** Compiles {@code source} (named {@code bpf.c} in clang's messages). */
+    /**
+     * Compiles {@code source} (named {@code bpf.c} in clang's messages).
+     *
+     * @param source the BCC-dialect C text
+     * @param options how to compile
+     * @return the object's spec, not loaded yet
+     */
     public static ObjectSpec compile(String source, Options options) {
         return compile(source, "bpf.c", options);
     }
 
-    /** Compiles {@code file} with the defaults. */
+    /**
+     * Compiles {@code file} with the defaults.
+     *
+     * @param file the BCC-dialect C file
+     * @return the object's spec, not loaded yet
+     */
     public static ObjectSpec compile(Path file) {
         return compile(file, Options.defaults());
     }
 
-    /** Compiles {@code file}. */
+    /**
+     * Compiles {@code file}.
+     *
+     * @param file the BCC-dialect C file
+     * @param options how to compile
+     * @return the object's spec, not loaded yet
+     */
     public static ObjectSpec compile(Path file, Options options) {
         return compile(read(file), file.toString(), options);
     }
@@ -129,6 +204,11 @@ public final class Bcc {
      * would: for a machine without clang, which loads it with {@link ObjectSpec#read} and
      * {@link BccProgram#load(ObjectSpec)} (the object is CO-RE: {@link Options#btf} need not be
      * that machine's kernel).
+     *
+     * @param file the BCC-dialect C file
+     * @param options how to compile
+     * @param object the object file to write
+     * @return the object's spec, not loaded yet
      */
     public static ObjectSpec compile(Path file, Options options, Path object) {
         byte[] elf = compileBytes(read(file), file.toString(), options);
@@ -147,6 +227,10 @@ public final class Bcc {
      * Compiles BCC-dialect {@code source}; {@code fileName} is what clang's messages and the
      * object name it (its directory, if any, is searched for the source's own headers).
      *
+     * @param options how to compile
+     * @param fileName the source's name, such as {@code tool.c}
+     * @param source the BCC-dialect C text
+     * @return the object's spec, not loaded yet
      * @throws BpfException with clang's messages (on the user's file and lines) when it fails
      */
     public static ObjectSpec compile(String source, String fileName, Options options) {

@@ -52,7 +52,12 @@ public final class BccProgram implements AutoCloseable {
         this.object = object;
     }
 
-    /** Loads {@code spec} and attaches the programs whose sections say where (kprobe__..., TRACEPOINT_PROBE, ...). */
+    /**
+     * Loads {@code spec} and attaches the programs whose sections say where (kprobe__..., TRACEPOINT_PROBE, ...).
+     *
+     * @param spec the compiled object
+     * @return the program, owning the object and its links; the caller closes it
+     */
     public static BccProgram load(ObjectSpec spec) {
         BpfObject obj = spec.load();
         try {
@@ -65,17 +70,31 @@ public final class BccProgram implements AutoCloseable {
         }
     }
 
-    /** The loaded object. */
+    /**
+     * The loaded object.
+     *
+     * @return the object, owned by this program
+     */
     public BpfObject object() {
         return object;
     }
 
-    /** The links made so far, auto-attached ones first. */
+    /**
+     * The links made so far, auto-attached ones first.
+     *
+     * @return a snapshot of the links, owned by this program
+     */
     public List<BpfLink> links() {
         return List.copyOf(links);
     }
 
-    /** {@code b["name"]}: a map of the program. */
+    /**
+     * {@code b["name"]}: a map of the program.
+     *
+     * @param name the map's name
+     * @return the table
+     * @throws org.bpf4j.NoSuchObjectException if there is no such map
+     */
     public BccTable table(String name) {
         return new BccTable(object.map(name), object.spec().btf());
     }
@@ -83,6 +102,8 @@ public final class BccProgram implements AutoCloseable {
     /**
      * The maps of the program that hold entries to list (hash, array, LRU and per-CPU maps,
      * histograms; not perf or ring buffers, stack traces, .rodata/.bss), in declaration order.
+     *
+     * @return the tables
      */
     public List<BccTable> tables() {
         List<BccTable> out = new ArrayList<>();
@@ -93,7 +114,13 @@ public final class BccProgram implements AutoCloseable {
         return out;
     }
 
-    /** {@code b["name"]} as a perf buffer, to open: {@code perfBuffer("events").open(decoder, handler)}. */
+    /**
+     * {@code b["name"]} as a perf buffer, to open: {@code perfBuffer("events").open(decoder, handler)}.
+     *
+     * @param name the {@code BPF_PERF_OUTPUT}'s name
+     * @return the buffer, to open
+     * @throws BpfException if the map is not a perf event array
+     */
     public PerfBuffer perfBuffer(String name) {
         BpfMap m = object.map(name);
         if (m.type() != MapType.PERF_EVENT_ARRAY) {
@@ -110,12 +137,23 @@ public final class BccProgram implements AutoCloseable {
             this.map = map;
         }
 
-        /** Like {@code open_perf_buffer(callback)}: records decoded by {@code decoder}, then to {@code handler} with the CPU. */
+        /**
+         * Like {@code open_perf_buffer(callback)}: records decoded by {@code decoder}, then to {@code handler} with the
+         * CPU.
+         *
+         * @param <T> the decoded type
+         * @param decoder decodes each sample
+         * @param handler receives each value with its CPU number, during {@link #perfBufferPoll}
+         */
         public <T> void open(RecordDecoder<? extends T> decoder, ObjIntConsumer<? super T> handler) {
             perfReaders.add(PerfBufReader.builder(map).open(decoder, handler));
         }
 
-        /** Raw samples, as BCC's {@code callback(cpu, data, size)}. */
+        /**
+         * Raw samples, as BCC's {@code callback(cpu, data, size)}.
+         *
+         * @param handler receives each sample, during {@link #perfBufferPoll}
+         */
         public void open(SampleHandler handler) {
             perfReaders.add(PerfBufReader.of(map, handler));
         }
@@ -124,6 +162,10 @@ public final class BccProgram implements AutoCloseable {
     /**
      * {@code b.perf_buffer_poll(timeout)}: waits up to {@code timeoutMs} (negative: forever) for
      * records of any opened perf buffer and hands them to their handlers; returns how many.
+     *
+     * @param timeoutMs the most milliseconds to wait; negative for no limit
+     * @return the number of records handed out
+     * @throws BpfException if no perf buffer was opened
      */
     public int perfBufferPoll(int timeoutMs) {
         if (perfReaders.isEmpty()) throw new BpfException("no perf buffer opened: call perfBuffer(name).open(...) first");
@@ -132,7 +174,13 @@ public final class BccProgram implements AutoCloseable {
         return n;
     }
 
-    /** {@code b["name"]} as a ring buffer, to open: {@code ringBuffer("rb").open(decoder, handler)}. */
+    /**
+     * {@code b["name"]} as a ring buffer, to open: {@code ringBuffer("rb").open(decoder, handler)}.
+     *
+     * @param name the {@code BPF_RINGBUF_OUTPUT}'s name
+     * @return the buffer, to open
+     * @throws BpfException if the map is not a ring buffer
+     */
     public RingBuffer ringBuffer(String name) {
         BpfMap m = object.map(name);
         if (m.type() != MapType.RINGBUF) {
@@ -149,12 +197,22 @@ public final class BccProgram implements AutoCloseable {
             this.map = map;
         }
 
-        /** Like {@code open_ring_buffer(callback)}. */
+        /**
+         * Like {@code open_ring_buffer(callback)}.
+         *
+         * @param <T> the decoded type
+         * @param decoder decodes each record
+         * @param handler receives each value, during {@link #ringBufferPoll}
+         */
         public <T> void open(RecordDecoder<? extends T> decoder, Consumer<? super T> handler) {
             ring().add(map, decoder, handler);
         }
 
-        /** Raw records. */
+        /**
+         * Raw records.
+         *
+         * @param handler receives each record, during {@link #ringBufferPoll}
+         */
         public void open(RecordHandler handler) {
             ring().add(map, handler);
         }
@@ -165,23 +223,47 @@ public final class BccProgram implements AutoCloseable {
         return ringReader;
     }
 
-    /** {@code b.ring_buffer_poll(timeout)}: like {@link #perfBufferPoll}, for the opened ring buffers. */
+    /**
+     * {@code b.ring_buffer_poll(timeout)}: like {@link #perfBufferPoll}, for the opened ring buffers.
+     *
+     * @param timeoutMs the most milliseconds to wait; negative for no limit
+     * @return the number of records handed out
+     * @throws BpfException if no ring buffer was opened
+     */
     public int ringBufferPoll(int timeoutMs) {
         if (ringReader == null) throw new BpfException("no ring buffer opened: call ringBuffer(name).open(...) first");
         return ringReader.poll(timeoutMs);
     }
 
-    /** {@code b.attach_kprobe(event=function, fn_name=program)}. */
+    /**
+     * {@code b.attach_kprobe(event=function, fn_name=program)}.
+     *
+     * @param function the kernel function
+     * @param program the BPF function's name
+     * @return the link, owned by this program
+     */
     public BpfLink kprobe(String function, String program) {
         return track(prog(program).attachKprobe(function));
     }
 
-    /** {@code b.attach_kretprobe(event=function, fn_name=program)}. */
+    /**
+     * {@code b.attach_kretprobe(event=function, fn_name=program)}.
+     *
+     * @param function the kernel function
+     * @param program the BPF function's name
+     * @return the link, owned by this program
+     */
     public BpfLink kretprobe(String function, String program) {
         return track(prog(program).attachKretprobe(function));
     }
 
-    /** {@code b.attach_tracepoint(tp="category:event", fn_name=program)}; "category/event" also works. */
+    /**
+     * {@code b.attach_tracepoint(tp="category:event", fn_name=program)}; "category/event" also works.
+     *
+     * @param tracepoint the tracepoint, {@code category:event}
+     * @param program the BPF function's name
+     * @return the link, owned by this program
+     */
     public BpfLink attachTracepoint(String tracepoint, String program) {
         int sep = tracepoint.indexOf(':') > 0 ? tracepoint.indexOf(':') : tracepoint.indexOf('/');
         if (sep <= 0 || sep == tracepoint.length() - 1) {
@@ -190,7 +272,13 @@ public final class BccProgram implements AutoCloseable {
         return track(prog(program).attachTracepoint(tracepoint.substring(0, sep), tracepoint.substring(sep + 1)));
     }
 
-    /** {@code b.attach_raw_tracepoint(tp=event, fn_name=program)}. */
+    /**
+     * {@code b.attach_raw_tracepoint(tp=event, fn_name=program)}.
+     *
+     * @param event the tracepoint's name
+     * @param program the BPF function's name
+     * @return the link, owned by this program
+     */
     public BpfLink attachRawTracepoint(String event, String program) {
         return track(prog(program).attachRawTracepoint(event));
     }
@@ -207,6 +295,9 @@ public final class BccProgram implements AutoCloseable {
     /**
      * {@code b.trace_print()}: copies the kernel's trace_pipe ({@code bpf_trace_printk} output,
      * system-wide, as in BCC) to {@code out} while {@code running} says so.
+     *
+     * @param out where the lines go
+     * @param running checked before each line; the copy stops when it answers false
      */
     public void tracePrint(PrintStream out, BooleanSupplier running) {
         while (running.getAsBoolean()) {
@@ -224,6 +315,9 @@ public final class BccProgram implements AutoCloseable {
      * The next line of trace_pipe, waiting up to {@code timeoutMs}, or null. The first call starts
      * a daemon thread that reads trace_pipe (reads there block and consume the lines for every
      * reader of the system).
+     *
+     * @param timeoutMs the most milliseconds to wait
+     * @return the line, or null on timeout
      */
     public synchronized String traceLine(int timeoutMs) {
         if (tracePipeReader == null) {

@@ -29,27 +29,55 @@ public final class BccTable {
         this.btf = btf;
     }
 
-    /** The map. */
+    /**
+     * The map.
+     *
+     * @return the map, owned by the program
+     */
     public BpfMap map() {
         return map;
     }
 
-    /** The map's name. */
+    /**
+     * The map's name.
+     *
+     * @return the name
+     */
     public String name() {
         return map.name();
     }
 
-    /** A typed view with Java codecs, e.g. {@code view(Codecs.U32, Codecs.U64)}. */
+    /**
+     * A typed view with Java codecs, e.g. {@code view(Codecs.U32, Codecs.U64)}.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @param key the key codec
+     * @param value the value codec
+     * @return the view
+     */
     public <K, V> MapView<K, V> view(Codec<K> key, Codec<V> value) {
         return map.view(key, value);
     }
 
-    /** A typed view of a per-CPU map. */
+    /**
+     * A typed view of a per-CPU map.
+     *
+     * @param <K> the key type
+     * @param <V> the value type of one CPU
+     * @param key the key codec
+     * @param value the codec of one CPU's value
+     * @return the view
+     */
     public <K, V> PerCpuView<K, V> perCpuView(Codec<K> key, Codec<V> value) {
         return map.perCpuView(key, value);
     }
 
-    /** Whether the map has BTF types for its key and value. */
+    /**
+     * Whether the map has BTF types for its key and value.
+     *
+     * @return true if {@link #items()} decodes typed values
+     */
     public boolean typed() {
         return btf != null && map.spec().btfKeyTypeId() != 0 && map.spec().btfValueTypeId() != 0;
     }
@@ -57,6 +85,8 @@ public final class BccTable {
     /**
      * Every entry, key and value decoded from the BTF (raw hex when the map has no BTF types), in
      * the kernel's key order; like BCC's {@code items()}.
+     *
+     * @return a new list of the entries
      */
     public List<Map.Entry<Object, Object>> items() {
         if (!listable(map)) {

@@ -29,7 +29,12 @@ public final class Clang {
 
     private static volatile Path found;
 
-    /** clang, from {@code BPF4J_CLANG} or the default search (the answer is kept for the process). */
+    /**
+     * clang, from {@code BPF4J_CLANG} or the default search (the answer is kept for the process).
+     *
+     * @return the clang executable, version 15 or newer
+     * @throws BpfException saying how to install one if none is found
+     */
     public static Path find() {
         Path f = found;
         if (f != null) return f;
@@ -38,7 +43,13 @@ public final class Clang {
         return found = find(searchPath());
     }
 
-    /** The newest usable clang in {@code dirs}. */
+    /**
+     * The newest usable clang in {@code dirs}.
+     *
+     * @param dirs the directories to search
+     * @return the clang executable, version 15 or newer
+     * @throws BpfException saying how to install one if none is found
+     */
     public static Path find(List<Path> dirs) {
         for (String name : NAMES) {
             for (Path d : dirs) {
@@ -66,7 +77,11 @@ public final class Clang {
         return p;
     }
 
-    /** The directories searched: PATH, then /usr/bin and /usr/local/bin. */
+    /**
+     * The directories searched: PATH, then /usr/bin and /usr/local/bin.
+     *
+     * @return the directories
+     */
     public static List<Path> searchPath() {
         List<Path> dirs = new ArrayList<>();
         String path = System.getenv("PATH");
@@ -94,7 +109,11 @@ public final class Clang {
         }
     }
 
-    /** The {@code __TARGET_ARCH_} of libbpf's bpf_tracing.h for this machine ({@code x86}, {@code arm64}, ...). */
+    /**
+     * The {@code __TARGET_ARCH_} of libbpf's bpf_tracing.h for this machine ({@code x86}, {@code arm64}, ...).
+     *
+     * @return the architecture's name
+     */
     public static String targetArch() {
         String arch = System.getProperty("os.arch");
         return switch (arch) {
@@ -107,7 +126,11 @@ public final class Clang {
         };
     }
 
-    /** Debian's multiarch include directory ({@code /usr/include/x86_64-linux-gnu}: asm/types.h for linux/bpf.h). */
+    /**
+     * Debian's multiarch include directory ({@code /usr/include/x86_64-linux-gnu}: asm/types.h for linux/bpf.h).
+     *
+     * @return the directory; it may not exist
+     */
     public static Path multiarchIncludes() {
         String arch = System.getProperty("os.arch");
         String triple = switch (arch) {

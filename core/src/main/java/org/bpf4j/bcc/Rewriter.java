@@ -52,9 +52,18 @@ public final class Rewriter {
     private static final Pattern PRINTK = Pattern.compile("\\bbpf_trace_printk\\s*\\(");
     private static final Pattern LICENSE = Pattern.compile("SEC\\s*\\(\\s*\"license\"\\s*\\)");
 
-    /** A tracepoint the program uses: {@code category/event}. */
+    /**
+     * A tracepoint the program uses: {@code category/event}.
+     *
+     * @param category the tracepoint's category
+     * @param event the tracepoint's name
+     */
     public record Tracepoint(String category, String event) {
-        /** The name of the struct of its fields, {@code tracepoint__C__E}, as BCC names it. */
+        /**
+         * The name of the struct of its fields, {@code tracepoint__C__E}, as BCC names it.
+         *
+         * @return the struct's name
+         */
         public String structName() {
             return "tracepoint__" + category + "__" + event;
         }
@@ -64,11 +73,21 @@ public final class Rewriter {
      * The rewritten source (as many lines as the input, plus a license line when it had none),
      * the maps its BPF_* macros declare (name to macro), the tracepoints whose structs it needs,
      * and the programs it defines (function name to section).
+     *
+     * @param source the rewritten C source
+     * @param maps the maps by name, with the macro that declares each
+     * @param tracepoints the tracepoints used
+     * @param programs the programs by function name, with their sections
      */
     public record Result(String source, Map<String, String> maps, Set<Tracepoint> tracepoints,
                          Map<String, String> programs) {}
 
-    /** Rewrites {@code source}. */
+    /**
+     * Rewrites {@code source}.
+     *
+     * @param source the BCC-dialect C source
+     * @return the rewritten source and what it declares
+     */
     public static Result rewrite(String source) {
         String code = blankNonCode(source);
         Map<String, String> maps = new LinkedHashMap<>();
