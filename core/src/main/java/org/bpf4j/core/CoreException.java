@@ -6,6 +6,11 @@ import org.bpf4j.BpfException;
 public class CoreException extends BpfException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what is wrong, naming the program and the relocation
+     */
     public CoreException(String message) {
         super(message);
     }

@@ -65,6 +65,8 @@ public final class CoreRelocator {
     }
 
     /**
+     * Relocates against a kernel BTF and, where it has no candidate, its modules' BTFs.
+     *
      * @param local   the object's BTF
      * @param targets the kernel BTF, and the module BTFs searched only for a type the kernel BTF
      *                has no candidate for (as libbpf)
@@ -74,12 +76,22 @@ public final class CoreRelocator {
         this.targets = targets;
     }
 
-    /** Relocates against one BTF only (libbpf with a custom target BTF: no module search). */
+    /**
+     * Relocates against one BTF only (libbpf with a custom target BTF: no module search).
+     *
+     * @param local the object's BTF
+     * @param target the BTF to relocate against
+     */
     public CoreRelocator(Btf local, Btf target) {
         this(local, CoreTargets.of(target));
     }
 
-    /** libbpf's bpf_core_essential_name_len: up to the last {@code ___} that separates a flavor. */
+    /**
+     * libbpf's bpf_core_essential_name_len: up to the last {@code ___} that separates a flavor.
+     *
+     * @param name a type or field name, such as {@code task_struct___old}
+     * @return the length of the name without its flavor suffix
+     */
     public static int essentialNameLength(String name) {
         return Btf.essentialNameLength(name);
     }
@@ -270,6 +282,12 @@ public final class CoreRelocator {
     /**
      * libbpf's bpf_core_types_are_compat: whether local type {@code lid} and target type
      * {@code tid} are compatible (the check of typed ksyms and kfunc prototypes).
+     *
+     * @param lb the local BTF
+     * @param lid the local type's id
+     * @param tb the target BTF
+     * @param tid the target type's id
+     * @return true if compatible
      */
     public static boolean typesCompatible(Btf lb, int lid, Btf tb, int tid) {
         return typesAreCompat(lb, lid, tb, tid, 32) > 0;
@@ -637,6 +655,12 @@ public final class CoreRelocator {
      * for messages) of program {@code prog}. Throws {@link CoreException} where libbpf fails the
      * load: malformed relocation, anonymous local type, candidates that disagree, a module BTF
      * that cannot be read.
+     *
+     * @param prog the program's name, for messages
+     * @param reloIdx the relocation's index in its section, for messages
+     * @param relo the relocation
+     * @return the result, to {@link #patch} with
+     * @throws CoreException where libbpf fails the load
      */
     public CoreResult resolve(String prog, int reloIdx, CoreRelo relo) {
         int localId = relo.typeId();
@@ -721,6 +745,13 @@ public final class CoreRelocator {
      * LD_IMM64) when the result says so, or when a load or store would have to change its size
      * for a field it would then read incorrectly. Returns true if the instruction was poisoned.
      *
+     * @param res the result of {@link #resolve}
+     * @param reloIdx the relocation's index in its section, for messages
+     * @param relo the relocation
+     * @param insn the index of the instruction to patch
+     * @param insns the program's instructions, patched in place
+     * @param prog the program's name, for messages
+     * @return true if the instruction was poisoned
      * @throws CoreException where libbpf fails ("failed to patch insn"): the instruction does not
      *                       hold the value the compiler recorded, cannot take the new value, or
      *                       is of a class CO-RE cannot relocate
@@ -802,6 +833,10 @@ public final class CoreRelocator {
     /**
      * The local access of a relocation in C terms ({@code task_struct.comm[2]}), or null if its
      * access string does not parse against the local BTF.
+     *
+     * @param local the object's BTF
+     * @param relo the relocation
+     * @return the access, or null
      */
     public static String describeAccess(Btf local, CoreRelo relo) {
         try {

@@ -27,7 +27,12 @@ public final class CoreTargets {
         this.moduleSupplier = modules;
     }
 
-    /** One target BTF and no modules (a BTF file the user named, or a kernel without modules). */
+    /**
+     * One target BTF and no modules (a BTF file the user named, or a kernel without modules).
+     *
+     * @param btf the target BTF
+     * @return the targets
+     */
     public static CoreTargets of(Btf btf) {
         return new CoreTargets(btf, null);
     }
@@ -36,33 +41,57 @@ public final class CoreTargets {
      * A kernel BTF and its modules' BTFs, the supplier called at most once, when a type has no
      * candidate in {@code vmlinux}. The supplier's list is searched in order (libbpf: BTF object
      * id order, which is module load order).
+     *
+     * @param vmlinux the kernel BTF
+     * @param modules supplies the module BTFs (split on {@code vmlinux}), in search order
+     * @return the targets
      */
     public static CoreTargets of(Btf vmlinux, Supplier<List<Btf>> modules) {
         return new CoreTargets(vmlinux, modules);
     }
 
-    /** The running kernel: /sys/kernel/btf/vmlinux, and the module BTFs beside it on demand. */
+    /**
+     * The running kernel: /sys/kernel/btf/vmlinux, and the module BTFs beside it on demand.
+     *
+     * @return the targets, with the kernel BTF read now ({@link Btf#kernel()} fails without kernel BTF)
+     */
     public static CoreTargets runningKernel() {
         return new CoreTargets(Btf.kernel(), CoreTargets::loadedModules);
     }
 
-    /** The kernel BTF searched first. */
+    /**
+     * The kernel BTF searched first.
+     *
+     * @return the kernel BTF
+     */
     public Btf vmlinux() {
         return vmlinux;
     }
 
-    /** True if module BTFs may be searched (they may still turn out to be none). */
+    /**
+     * True if module BTFs may be searched (they may still turn out to be none).
+     *
+     * @return true if modules may be searched
+     */
     public boolean searchesModules() {
         return moduleSupplier != null;
     }
 
-    /** The module BTFs, loaded now if they were not yet; empty without a module search. */
+    /**
+     * The module BTFs, loaded now if they were not yet; empty without a module search.
+     *
+     * @return the module BTFs, unmodifiable
+     */
     public synchronized List<Btf> modules() {
         if (modules == null) modules = moduleSupplier == null ? List.of() : List.copyOf(moduleSupplier.get());
         return modules;
     }
 
-    /** True once {@link #modules()} has been called (for tests: laziness). */
+    /**
+     * True once {@link #modules()} has been called (for tests: laziness).
+     *
+     * @return true if the modules were loaded
+     */
     public synchronized boolean modulesLoaded() {
         return modules != null;
     }

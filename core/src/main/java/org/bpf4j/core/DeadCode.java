@@ -61,9 +61,11 @@ public final class DeadCode {
     /**
      * The instructions reachable from instruction 0 of {@code insns}.
      *
+     * @param insns the program's instructions
      * @param calls receives the indexes of reachable BPF-to-BPF calls and of LD_IMM64 instructions
      *              that take a subprogram's address (callbacks): the functions they reach are
      *              reachable too (the caller analyzes them from their own entry)
+     * @return the reachable instruction indexes
      */
     public static BitSet reachable(Instructions insns, List<Integer> calls) {
         int n = insns.count();
