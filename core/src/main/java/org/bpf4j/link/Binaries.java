@@ -39,8 +39,8 @@ public final class Binaries {
     /**
      * The file {@code name} means.
      *
-     * @param name a path (containing a {@code /}), a library name ({@code libc.so.6}) found through the {@code ld.so}
-     *     cache and library directories, or a short name ({@code c}) for {@code libc.so.*}
+     * @param name a path, a library file name, an executable on {@code PATH} or a short library name
+     *     ({@code c}), as the class comment says
      * @return the file's path
      * @throws BpfException naming what was searched when nothing matches
      * @throws IllegalArgumentException if {@code name} is null or empty
