@@ -63,7 +63,7 @@ public class VerifierException extends SyscallException {
     /**
      * The complete verifier log.
      *
-     * @return the log, or "" if the kernel gave none
+     * @return the log; empty or null if the kernel gave none
      */
     public String log() {
         return log;
