@@ -337,7 +337,7 @@ public final class BpfMap implements AutoCloseable {
      * Byte-array update.
      *
      * @param key the key; shorter arrays are zero-padded to {@link #keySize()}
-     * @param value the value, {@link #valueSlotSize()} bytes
+     * @param value the value; shorter arrays are zero-padded to {@link #valueSlotSize()}
      * @param flags {@code BPF_ANY} (0), {@code BPF_NOEXIST} (1) or {@code BPF_EXIST} (2)
      */
     public void update(byte[] key, byte[] value, long flags) {

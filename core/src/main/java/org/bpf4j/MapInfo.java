@@ -27,7 +27,8 @@ import org.bpf4j.sys.Os;
  * @param btfKeyTypeId   the key's type in that BTF, 0 if none
  * @param btfValueTypeId the value's type in that BTF, 0 if none
  * @param ifindex        the interface of an offloaded map, 0 if none
- * @param mapExtra       {@code map_extra}: the number of hash functions of a bloom filter, 0 mostly
+ * @param mapExtra       {@code map_extra}: for a bloom filter the number of hash functions (low 4 bits),
+ *                       for an arena the start of its user address range; 0 for most types
  */
 public record MapInfo(int id, int type, String name, int keySize, int valueSize, int maxEntries, int flags,
                       long memlock, boolean frozen, int btfId, int btfKeyTypeId, int btfValueTypeId, int ifindex,
