@@ -13,19 +13,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.bpf4j.testing.Cmd;
 import org.bpf4j.testing.KernelTests;
 import org.bpf4j.testing.NetNs;
+import org.bpf4j.testing.Unprivileged;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * arithmetic, and the message names CAP_PERFMON.
  */
 class NetAdminLeastPrivilegeTest {
-    static final int NOBODY = 65534;
+    static final int NOBODY = Unprivileged.NOBODY;
     static final int N = 50;
     /** core's main classes, XdpCountMain and attach.o, copied where uid nobody can read them. */
     static Path dir;
@@ -57,46 +52,25 @@ class NetAdminLeastPrivilegeTest {
             if (Files.isDirectory(p) && p.endsWith(Path.of("target", "test-classes"))) tests = p;
         }
         assertTrue(main != null && tests != null, "core's classes on the class path: " + System.getProperty("java.class.path"));
-        copyTree(main, dir.resolve("classes"));
+        Unprivileged.copyTree(main, dir.resolve("classes"));
         Path cls = Path.of("org", "bpf4j", "link", "XdpCountMain.class");
         Files.createDirectories(dir.resolve("test").resolve(cls).getParent());
         Files.copy(tests.resolve(cls), dir.resolve("test").resolve(cls));
         Files.copy(KernelTests.fixture("attach.o"), dir.resolve("attach.o"));
         classPath = dir.resolve("classes") + ":" + dir.resolve("test");
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
+        Unprivileged.makeReadable(dir);
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (dir == null) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        Unprivileged.deleteTree(dir);
     }
 
     /** XdpCountMain as uid nobody with exactly {@code caps} (setpriv's names: "bpf", "net_admin"). */
     static Process xdpCount(List<String> caps, String ifname, int port) throws IOException {
-        String set = "-all" + caps.stream().map(c -> ",+" + c.toLowerCase(Locale.ROOT)).reduce("", String::concat);
-        List<String> cmd = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                "--inh-caps=" + set, "--ambient-caps=" + set, "--bounding-set=" + set, "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, XdpCountMain.class.getName(),
+        List<String> cmd = Unprivileged.java(caps, classPath, XdpCountMain.class.getName(),
                 dir.resolve("attach.o").toString(), ifname, Integer.toString(port));
-        return new ProcessBuilder(new ArrayList<>(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     }
 
     /** The process runs as nobody with exactly CAP_BPF (39), CAP_PERFMON (38) and CAP_NET_ADMIN (12) effective. */
