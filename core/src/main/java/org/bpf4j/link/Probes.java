@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bpf4j.BpfException;
+import org.bpf4j.LeakTracker;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
 import org.bpf4j.sys.Os;
@@ -199,6 +200,7 @@ final class Probes {
         String line = (retprobe ? "r" + (maxActive > 0 ? Integer.toString(maxActive) : "") : "p") + ":" + group + "/"
                 + eventName + " " + target + "\n";
         append(events, line, what);
+        LeakTracker.eventCreated(kind.eventsFile + ": " + group + "/" + eventName);
         try {
             long id = Tracefs.tracepointId(group, eventName);
             long r = PerfEvent.openRaw(PerfEvent.Attr.tracepoint(id), pid < 0 ? -1 : pid, pid < 0 ? 0 : -1, -1);
@@ -219,6 +221,7 @@ final class Probes {
         Path events = eventsFile(kind);
         if (events == null) return;
         append(events, "-:" + group + "/" + event + "\n", "removing " + kind.pmu + " event " + group + "/" + event);
+        LeakTracker.eventRemoved(kind.eventsFile + ": " + group + "/" + event);
     }
 
     /** Whether tracefs lists the dynamic event {@code group/event}. */
