@@ -517,7 +517,7 @@ final class Loader {
                                 + "(program '" + p.name() + "', section " + p.section() + "): "
                                 + Features.trampolineRefusal(kind, null));
                     }
-                    throw Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "'");
+                    throw Errors.ofProgLoad(p.type(), errno, "program '" + p.name() + "'");
                 }
                 // retry with a verifier log, growing it until the whole log fits
                 int size = Math.max(opt.logSize(), 1 << 16);

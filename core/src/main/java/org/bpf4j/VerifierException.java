@@ -44,6 +44,10 @@ public class VerifierException extends SyscallException {
                 .append(") rejected by the verifier: BPF_PROG_LOAD: ").append(Errno.name(errno))
                 .append(" (").append(errno).append(')');
         if (verdict != null && !verdict.isEmpty()) sb.append("\n  ").append(verdict);
+        if (verdict != null && verdict.contains("for !root")) {
+            // the kernel's "!root" here is !perfmon_capable(): pointer leaks and speculation checks
+            sb.append("\n  the verifier allows this only with CAP_PERFMON: run as root or grant CAP_PERFMON");
+        }
         if (sourceLine != null) sb.append("\n  at ").append(sourceLine);
         if (log != null && !log.isEmpty()) {
             sb.append("\n--- verifier log ---\n").append(log.strip()).append("\n--- end of verifier log ---");

@@ -61,7 +61,7 @@ public final class CgroupLink extends LinkFdOwner {
             throw new BpfException(target + ": not a cgroup v2 directory (cgroup v2 is mounted at "
                     + describeRoot() + ")");
         }
-        if (r < 0) throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
+        if (r < 0) throw Errors.ofNetAttach("BPF_LINK_CREATE", (int) -r, target);
         return new CgroupLink(target, new Fd((int) r));
     }
 

@@ -154,6 +154,7 @@ public final class KprobeLink extends ProbeLink {
             throw new FeatureNotSupportedException("kprobe_events", what + " needs tracefs kprobe_events"
                     + (o.maxActive() != 0 ? " for maxactive" : ""));
         }
+        Probes.sweepOnce(Probes.Kind.KPROBE);
         if (usePmu) {
             long r = Probes.openPmu(Probes.Kind.KPROBE, type, o.retprobe(), o.function(), o.offset(), 0, -1);
             if (r < 0) throw error((int) -r, what);

@@ -7,8 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bpf4j.BpfException;
+import org.bpf4j.LeakTracker;
 import org.bpf4j.sys.Errors;
 import org.bpf4j.sys.Fd;
 import org.bpf4j.sys.Os;
@@ -99,13 +104,88 @@ final class Probes {
         }
     }
 
-    /** An event name unique to this process: {@code bpf4j_<pid>_<n>_<what>}, sanitized, at most 63 characters. */
+    /**
+     * An event name unique to this process: {@code bpf4j_<pid>s<start>_<n>_<what>}, sanitized, at most
+     * 63 characters. {@code start} is the process's start time in clock ticks since boot
+     * ({@code /proc/self/stat}'s 22nd field), so that {@link #removeOrphans} can tell a dead owner
+     * from a live process that got its pid again.
+     */
     static String eventName(String what, long offset) {
-        String raw = "bpf4j_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet() + "_" + what
+        long pid = ProcessHandle.current().pid();
+        String raw = "bpf4j_" + pid + "s" + startTicks(pid) + "_" + COUNTER.incrementAndGet() + "_" + what
                 + "_0x" + Long.toHexString(offset);
         StringBuilder sb = new StringBuilder();
         for (char c : raw.toCharArray()) sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
         return sb.length() > 63 ? sb.substring(0, 63) : sb.toString();
+    }
+
+    /** The start time of process {@code pid} in clock ticks since boot, or -1 when there is no such process. */
+    static long startTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields resume after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[22 - 3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static final Set<Kind> SWEPT = ConcurrentHashMap.newKeySet();
+
+    /** {@link #removeOrphans} once per kind in this process, before its first probe of that kind. */
+    static void sweepOnce(Kind kind) {
+        if (SWEPT.add(kind)) removeOrphans(kind);
+    }
+
+    /**
+     * Removes the {@code bpf4j_*} dynamic events of {@code kind} whose owner is gone: a process
+     * killed with SIGKILL cannot remove its tracefs events, and they would stay until reboot. Names
+     * {@code bpf4j_<pid>s<start>_...} are orphans when no process {@code pid} has that start time;
+     * the older {@code bpf4j_<pid>_...} when no process {@code pid} exists. Best effort: without
+     * tracefs access nothing is read or removed. Returns the events removed, as {@code group/event}.
+     */
+    static List<String> removeOrphans(Kind kind) {
+        List<String> removed = new ArrayList<>();
+        Path events = eventsFile(kind);
+        if (events == null) return removed;
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(events);
+        } catch (IOException | RuntimeException e) {
+            return removed;
+        }
+        for (String l : lines) {
+            // "p:group/event target", "r:...", "r32:..."
+            int colon = l.indexOf(':'), slash = l.indexOf('/'), space = l.indexOf(' ');
+            if (colon < 0 || slash < colon || space < slash) continue;
+            String group = l.substring(colon + 1, slash), event = l.substring(slash + 1, space);
+            if (!event.startsWith("bpf4j_") || !orphan(event)) continue;
+            try {
+                remove(kind, group, event);
+                removed.add(group + "/" + event);
+            } catch (RuntimeException e) {
+                // still open somewhere (a child that inherited the fd), or no permission: leave it
+            }
+        }
+        return removed;
+    }
+
+    /** Whether the owner named in a {@code bpf4j_} event name is gone. */
+    static boolean orphan(String event) {
+        String owner = event.substring("bpf4j_".length());
+        int end = owner.indexOf('_');
+        if (end < 0) return false;
+        owner = owner.substring(0, end);
+        int s = owner.indexOf('s');
+        try {
+            long pid = Long.parseLong(s < 0 ? owner : owner.substring(0, s));
+            long start = startTicks(pid);
+            if (start < 0) return true;
+            return s >= 0 && start != Long.parseLong(owner.substring(s + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**
@@ -120,6 +200,7 @@ final class Probes {
         String line = (retprobe ? "r" + (maxActive > 0 ? Integer.toString(maxActive) : "") : "p") + ":" + group + "/"
                 + eventName + " " + target + "\n";
         append(events, line, what);
+        LeakTracker.eventCreated(kind.eventsFile + ": " + group + "/" + eventName);
         try {
             long id = Tracefs.tracepointId(group, eventName);
             long r = PerfEvent.openRaw(PerfEvent.Attr.tracepoint(id), pid < 0 ? -1 : pid, pid < 0 ? 0 : -1, -1);
@@ -140,6 +221,7 @@ final class Probes {
         Path events = eventsFile(kind);
         if (events == null) return;
         append(events, "-:" + group + "/" + event + "\n", "removing " + kind.pmu + " event " + group + "/" + event);
+        LeakTracker.eventRemoved(kind.eventsFile + ": " + group + "/" + event);
     }
 
     /** Whether tracefs lists the dynamic event {@code group/event}. */

@@ -44,7 +44,7 @@ public final class TcxLink extends LinkFdOwner {
         Features.require(Features.Attach.TCX);
         long r = Bpf.linkCreateRaw(progFd, ifindex, direction.code(), 0, new long[] {0, 0});
         if (r == -Errno.ENODEV) throw new BpfException(target + ": no such network interface in this network namespace");
-        if (r < 0) throw Errors.of("BPF_LINK_CREATE", (int) -r, target);
+        if (r < 0) throw Errors.ofNetAttach("BPF_LINK_CREATE", (int) -r, target);
         return new TcxLink(target, new Fd((int) r));
     }
 }

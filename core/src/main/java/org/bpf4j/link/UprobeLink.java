@@ -194,6 +194,7 @@ public final class UprobeLink extends ProbeLink {
             throw new FeatureNotSupportedException("uprobes", type < 0 ? "no uprobe PMU and no uprobe_events in tracefs "
                     + "(the kernel needs CONFIG_UPROBE_EVENTS)" : "no uprobe_events in tracefs");
         }
+        Probes.sweepOnce(Probes.Kind.UPROBE);
         if (usePmu) {
             long r = Probes.openPmu(Probes.Kind.UPROBE, type, o.retprobe(), file, t.fileOffset(), o.refCtrOffset(), o.pid());
             if (r < 0) throw error((int) -r, what, o);

@@ -58,8 +58,8 @@ public final class XdpLink extends LinkFdOwner {
             case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> mode == XdpMode.DRIVER
                     ? FeatureNotSupportedException.withMessage("native XDP", target + ": the interface's driver has "
                     + "no native XDP support; use XdpMode.GENERIC")
-                    : Errors.of("BPF_LINK_CREATE", errno, target);
-            default -> Errors.of("BPF_LINK_CREATE", errno, target);
+                    : Errors.ofNetAttach("BPF_LINK_CREATE", errno, target);
+            default -> Errors.ofNetAttach("BPF_LINK_CREATE", errno, target);
         };
     }
 

@@ -1,15 +1,25 @@
 package org.bpf4j.sys;
 
+import org.bpf4j.LeakTracker;
+
 /**
  * An owned file descriptor: closed exactly once, by {@link #close()}. Every kernel object bpf4j
  * creates (map, program, BTF, link, perf event, epoll instance) is held by one {@code Fd}.
  */
 public final class Fd implements AutoCloseable {
     private volatile int fd;
+    /** Set by {@link LeakTracker#enable()}; until then LeakTracker is not even loaded. */
+    private static volatile boolean tracked;
+
+    /** For {@link LeakTracker#enable()}: report every open and close to it from now on. */
+    public static void reportToLeakTracker() {
+        tracked = true;
+    }
 
     public Fd(int fd) {
         if (fd < 0) throw new IllegalArgumentException("bad file descriptor " + fd);
         this.fd = fd;
+        if (tracked) LeakTracker.opened(fd);
     }
 
     /** The descriptor number; {@link IllegalStateException} once closed. */
@@ -27,6 +37,7 @@ public final class Fd implements AutoCloseable {
     public int release() {
         int v = value();
         fd = -1;
+        if (tracked) LeakTracker.closed(v);
         return v;
     }
 
@@ -37,7 +48,10 @@ public final class Fd implements AutoCloseable {
             v = fd;
             fd = -1;
         }
-        if (v >= 0) Native.call(SysNr.CLOSE, v);
+        if (v >= 0) {
+            if (tracked) LeakTracker.closed(v);
+            Native.call(SysNr.CLOSE, v);
+        }
     }
 
     /** Closes {@code fd} if it is not null; for clean-up paths. */

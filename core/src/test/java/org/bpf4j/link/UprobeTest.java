@@ -218,7 +218,7 @@ class UprobeTest {
                     UprobeLink.Options.of(TARGET.toString(), "b4j_square_plus").pid(pid).retprobe(true).mode(ProbeMode.TRACEFS));
             String event = link.tracefsEvent();
             assertNotNull(event);
-            assertTrue(event.startsWith("uretprobes/bpf4j_" + Os.getpid() + "_"), event);
+            assertTrue(event.startsWith("uretprobes/bpf4j_" + Os.getpid() + "s" + Probes.startTicks(Os.getpid()) + "_"), event);
             String[] ge = event.split("/");
             assertTrue(Probes.exists(Probes.Kind.UPROBE, ge[0], ge[1]), "listed in uprobe_events while attached");
             release(a);

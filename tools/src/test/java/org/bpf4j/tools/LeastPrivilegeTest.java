@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.bpf4j.link.Tracefs;
 import org.bpf4j.testing.Cmd;
 import org.bpf4j.testing.KernelTests;
+import org.bpf4j.testing.Unprivileged;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class LeastPrivilegeTest {
     /** The README's list, in its words ("the capabilities `CAP_BPF`, `CAP_PERFMON` and ..."). */
     static final List<String> CAPS = List.of("CAP_BPF", "CAP_PERFMON", "CAP_DAC_READ_SEARCH");
     static final Map<String, Integer> BITS = Map.of("CAP_BPF", 39, "CAP_PERFMON", 38, "CAP_DAC_READ_SEARCH", 2);
-    static final int NOBODY = 65534;
+    static final int NOBODY = Unprivileged.NOBODY;
 
     /** The class directories of core and tools, copied where uid nobody can read them. */
     static Path classes;
@@ -63,45 +64,23 @@ class LeastPrivilegeTest {
             boolean jar = name.startsWith("bpf4j-core-") && name.endsWith(".jar") && !name.endsWith("-tests.jar");
             if (!dir && !jar) continue;
             Path copy = classes.resolve(cp.size() + (jar ? ".jar" : ""));
-            if (dir) copyTree(p, copy);
+            if (dir) Unprivileged.copyTree(p, copy);
             else Files.copy(p, copy);
             cp.add(copy.toString());
         }
         assertEquals(2, cp.size(), "core's and tools' classes on the class path: " + System.getProperty("java.class.path"));
         classPath = String.join(":", cp);
-        try (Stream<Path> s = Files.walk(classes)) {
-            for (Path p : s.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
+        Unprivileged.makeReadable(classes);
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (classes == null) return;
-        try (Stream<Path> s = Files.walk(classes)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        Unprivileged.deleteTree(classes);
     }
 
     /** {@code bpf4j ARGS} as uid nobody with exactly {@code caps}; stderr goes to stdout. */
     static Process bpf4j(List<String> caps, String... args) throws IOException {
-        String set = "-all" + caps.stream().map(c -> ",+" + c.substring(4).toLowerCase(Locale.ROOT)).reduce("", String::concat);
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                "--inh-caps=" + set, "--ambient-caps=" + set, "--bounding-set=" + set, "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = Unprivileged.java(caps, classPath, Main.class.getName(), args);
         return new ProcessBuilder(cmd).directory(classes.toFile()).redirectErrorStream(true).start();
     }
 

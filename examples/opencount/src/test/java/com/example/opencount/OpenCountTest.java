@@ -11,10 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bpf4j.junit.LeakCheckExtension;
 import org.bpf4j.ringbuf.RingBufReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The program counts exactly the openat() calls of this test's thread, and sends each one. */
+/**
+ * The program counts exactly the openat() calls of this test's thread, and sends each one; the
+ * skeleton's programs, maps and links are all closed after it (bpf4j-junit's leak check).
+ */
+@ExtendWith(LeakCheckExtension.class)
 class OpenCountTest {
     @Test
     void countsAndSendsEachOpenOfThisThread() throws Exception {
