@@ -25,9 +25,15 @@ public final class LeakTracker {
     private static final AtomicLong SEQ = new AtomicLong();
     private static final Map<Object, Entry> OPEN = new ConcurrentHashMap<>();
 
-    /** One resource bpf4j created and has not released: what it is and where it was made. */
+    /**
+     * One resource bpf4j created and has not released: what it is and where it was made.
+     *
+     * @param what     "file descriptor N (its /proc/self/fd target)" or "tracefs event FILE: GROUP/EVENT"
+     * @param sequence its place in the order of creations
+     * @param site     the stack that created it, innermost first, bpf4j's bookkeeping frames left out
+     */
     public record Leak(String what, long sequence, StackTraceElement[] site) {
-        /** {@code what}, then the creation site's frames (bpf4j's own bookkeeping frames left out). */
+        /** {@return {@code what}, then the first 12 frames of the creation site, one per line} */
         public String describe() {
             StringBuilder sb = new StringBuilder(what).append(", created");
             int shown = 0;
@@ -41,7 +47,11 @@ public final class LeakTracker {
 
     private record Entry(String kind, long sequence, StackTraceElement[] site) {}
 
-    /** A point in the sequence of creations. */
+    /**
+     * A point in the sequence of creations.
+     *
+     * @param sequence the number of creations recorded before it
+     */
     public record Mark(long sequence) {}
 
     /** Starts recording creation sites (for the rest of this JVM's life). */
@@ -50,17 +60,22 @@ public final class LeakTracker {
         org.bpf4j.sys.Fd.reportToLeakTracker();
     }
 
-    /** Whether creation sites are recorded. */
+    /** {@return whether creation sites are recorded} */
     public static boolean enabled() {
         return enabled;
     }
 
-    /** The point after everything created so far. */
+    /** {@return the point after everything created so far} */
     public static Mark mark() {
         return new Mark(SEQ.get());
     }
 
-    /** What was created after {@code mark} and is still open, oldest first. */
+    /**
+     * What was created after a point and is still open.
+     *
+     * @param mark the point, from {@link #mark()}
+     * @return the resources still open, oldest first
+     */
     public static List<Leak> openSince(Mark mark) {
         List<Leak> out = new ArrayList<>();
         for (Map.Entry<Object, Entry> e : OPEN.entrySet()) {
@@ -74,12 +89,21 @@ public final class LeakTracker {
         return out;
     }
 
-    /** Forgets {@code fd}: it is meant to live on (a cache for the JVM's life). */
+    /**
+     * Forgets a descriptor that is meant to live on (a cache for the JVM's life), so that it is
+     * not reported.
+     *
+     * @param fd the descriptor number
+     */
     public static void keep(int fd) {
         OPEN.remove(fd);
     }
 
-    /** Forgets a leak once reported, so that an enclosing scope does not report it again. */
+    /**
+     * Forgets a leak once reported, so that an enclosing scope does not report it again.
+     *
+     * @param leak what {@link #openSince} returned
+     */
     public static void forget(Leak leak) {
         OPEN.values().removeIf(v -> v.sequence() == leak.sequence());
     }
@@ -94,22 +118,38 @@ public final class LeakTracker {
 
     // hooks for bpf4j's own classes (org.bpf4j.sys.Fd, the tracefs probes)
 
-    /** Called by {@code Fd} when it takes ownership of {@code fd}. */
+    /**
+     * Called by {@code Fd} when it takes ownership of a descriptor.
+     *
+     * @param fd the descriptor number
+     */
     public static void opened(int fd) {
         if (enabled) OPEN.put(fd, new Entry("fd", SEQ.incrementAndGet(), site()));
     }
 
-    /** Called by {@code Fd} when it closes or releases {@code fd}. */
+    /**
+     * Called by {@code Fd} when it closes or releases a descriptor.
+     *
+     * @param fd the descriptor number
+     */
     public static void closed(int fd) {
         if (enabled) OPEN.remove(fd);
     }
 
-    /** Called when a tracefs event ({@code "uprobe_events: group/event"}) is created. */
+    /**
+     * Called when a tracefs event is created.
+     *
+     * @param event {@code "uprobe_events: group/event"} or the like
+     */
     public static void eventCreated(String event) {
         if (enabled) OPEN.put(event, new Entry("tracefs event", SEQ.incrementAndGet(), site()));
     }
 
-    /** Called when a tracefs event is removed. */
+    /**
+     * Called when a tracefs event is removed.
+     *
+     * @param event as given to {@link #eventCreated}
+     */
     public static void eventRemoved(String event) {
         if (enabled) OPEN.remove(event);
     }
