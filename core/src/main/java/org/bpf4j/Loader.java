@@ -6,26 +6,20 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.bpf4j.asm.Instructions;
-import org.bpf4j.asm.Opcode;
 import org.bpf4j.btf.Btf;
 import org.bpf4j.btf.BtfBuilder;
 import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.btf.BtfKind;
-import org.bpf4j.btf.FuncInfo;
 import org.bpf4j.btf.LineInfo;
-import org.bpf4j.core.CoreRelocator;
 import org.bpf4j.core.CoreTargets;
 import org.bpf4j.features.Features;
 import org.bpf4j.sys.Bpf;
@@ -38,8 +32,9 @@ import org.bpf4j.sys.SysNr;
 /**
  * Turns an {@link ObjectSpec} into a {@link BpfObject}: CO-RE relocation (pure), then BTF, maps
  * and programs in the kernel. All or nothing: on any failure every kernel object created so far
- * is closed (and every pin made is removed) before the exception leaves. Linking and program
- * loading are here, the maps in {@link MapCreator}, the verifier log helpers at the end.
+ * is closed (and every pin made is removed) before the exception leaves. Program loading is here;
+ * linking is in {@link Linker}, the maps in {@link MapCreator}, the reading of verifier logs in
+ * {@link VerifierLog}.
  */
 final class Loader {
     private Loader() {}
@@ -61,10 +56,12 @@ final class Loader {
         final List<AutoCloseable> transientFds = new ArrayList<>();
         Externs.Resolved externs = Externs.Resolved.NONE;
         Btf kernelBtf;
+        final Linker linker;
 
         Run(ObjectSpec spec, LoadOptions opt) {
             this.spec = spec;
             this.opt = opt;
+            this.linker = new Linker(spec);
         }
 
         BpfObject run() {
@@ -76,7 +73,7 @@ final class Loader {
             for (ProgramSpec p : toLoad.values()) {
                 if (p.type() == ProgramType.UNSPEC) throw unknownType(p);
             }
-            Set<Function> functions = reachable();
+            Set<Function> functions = linker.reachable(toLoad.values());
             boolean needsKernelBtf = false;
             for (ProgramSpec p : toLoad.values()) {
                 needsKernelBtf |= (p.sectionDef().flags() & SectionDef.ATTACH_BTF) != 0;
@@ -158,147 +155,6 @@ final class Loader {
             return c;
         }
 
-        // ------------------------------------------------------------------ functions and linking
-
-        private Function subprogAt(long textInsn, String from) {
-            for (Function f : spec.subprograms()) {
-                if (f.contains((int) textInsn)) return f;
-            }
-            throw new ObjectFileException(spec.file(), ".text", from + " calls instruction " + textInsn
-                    + " of .text, which is in no function");
-        }
-
-        /** The subprogram a call or callback reference at {@code i} of {@code f} targets, or null. */
-        private Function target(Function f, Instructions in, int i) {
-            Function.Reloc r = relocAt(f, i);
-            if (r != null && (r.type() == Function.Reloc.Type.CALL || r.type() == Function.Reloc.Type.FUNC_ADDR)) {
-                return subprogAt(r.offset(), "function '" + f.name + "'");
-            }
-            if (r == null && in.isSubprogCall(i)) {
-                if (spec.subprograms().isEmpty() || !f.section.equals(".text")) {
-                    throw new ObjectFileException(spec.file(), f.section, "function '" + f.name + "' instruction " + i
-                            + " calls a subprogram outside .text without a relocation");
-                }
-                return subprogAt(f.sectionInsnOffset + i + in.imm(i) + 1, "function '" + f.name + "'");
-            }
-            if (r == null && in.isPseudoFunc(i)) {
-                throw new ObjectFileException(spec.file(), f.section, "function '" + f.name + "' instruction " + i
-                        + " takes a subprogram's address without a relocation");
-            }
-            return null;
-        }
-
-        private static Function.Reloc relocAt(Function f, int insn) {
-            for (Function.Reloc r : f.relocs) if (r.insn() == insn) return r;
-            return null;
-        }
-
-        private Set<Function> reachable() {
-            Set<Function> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-            List<Function> work = new ArrayList<>();
-            for (ProgramSpec p : toLoad.values()) work.add(p.function());
-            while (!work.isEmpty()) {
-                Function f = work.remove(work.size() - 1);
-                if (!seen.add(f)) continue;
-                for (int i = 0; i < f.insns.count(); i++) {
-                    Function t = target(f, f.insns, i);
-                    if (t != null) work.add(t);
-                    if (f.insns.isLdImm64(i)) i++;
-                }
-            }
-            return seen;
-        }
-
-        /** One program linked with its subprograms: instructions, func_info, line_info, map relocs. */
-        private final class Linked {
-            final Instructions insns;
-            final List<FuncInfo> funcInfos = new ArrayList<>();
-            final List<LineInfo> lineInfos = new ArrayList<>();
-            final Map<Function, Integer> starts = new IdentityHashMap<>();
-            boolean completeFuncInfo = true;
-            /** The externs the program's code refers to, by index, in order of first use. */
-            final Set<Integer> externsUsed = new LinkedHashSet<>();
-
-            Linked(Function main, Map<Function, Instructions> code, Map<String, BpfMap> maps, List<BpfMap> mapList) {
-                insns = code.get(main).copy();
-                starts.put(main, 0);
-                relocate(main, 0, code, mapList);
-            }
-
-            private void relocate(Function f, int base, Map<Function, Instructions> code, List<BpfMap> mapList) {
-                if (f.funcInfos.isEmpty()) completeFuncInfo = false;
-                for (FuncInfo fi : f.funcInfos) funcInfos.add(new FuncInfo(fi.insnOffset() + base, fi.typeId()));
-                for (LineInfo li : f.lineInfos) {
-                    lineInfos.add(new LineInfo(li.insnOffset() + base, li.fileNameOffset(), li.lineOffset(),
-                            li.lineCol(), li.fileName(), li.line()));
-                }
-                Instructions own = code.get(f);
-                for (int i = 0; i < own.count(); i++) {
-                    Function t = target(f, own, i);
-                    if (t != null) {
-                        Integer start = starts.get(t);
-                        if (start == null) {
-                            start = insns.append(code.get(t));
-                            starts.put(t, start);
-                            relocate(t, start, code, mapList);
-                        }
-                        insns.setImm(base + i, start - (base + i) - 1);
-                        if (own.isLdImm64(i)) {
-                            // a callback's address: libbpf marks it for the verifier as BPF_PSEUDO_FUNC
-                            insns.setSrc(base + i, Opcode.PSEUDO_FUNC);
-                            insns.setImm(base + i + 1, 0);
-                        }
-                    }
-                    if (own.isLdImm64(i)) i++;
-                }
-                for (Function.Reloc r : f.relocs) {
-                    int at = base + r.insn();
-                    switch (r.type()) {
-                        case MAP_FD -> {
-                            insns.setSrc(at, Opcode.PSEUDO_MAP_FD);
-                            insns.setImm(at, mapList.get(r.mapIndex()).fd());
-                        }
-                        case MAP_VALUE -> {
-                            insns.setSrc(at, Opcode.PSEUDO_MAP_VALUE);
-                            insns.setImm(at, mapList.get(r.mapIndex()).fd());
-                            insns.setImm(at + 1, (int) r.offset());
-                        }
-                        case EXTERN_LD64 -> {
-                            externsUsed.add(r.mapIndex());
-                            externLoad(at, externs.get(r.mapIndex()), mapList);
-                        }
-                        case EXTERN_CALL -> {
-                            externsUsed.add(r.mapIndex());
-                            Externs.Value v = externs.get(r.mapIndex());
-                            insns.setSrc(at, Opcode.PSEUDO_KFUNC_CALL);
-                            // an unresolved weak kfunc: imm 0, which the verifier accepts in dead code only
-                            insns.setImm(at, v.set() ? v.btfId() : 0);
-                            insns.setOff(at, v.set() ? v.fdIndex() : 0);
-                        }
-                        default -> { }
-                    }
-                }
-            }
-
-            /** libbpf's RELO_EXTERN_LD64: a kconfig value's address, a ksym's BTF id or address. */
-            private void externLoad(int at, Externs.Value v, List<BpfMap> mapList) {
-                Extern e = v.extern();
-                if (e.kind() == Extern.Kind.KCONFIG) {
-                    insns.setSrc(at, Opcode.PSEUDO_MAP_VALUE);
-                    for (BpfMap m : mapList) if (m.spec().kind() == MapSpec.Kind.KCONFIG) insns.setImm(at, m.fd());
-                    insns.setImm(at + 1, e.offset());
-                } else if (e.typeId() != 0 && v.set()) {
-                    insns.setSrc(at, Opcode.PSEUDO_BTF_ID);
-                    insns.setImm(at, v.btfId());
-                    insns.setImm(at + 1, v.btfObjFd());
-                } else {
-                    // a typeless ksym's address, or 0 for an unresolved weak one (bpf_ksym_exists() is false)
-                    insns.setImm(at, (int) v.address());
-                    insns.setImm(at + 1, (int) (v.address() >>> 32));
-                }
-            }
-        }
-
         // ------------------------------------------------------------------ BTF
 
         private Fd loadBtf() {
@@ -328,7 +184,7 @@ final class Loader {
             String[] log = new String[1];
             btfLoad(fixed.build(), log);
             warnings.add("the kernel refused the object's BTF (" + Errno.name((int) -r) + "), loading without it: "
-                    + lastLine(log[0]));
+                    + VerifierLog.lastLine(log[0]));
             return null;
         }
 
@@ -340,7 +196,7 @@ final class Loader {
                 MemorySegment buf = log == null ? null : arena.allocate(1 << 20);
                 long r = Bpf.btfLoadRaw(data, buf, log == null ? 0 : 1);
                 if (log != null) {
-                    log[0] = cString(buf);
+                    log[0] = VerifierLog.cString(buf);
                     if (r >= 0) Native.call(SysNr.CLOSE, r);
                 }
                 return r;
@@ -426,7 +282,7 @@ final class Loader {
         private BpfProgram loadProgram(ProgramSpec p, Map<Function, Instructions> code, Map<String, BpfMap> maps,
                                        Fd btfFd) {
             List<BpfMap> mapList = new ArrayList<>(maps.values());
-            Linked linked = new Linked(p.function(), code, maps, mapList);
+            Linker.Linked linked = linker.new Linked(p.function(), code, mapList, externs);
             BtfTarget attach = attachBtfTarget(p);
             try {
                 BpfProgram prog = loadProgram(p, linked, attach, btfFd);
@@ -438,7 +294,7 @@ final class Loader {
         }
 
         /** What {@code prog load -v} explains: each extern the program uses, and the sites of its USDT section. */
-        private List<String> resolutions(ProgramSpec p, Linked linked) {
+        private List<String> resolutions(ProgramSpec p, Linker.Linked linked) {
             List<String> out = new ArrayList<>();
             for (int i : linked.externsUsed) {
                 Externs.Value v = externs.get(i);
@@ -469,7 +325,7 @@ final class Loader {
             return a;
         }
 
-        private BpfProgram loadProgram(ProgramSpec p, Linked linked, BtfTarget attach, Fd btfFd) {
+        private BpfProgram loadProgram(ProgramSpec p, Linker.Linked linked, BtfTarget attach, Fd btfFd) {
             int attachBtfId = attach.id();
             String license = spec.license() == null ? "" : spec.license();
             boolean btfInfo = btfFd != null && linked.completeFuncInfo;
@@ -531,7 +387,7 @@ final class Loader {
                             warnings.add("program '" + p.name() + "' loaded only on the second attempt");
                             return own(new BpfProgram(p, own(new Fd((int) r2))));
                         }
-                        text = cString(buf);
+                        text = VerifierLog.cString(buf);
                         errno = (int) -r2;
                         if (errno == Errno.ENOSPC && size < MAX_LOG) {
                             size = trueSize[0] > size ? trueSize[0] + 1 : Math.min(MAX_LOG, size * 4);
@@ -540,104 +396,9 @@ final class Loader {
                     }
                     break;
                 }
-                throw programError(p, errno, text, linked);
+                throw VerifierLog.programError(spec, p, errno, text, linked, applied);
             }
         }
 
-        private RuntimeException programError(ProgramSpec p, int errno, String log, Linked linked) {
-            if (log.isBlank()) {
-                if (errno == Errno.EINVAL && !Features.programType(p.type())) {
-                    return new FeatureNotSupportedException("program type " + p.type(), "program '" + p.name()
-                            + "' needs it (Linux " + p.type().since() + "+)");
-                }
-                return Errors.of("BPF_PROG_LOAD", errno, "program '" + p.name() + "' (" + p.type() + ", section "
-                        + p.section() + ")");
-            }
-            int insn = lastInsn(log);
-            String source = sourceLine(linked, insn);
-            String verdict = verdict(log);
-            CoreRelocation cause = poisonCause(linked, insn);
-            if (cause != null) {
-                verdict = verdict + "\n  instruction " + insn + " is a CO-RE relocation the target kernel could not satisfy: "
-                        + cause.kind().libbpfName() + " of " + cause.what() + " (function '" + cause.program()
-                        + "' instruction " + cause.insn() + ", access " + cause.access() + "): " + cause.detail()
-                        + "; guard the access with bpf_core_field_exists()/bpf_core_type_exists() or use a "
-                        + "___flavor of the type";
-            }
-            if (spec.license() == null && log.contains("GPL")) {
-                verdict = verdict + "\n  the object has no license section: add char LICENSE[] SEC(\"license\") = \"GPL\";";
-            }
-            return new VerifierException(p.name(), p.section(), errno, verdict, source, log);
-        }
-
-        private CoreRelocation poisonCause(Linked linked, int insn) {
-            if (insn < 0 || insn >= linked.insns.count()) return null;
-            if (linked.insns.code(insn) != Opcode.CALL_INSN || linked.insns.imm(insn) != CoreRelocator.POISON_IMM) return null;
-            for (CoreRelocation c : applied) {
-                if (c.outcome() != CoreRelocation.Outcome.POISONED) continue;
-                for (Map.Entry<Function, Integer> e : linked.starts.entrySet()) {
-                    if (!e.getKey().name.equals(c.program())) continue;
-                    int at = e.getValue() + c.insn();
-                    // a poisoned LD_IMM64 is two invalid calls
-                    if (at == insn || (at + 1 == insn && e.getKey().insns.isLdImm64(c.insn()))) {
-                        return c;
-                    }
-                }
-            }
-            return null;
-        }
-    }
-
-    // ------------------------------------------------------------------ verifier log helpers
-
-    static String cString(MemorySegment s) {
-        long n = 0, max = s.byteSize();
-        while (n < max && s.get(JAVA_BYTE, n) != 0) n++;
-        return new String(s.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
-    }
-
-    static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1];
-    }
-
-    /** The verifier's reason: the last line that is not a statistic. */
-    static String verdict(String log) {
-        String[] lines = log.strip().split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            String l = lines[i].strip();
-            if (l.isEmpty() || l.startsWith("processed ") || l.startsWith("verification time")
-                    || l.startsWith("stack depth") || l.startsWith("mark_precise") || l.startsWith("(")
-                    || l.startsWith("max_states_per_insn")) {
-                continue;
-            }
-            return l;
-        }
-        return "";
-    }
-
-    /** The index of the last instruction the verifier printed ({@code "12: (61) r1 = ..."}), or -1. */
-    static int lastInsn(String log) {
-        int result = -1;
-        for (String l : log.split("\n")) {
-            int colon = l.indexOf(": (");
-            if (colon <= 0) continue;
-            boolean digits = true;
-            for (int i = 0; i < colon; i++) digits &= Character.isDigit(l.charAt(i));
-            if (digits) result = Integer.parseInt(l.substring(0, colon));
-        }
-        return result;
-    }
-
-    private static String sourceLine(Run.Linked linked, int insn) {
-        if (insn < 0) return null;
-        LineInfo best = null;
-        for (LineInfo li : linked.lineInfos) {
-            if (li.insnOffset() <= insn && (best == null || li.insnOffset() >= best.insnOffset())) best = li;
-        }
-        if (best == null) return null;
-        String file = best.fileName() == null ? "?" : best.fileName();
-        if (file.startsWith("./")) file = file.substring(2);
-        return file + ":" + best.lineNumber() + ": " + (best.line() == null ? "" : best.line().strip());
     }
 }
