@@ -1,6 +1,8 @@
 package org.bpf4j.gen;
 
 import static org.bpf4j.btf.BtfKind.Code.*;
+import static org.bpf4j.gen.JavaCode.escapeDoc;
+import static org.bpf4j.gen.JavaCode.quote;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,9 +96,9 @@ public final class SkeletonGenerator {
     private final String resource;
     private final Btf btf;
     private final JavaTypes types;
-    private final StringBuilder out = new StringBuilder(1 << 14);
-    private final Map<String, String> arrayHelpers = new LinkedHashMap<>();
-    private final StringBuilder helperCode = new StringBuilder();
+    private final JavaCode code = new JavaCode();
+    private final SkeletonValues values;
+    private final SkeletonLayouts layouts;
     private final Set<String> members = new HashSet<>();
 
     /** The object file's bytes to embed in the class (as libbpf's .skel.h does), or null. */
@@ -118,6 +120,8 @@ public final class SkeletonGenerator {
         reserved.add(className);
         for (String section : spec.globals().keySet()) reserved.add(sectionClassName(section));
         this.types = btf == null ? null : new JavaTypes(btf, reserved);
+        this.values = new SkeletonValues(code, className);
+        this.layouts = types == null ? null : new SkeletonLayouts(btf, types, className);
         members.addAll(List.of("open", "spec", "load", "attach", "object", "loaded", "close", "toString", "hashCode",
                 "equals", "getClass", "notify", "notifyAll", "wait"));
     }
@@ -467,13 +471,13 @@ public final class SkeletonGenerator {
             switch (m.view()) {
                 case "view" -> {
                     line(1, "public MapView<" + m.key().boxed() + ", " + m.value().boxed() + "> " + m.method() + "() {");
-                    line(2, "return object().map(" + quote(m.spec().name()) + ").view(" + codec(m.key()) + ", "
-                            + codec(m.value()) + ");");
+                    line(2, "return object().map(" + quote(m.spec().name()) + ").view(" + values.codec(m.key()) + ", "
+                            + values.codec(m.value()) + ");");
                 }
                 case "percpu" -> {
                     line(1, "public PerCpuView<" + m.key().boxed() + ", " + m.value().boxed() + "> " + m.method() + "() {");
-                    line(2, "return object().map(" + quote(m.spec().name()) + ").perCpuView(" + codec(m.key()) + ", "
-                            + codec(m.value()) + ");");
+                    line(2, "return object().map(" + quote(m.spec().name()) + ").perCpuView(" + values.codec(m.key()) + ", "
+                            + values.codec(m.value()) + ");");
                 }
                 default -> {
                     line(1, "public BpfMap " + m.method() + "() {");
@@ -531,13 +535,13 @@ public final class SkeletonGenerator {
                 line(2, "/** {@code " + escapeDoc(v.type().c()) + " " + name + "}. */");
                 line(2, "public " + v.type().java() + " " + v.method() + "() {");
                 line(3, "GlobalData g = data();");
-                line(3, "return " + decode(v.type(), "g.memory()", "g.variable(" + quote(name) + ").offset()") + ";");
+                line(3, "return " + values.decode(v.type(), "g.memory()", "g.variable(" + quote(name) + ").offset()") + ";");
                 line(2, "}");
                 line(0, "");
                 line(2, "/** Sets {@code " + name + "}" + (ro ? " (before load() only)" : "") + ". */");
                 line(2, "public " + cls + " " + v.method() + "(" + v.type().java() + " value) {");
                 line(3, "MemorySegment tmp = MemorySegment.ofArray(new byte[" + v.var().size() + "]);");
-                encode(3, v.type(), "value", "tmp", "0", quote(name));
+                values.encode(3, v.type(), "value", "tmp", "0", quote(name));
                 line(3, "data().set(" + quote(name) + ", tmp.toArray(ValueLayout.JAVA_BYTE));");
                 line(3, "return this;");
                 line(2, "}");
@@ -558,10 +562,10 @@ public final class SkeletonGenerator {
         }
 
         // helpers
-        emitHelpers();
-        out.append(helperCode);
+        values.emitHelpers();
+        code.append(values.helperCode());
         line(0, "}");
-        return out.toString();
+        return code.toString();
     }
 
     private String member(String base, String suffix) {
@@ -684,7 +688,7 @@ public final class SkeletonGenerator {
         line(2, "public static final long BYTES = " + def.size + ";");
         line(0, "");
         line(2, "/** The C layout (members by name; bitfields and holes as padding). */");
-        line(2, "public static final GroupLayout LAYOUT = " + layoutOf(def.btfId, 3) + ";");
+        line(2, "public static final GroupLayout LAYOUT = " + layouts.layoutOf(def.btfId, 3) + ";");
         line(0, "");
         line(2, "/** Reads and writes this record in C's layout. */");
         line(2, "public static final Codec<" + def.javaName + "> CODEC = new Codec<>() {");
@@ -702,7 +706,7 @@ public final class SkeletonGenerator {
                 line(4, className + ".setBits(s, o + " + f.offset() + ", " + f.bitOffset() + ", " + f.bitSize() + ", "
                         + toLong((Scalar) f.type(), "v." + f.javaName() + "()") + ");");
             } else {
-                encode(4, f.type(), "v." + f.javaName() + "()", "s", "o + " + f.offset(), quote(def.javaName + "." + f.javaName()));
+                values.encode(4, f.type(), "v." + f.javaName() + "()", "s", "o + " + f.offset(), quote(def.javaName + "." + f.javaName()));
             }
         }
         line(3, "}");
@@ -717,7 +721,7 @@ public final class SkeletonGenerator {
                 args.append(fromLong(sc, className + ".bits(s, o + " + f.offset() + ", " + f.bitOffset() + ", " + f.bitSize() + ", "
                         + isSignedBits(sc) + ")"));
             } else {
-                args.append(decode(f.type(), "s", "o + " + f.offset()));
+                args.append(values.decode(f.type(), "s", "o + " + f.offset()));
             }
         }
         line(4, "return new " + def.javaName + "(" + args + ");");
@@ -789,340 +793,9 @@ public final class SkeletonGenerator {
     }
 
     // ------------------------------------------------------------------------------------------
-    // Layouts
-
-    private String layoutOf(int structId, int indent) {
-        return layoutOf(structId, indent, false);
-    }
-
-    private String layoutOf(int structId, int indent, boolean unaligned) {
-        boolean union = btf.kindCode(structId) == UNION;
-        long size = btf.sizeOrType(structId) & 0xffffffffL;
-        List<String> elems = new ArrayList<>();
-        long at = 0; // bytes covered so far (structs)
-        int n = btf.vlen(structId);
-        for (int i = 0; i < n; i++) {
-            long bits = Integer.toUnsignedLong(btf.memberBitOffset(structId, i));
-            int bitSize = btf.memberBitfieldSize(structId, i);
-            String name = btf.memberName(structId, i);
-            int type = btf.memberType(structId, i);
-            long msize;
-            try {
-                msize = bitSize != 0 ? 0 : btf.sizeOf(type);
-            } catch (RuntimeException e) {
-                msize = 0;
-            }
-            if (union) {
-                if (bitSize != 0 || msize == 0) continue;
-                String l = layoutForType(type, indent + 1, unaligned);
-                elems.add(name.isEmpty() ? l : l + ".withName(" + quote(name) + ")");
-                continue;
-            }
-            if (bitSize != 0 || msize == 0) continue; // bitfields and flexible arrays: covered by padding
-            long off = bits / 8;
-            if (off < at) continue; // overlapping (malformed for C): skip
-            if (off > at) elems.add("MemoryLayout.paddingLayout(" + (off - at) + ")");
-            int malign = 1;
-            try {
-                malign = Math.max(1, btf.alignOf(type));
-            } catch (RuntimeException e) {
-                // no alignment: treated as bytes
-            }
-            // a member off its natural alignment (packed structs) gets alignment-1 layouts
-            String l = layoutForType(type, indent + 1, off % malign != 0);
-            elems.add(name.isEmpty() ? l : l + ".withName(" + quote(name) + ")");
-            at = off + msize;
-        }
-        if (!union && size > at) elems.add("MemoryLayout.paddingLayout(" + (size - at) + ")");
-        StringBuilder b = new StringBuilder(union ? "MemoryLayout.unionLayout(" : "MemoryLayout.structLayout(");
-        String pad = "\t".repeat(indent);
-        for (int i = 0; i < elems.size(); i++) {
-            b.append(i == 0 ? "\n" : ",\n").append(pad).append(elems.get(i));
-        }
-        b.append(")");
-        int align;
-        try {
-            align = btf.alignOf(structId);
-        } catch (RuntimeException e) {
-            align = 1;
-        }
-        if (union) {
-            // a union layout is as big as its largest member: pad it to the C size
-            b.insert(0, className + ".padTo(").append(", ").append(size).append(")");
-        }
-        return b + ".withByteAlignment(" + (unaligned ? 1 : Math.max(1, align)) + ")";
-    }
-
-    /** The layout of a type; {@code unaligned}: with alignment 1 (its place in a packed struct). */
-    private String layoutForType(int type, int indent, boolean unaligned) {
-        int t = btf.resolve(type);
-        int k = btf.kindCode(t);
-        switch (k) {
-            case INT, ENUM, ENUM64, FLOAT: {
-                int size = btf.sizeOrType(t);
-                if (k == FLOAT) {
-                    if (size == 4) return "ValueLayout.JAVA_FLOAT_UNALIGNED";
-                    if (size == 8) return "ValueLayout.JAVA_DOUBLE_UNALIGNED";
-                }
-                return switch (size) {
-                    case 1 -> "ValueLayout.JAVA_BYTE";
-                    case 2 -> "ValueLayout.JAVA_SHORT_UNALIGNED";
-                    case 4 -> "ValueLayout.JAVA_INT_UNALIGNED";
-                    case 8 -> "ValueLayout.JAVA_LONG_UNALIGNED";
-                    default -> "MemoryLayout.sequenceLayout(" + size + ", ValueLayout.JAVA_BYTE)";
-                };
-            }
-            case PTR:
-                return "ValueLayout.JAVA_LONG_UNALIGNED";
-            case ARRAY:
-                return "MemoryLayout.sequenceLayout(" + Integer.toUnsignedLong(btf.arrayNelems(t)) + ", "
-                        + layoutForType(btf.arrayType(t), indent, unaligned) + ")";
-            case STRUCT, UNION: {
-                JavaTypes.RecordDef def = types.records.get(t);
-                if (def != null && btf.nameOffset(t) != 0) return def.javaName + ".LAYOUT" + (unaligned ? ".withByteAlignment(1)" : "");
-                return layoutOf(t, indent + 1, unaligned);
-            }
-            default:
-                return "MemoryLayout.paddingLayout(1)";
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Reading and writing values
-
-    /** A Java expression reading type t from segment s at byte offset o. */
-    private String decode(JType t, String s, String o) {
-        if (t instanceof Scalar sc) {
-            return switch (sc.kind()) {
-                case BOOL -> "(" + s + ".get(ValueLayout.JAVA_BYTE, " + o + ") != 0)";
-                case S8 -> s + ".get(ValueLayout.JAVA_BYTE, " + o + ")";
-                case U8 -> "Byte.toUnsignedInt(" + s + ".get(ValueLayout.JAVA_BYTE, " + o + "))";
-                case S16 -> s + ".get(ValueLayout.JAVA_SHORT_UNALIGNED, " + o + ")";
-                case U16 -> "Short.toUnsignedInt(" + s + ".get(ValueLayout.JAVA_SHORT_UNALIGNED, " + o + "))";
-                default -> s + ".get(ValueLayout." + sc.kind().layout + ", " + o + ")";
-            };
-        }
-        if (t instanceof Str st) return "Codecs.string(" + s + ", " + o + ", " + st.n() + ")";
-        if (t instanceof Bytes by) return className + ".getBytes(" + s + ", " + o + ", " + by.n() + ")";
-        if (t instanceof Rec r) return r.def().javaName + ".CODEC.decode(" + s + ", " + o + ")";
-        if (t instanceof Arr a) return className + "." + arrayHelper(a) + "(" + s + ", " + o + ")";
-        return "null";
-    }
-
-    /** Statements writing value v of type t into segment s at byte offset o. */
-    private void encode(int indent, JType t, String v, String s, String o, String what) {
-        if (t instanceof Scalar sc) {
-            switch (sc.kind()) {
-                case BOOL -> line(indent, s + ".set(ValueLayout.JAVA_BYTE, " + o + ", (byte) (" + v + " ? 1 : 0));");
-                case S8 -> line(indent, s + ".set(ValueLayout.JAVA_BYTE, " + o + ", " + v + ");");
-                case U8 -> line(indent, s + ".set(ValueLayout.JAVA_BYTE, " + o + ", (byte) " + v + ");");
-                case S16 -> line(indent, s + ".set(ValueLayout.JAVA_SHORT_UNALIGNED, " + o + ", " + v + ");");
-                case U16 -> line(indent, s + ".set(ValueLayout.JAVA_SHORT_UNALIGNED, " + o + ", (short) " + v + ");");
-                default -> line(indent, s + ".set(ValueLayout." + sc.kind().layout + ", " + o + ", " + v + ");");
-            }
-        } else if (t instanceof Str st) {
-            line(indent, className + ".putString(" + s + ", " + o + ", " + v + ", " + st.n() + ", " + what + ");");
-        } else if (t instanceof Bytes by) {
-            line(indent, className + ".putBytes(" + s + ", " + o + ", " + v + ", " + by.n() + ", " + what + ");");
-        } else if (t instanceof Rec r) {
-            line(indent, r.def().javaName + ".CODEC.encode(java.util.Objects.requireNonNull(" + v + ", " + what + "), "
-                    + s + ", " + o + ");");
-        } else if (t instanceof Arr a) {
-            line(indent, className + ".put" + capitalize(arrayHelper(a)) + "(" + s + ", " + o + ", " + v + ", " + what + ");");
-        }
-    }
-
-    private static String capitalize(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** A Codec expression for a map key or value. */
-    private String codec(JType t) {
-        if (t instanceof Scalar sc) {
-            switch (sc.kind()) {
-                case U8:
-                    return "Codecs.U8";
-                case S8:
-                    return "Codecs.S8";
-                case U16:
-                    return "Codecs.U16";
-                case S16:
-                    return "Codecs.S16";
-                case I32:
-                    return sc.unsigned() ? "Codecs.U32" : "Codecs.S32";
-                case I64:
-                    return sc.unsigned() ? "Codecs.U64" : "Codecs.S64";
-                default:
-                    break;
-            }
-        }
-        if (t instanceof Rec r) return r.def().javaName + ".CODEC";
-        if (t instanceof Bytes b) return "Codecs.bytes(" + b.n() + ")";
-        if (t instanceof Str st) return "Codecs.cString(" + st.n() + ")";
-        // booleans, floats, arrays: an inline codec
-        String name = "codec" + arrayHelpers.size();
-        arrayHelpers.put(name, name);
-        StringBuilder saved = new StringBuilder(out);
-        out.setLength(0);
-        line(1, "private static final Codec<" + t.boxed() + "> " + name.toUpperCase(Locale.ROOT) + " = new Codec<>() {");
-        line(2, "@Override");
-        line(2, "public int size() {");
-        line(3, "return " + t.size() + ";");
-        line(2, "}");
-        line(0, "");
-        line(2, "@Override");
-        line(2, "public void encode(" + t.boxed() + " v, MemorySegment s, long o) {");
-        encode(3, t, "v", "s", "o", "\"value\"");
-        line(2, "}");
-        line(0, "");
-        line(2, "@Override");
-        line(2, "public " + t.boxed() + " decode(MemorySegment s, long o) {");
-        line(3, "return " + decode(t, "s", "o") + ";");
-        line(2, "}");
-        line(1, "};");
-        helperCode.append('\n').append(out);
-        out.setLength(0);
-        out.append(saved);
-        return name.toUpperCase(Locale.ROOT);
-    }
-
-    /** The name of a generated static method reading array type a (and put... writing it). */
-    private String arrayHelper(Arr a) {
-        String key = a.java() + "#" + a.n() + "#" + a.elem().size() + "#" + a.elem().java() + "#" + a.elem().c();
-        String existing = arrayHelpers.get(key);
-        if (existing != null) return existing;
-        String name = "array" + arrayHelpers.size();
-        arrayHelpers.put(key, name);
-        StringBuilder saved = new StringBuilder(out);
-        out.setLength(0);
-        String jt = a.java();
-        String ej = a.elemJava();
-        long es = a.elem().size();
-        line(1, "private static " + jt + " " + name + "(MemorySegment s, long o) {");
-        if (a.elem() instanceof Scalar sc && sc.kind() != Kind.BOOL) {
-            String layout = switch (sc.kind()) {
-                case S8, U8 -> "JAVA_BYTE";
-                case S16, U16 -> "JAVA_SHORT_UNALIGNED";
-                default -> sc.kind().layout;
-            };
-            line(2, ej + "[] a = new " + ej + "[" + a.n() + "];");
-            line(2, "MemorySegment.copy(s, ValueLayout." + layout + ", o, a, 0, " + a.n() + ");");
-            line(2, "return a;");
-            line(1, "}");
-            line(0, "");
-            line(1, "private static void put" + capitalize(name) + "(MemorySegment s, long o, " + jt + " a, String what) {");
-            line(2, className + ".check(a, a == null ? -1 : a.length, " + a.n() + ", what);");
-            line(2, "MemorySegment.copy(a, 0, s, ValueLayout." + layout + ", o, " + a.n() + ");");
-            line(1, "}");
-        } else {
-            String elemArray = jt.substring(0, jt.length() - 2);
-            String newArray = elemArray.contains("[]")
-                    ? elemArray.substring(0, elemArray.indexOf('[')) + "[" + a.n() + "]" + elemArray.substring(elemArray.indexOf('['))
-                    : elemArray + "[" + a.n() + "]";
-            line(2, jt + " a = new " + newArray + ";");
-            line(2, "for (int i = 0; i < " + a.n() + "; i++) a[i] = " + decode(a.elem(), "s", "o + " + es + "L * i") + ";");
-            line(2, "return a;");
-            line(1, "}");
-            line(0, "");
-            line(1, "private static void put" + capitalize(name) + "(MemorySegment s, long o, " + jt + " a, String what) {");
-            line(2, className + ".check(a, a == null ? -1 : a.length, " + a.n() + ", what);");
-            line(2, "for (int i = 0; i < " + a.n() + "; i++) {");
-            encode(3, a.elem(), "a[i]", "s", "o + " + es + "L * i", "what");
-            line(2, "}");
-            line(1, "}");
-        }
-        helperCode.append('\n').append(out);
-        out.setLength(0);
-        out.append(saved);
-        return name;
-    }
-
-    private void emitHelpers() {
-        line(0, "");
-        line(1, "private static byte[] getBytes(MemorySegment s, long o, int n) {");
-        line(2, "byte[] b = new byte[n];");
-        line(2, "MemorySegment.copy(s, ValueLayout.JAVA_BYTE, o, b, 0, n);");
-        line(2, "return b;");
-        line(1, "}");
-        line(0, "");
-        line(1, "private static void putBytes(MemorySegment s, long o, byte[] b, int n, String what) {");
-        line(2, "check(b, b == null ? -1 : b.length, n, what);");
-        line(2, "MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, o, n);");
-        line(1, "}");
-        line(0, "");
-        line(1, "private static void putString(MemorySegment s, long o, String v, int n, String what) {");
-        line(2, "byte[] b = v == null ? null : v.getBytes(StandardCharsets.UTF_8);");
-        line(2, "if (b == null || b.length >= n) {");
-        line(3, "throw new IllegalArgumentException(what + \": \" + (b == null ? \"null\" : \"a string of \" + b.length");
-        line(5, "+ \" bytes\") + \" does not fit char[\" + n + \"]\");");
-        line(2, "}");
-        line(2, "s.asSlice(o, n).fill((byte) 0);");
-        line(2, "MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, o, b.length);");
-        line(1, "}");
-        line(0, "");
-        line(1, "private static void check(Object a, int length, int n, String what) {");
-        line(2, "if (a == null || length != n) {");
-        line(3, "throw new IllegalArgumentException(what + \": need \" + n + \" elements, got \" + (a == null ? \"null\" : length));");
-        line(2, "}");
-        line(1, "}");
-        line(0, "");
-        line(1, "/** Reads a bitfield of width bits at bit offset bit of the bytes at o (little-endian). */");
-        line(1, "private static long bits(MemorySegment s, long o, int bit, int width, boolean signed) {");
-        line(2, "int n = (bit + width + 7) / 8;");
-        line(2, "long v = 0;");
-        line(2, "for (int i = Math.min(n, 8) - 1; i >= 0; i--) v = v << 8 | (s.get(ValueLayout.JAVA_BYTE, o + i) & 0xffL);");
-        line(2, "v >>>= bit;");
-        line(2, "if (n > 8) v |= (s.get(ValueLayout.JAVA_BYTE, o + 8) & 0xffL) << (64 - bit);");
-        line(2, "if (width < 64) {");
-        line(3, "v &= (1L << width) - 1;");
-        line(3, "if (signed && (v >>> (width - 1)) != 0) v |= -1L << width;");
-        line(2, "}");
-        line(2, "return v;");
-        line(1, "}");
-        line(0, "");
-        line(1, "/** Writes a bitfield (other bits of its bytes kept). */");
-        line(1, "private static void setBits(MemorySegment s, long o, int bit, int width, long value) {");
-        line(2, "for (int i = 0; i < width; i++) {");
-        line(3, "int b = bit + i;");
-        line(3, "long at = o + b / 8;");
-        line(3, "byte old = s.get(ValueLayout.JAVA_BYTE, at);");
-        line(3, "int mask = 1 << (b % 8);");
-        line(3, "s.set(ValueLayout.JAVA_BYTE, at, (byte) (((value >>> i) & 1) != 0 ? old | mask : old & ~mask));");
-        line(2, "}");
-        line(1, "}");
-        line(0, "");
-        line(1, "/** A union layout padded to the C union's size. */");
-        line(1, "private static GroupLayout padTo(GroupLayout l, long size) {");
-        line(2, "return l.byteSize() >= size ? l : MemoryLayout.structLayout(l.withName(\"members\"),");
-        line(4, "MemoryLayout.paddingLayout(size - l.byteSize()));");
-        line(1, "}");
-    }
-
-    // ------------------------------------------------------------------------------------------
 
     private void line(int indent, String s) {
-        for (int i = 0; i < indent; i++) out.append('\t');
-        out.append(s).append('\n');
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
-
-    private static String escapeDoc(String s) {
-        return s.replace("*/", "*&#47;").replace("{", "&#123;").replace("}", "&#125;").replace("@", "&#64;");
+        code.line(indent, s);
     }
 
     /** For tests: which struct/union ids got records, with their Java names. */
