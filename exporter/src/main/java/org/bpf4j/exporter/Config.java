@@ -23,7 +23,14 @@ import org.yaml.snakeyaml.error.YAMLException;
  * the key. Keys it does not know are ignored, as its YAML decoder does.
  */
 public record Config(String name, Path yaml, Path object, List<Metric> counters, List<Metric> histograms,
-        List<String> kaddrs) {
+        List<String> kaddrs, CgroupIdMap cgroupIdMap) {
+
+    /**
+     * {@code cgroup_id_map}: the exporter keeps map {@code name} filled with the ids of the cgroups
+     * whose path matches one of {@code regexps} ({@code type} hash: key the u64 id; cgrp_storage:
+     * key a cgroup fd), value 1.
+     */
+    public record CgroupIdMap(String name, String type, List<String> regexps) {}
 
     /** The bucket types of {@code bucket_type}. */
     public enum BucketType {
@@ -38,7 +45,7 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
 
     /** A counter or a histogram, read from the map of the same name. */
     public record Metric(String name, String help, List<Label> labels, boolean perfEventArray, BucketType bucketType,
-            double bucketMultiplier, int bucketMin, int bucketMax, List<Double> bucketKeys) {
+            double bucketMultiplier, int bucketMin, int bucketMax, List<Double> bucketKeys, java.time.Duration flushInterval) {
         /** The key bytes the labels describe (sizes and paddings). */
         public int keySize() {
             int n = 0;
@@ -96,7 +103,34 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
         if (top.get("kaddrs") != null) {
             for (Object o : r.list(top.get("kaddrs"), "", "kaddrs")) kaddrs.add(String.valueOf(o));
         }
-        return new Config(name, yaml, object, List.copyOf(counters), List.copyOf(histograms), List.copyOf(kaddrs));
+        CgroupIdMap cgroupIdMap = null;
+        if (top.get("cgroup_id_map") != null) {
+            Map<String, Object> m = r.map(top.get("cgroup_id_map"), "", "cgroup_id_map");
+            String mapName = r.string(m, "name", "", "cgroup_id_map");
+            if (!mapName.isEmpty()) {
+                String type = r.string(m, "type", "", "cgroup_id_map");
+                if (type.isEmpty()) type = "hash";
+                if (!type.equals("hash") && !type.equals("cgrp_storage")) {
+                    throw r.fail("", "cgroup_id_map.type", "unknown type \"" + type + "\" (hash or cgrp_storage)");
+                }
+                List<String> res = new ArrayList<>();
+                if (m.get("regexps") != null) {
+                    List<?> rs = r.list(m.get("regexps"), "", "cgroup_id_map.regexps");
+                    for (int i = 0; i < rs.size(); i++) {
+                        String re = String.valueOf(rs.get(i));
+                        try {
+                            java.util.regex.Pattern.compile(re);
+                        } catch (java.util.regex.PatternSyntaxException e) {
+                            throw r.fail("", "cgroup_id_map.regexps[" + i + "]", "bad regexp: " + e.getDescription());
+                        }
+                        res.add(re);
+                    }
+                }
+                cgroupIdMap = new CgroupIdMap(mapName, type, List.copyOf(res));
+            }
+        }
+        return new Config(name, yaml, object, List.copyOf(counters), List.copyOf(histograms), List.copyOf(kaddrs),
+                cgroupIdMap);
     }
 
     /** The YAML tree to records, with the place of each mistake. */
@@ -166,8 +200,10 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                 if (help.isEmpty()) throw fail(name, at + ".help", kind + " lacks help");
                 List<Label> labels = labels(m.get("labels"), name, at + ".labels");
                 boolean perf = bool(m, "perf_event_array", name, at);
+                java.time.Duration flush = null;
+                if (m.get("flush_interval") != null) flush = duration(m.get("flush_interval"), name, at + ".flush_interval");
                 if (kind.equals("counter")) {
-                    out.add(new Metric(name, help, labels, perf, null, 0, 0, 0, List.of()));
+                    out.add(new Metric(name, help, labels, perf, null, 0, 0, 0, List.of(), flush));
                     continue;
                 }
                 String type = string(m, "bucket_type", name, at);
@@ -197,7 +233,7 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                     throw fail(name, at + ".bucket_max", "histogram buckets have zero size: [bucket_min .. bucket_max] = ["
                             + min + " .. " + max + "]");
                 }
-                out.add(new Metric(name, help, labels, perf, bt, mult, min, max, List.copyOf(keys)));
+                out.add(new Metric(name, help, labels, perf, bt, mult, min, max, List.copyOf(keys), flush));
             }
             return out;
         }
@@ -252,6 +288,39 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             }
             if (name.equals("regexp") && regexps == null) throw fail(metric, at + ".regexps", "no regexps defined");
             return new Decoder(name, staticMap, regexps, bool(m, "allow_unknown", metric, at));
+        }
+
+        /**
+         * A Go duration as ebpf_exporter's YAML reads {@code time.Duration}: a string of
+         * decimal numbers with units ({@code 1m30s}, {@code 500ms}, {@code 1.5h}), or a bare
+         * integer of nanoseconds.
+         */
+        java.time.Duration duration(Object o, String metric, String key) {
+            if (o instanceof Integer || o instanceof Long) return java.time.Duration.ofNanos(((Number) o).longValue());
+            String s = String.valueOf(o).trim();
+            var unit = java.util.regex.Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|\u00b5s|ms|s|m|h)");
+            var mt = unit.matcher(s);
+            double nanos = 0;
+            int end = 0;
+            boolean neg = s.startsWith("-");
+            if (neg || s.startsWith("+")) end = 1;
+            while (mt.find() && mt.start() == end) {
+                double v = Double.parseDouble(mt.group(1));
+                nanos += v * switch (mt.group(2)) {
+                    case "ns" -> 1;
+                    case "us", "\u00b5s" -> 1e3;
+                    case "ms" -> 1e6;
+                    case "s" -> 1e9;
+                    case "m" -> 60e9;
+                    default -> 3600e9;
+                };
+                end = mt.end();
+            }
+            if (s.equals("0")) return java.time.Duration.ZERO;
+            if (end != s.length() || end == 0 || (neg && end == 1)) {
+                throw fail(metric, key, "bad duration " + describe(o) + " (a Go duration: 10s, 1m30s, 500ms)");
+            }
+            return java.time.Duration.ofNanos((long) (neg ? -nanos : nanos));
         }
 
         static String describe(Object o) {

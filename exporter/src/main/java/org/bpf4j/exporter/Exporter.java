@@ -96,8 +96,17 @@ public final class Exporter implements MultiCollector, AutoCloseable {
                         .value(p.attached() ? 1 : 0).build());
             }
             for (Config.Metric m : l.config.counters()) {
-                if (m.perfEventArray()) continue;
-                metrics.put(m.name(), counter(m, l.samples(m)));
+                if (m.perfEventArray()) {
+                    PerfCounter pc = l.perfCounters.get(m.name());
+                    metrics.put(m.name(), counter(prefix, m, pc.samples()));
+                    // ebpf_exporter's drop counter: its own namespace, not the prefix
+                    var drop = new Config.Metric(m.name(), "Dropped perf map events", List.of(), false, null, 0, 0, 0,
+                            List.of(), null);
+                    metrics.put("\0dropped " + m.name(), counter("dropped_perf_event_map_events_", drop,
+                            List.of(new Loaded.Sample(List.of(), pc.dropped()))));
+                    continue;
+                }
+                metrics.put(m.name(), counter(prefix, m, l.samples(m)));
             }
             for (Config.Metric m : l.config.histograms()) {
                 MetricSnapshot h = histogram(l.config, m, l.samples(m));
@@ -118,7 +127,7 @@ public final class Exporter implements MultiCollector, AutoCloseable {
     }
 
     /** A counter: client_java names counters without their {@code _total}; a name without one stays as it is, untyped. */
-    private MetricSnapshot counter(Config.Metric m, List<Loaded.Sample> samples) {
+    private static MetricSnapshot counter(String prefix, Config.Metric m, List<Loaded.Sample> samples) {
         String[] labelNames = names(m.labels(), m.labels().size());
         if (m.name().endsWith("_total")) {
             var b = CounterSnapshot.builder().name(prefix + m.name().substring(0, m.name().length() - 6)).help(m.help());
@@ -210,7 +219,8 @@ public final class Exporter implements MultiCollector, AutoCloseable {
             if (s.loaded() != null) {
                 for (Loaded.Program p : s.loaded().programs) {
                     sb.append(esc(p.name())).append(" (").append(esc(p.section())).append(", id ").append(p.id()).append("): ")
-                            .append(p.attached() ? "attached" : "not attached: " + esc(p.error())).append("<br>");
+                            .append(p.attached() ? "attached" + (p.detail().isEmpty() ? "" : " " + esc(p.detail()))
+                                    : "not attached: " + esc(p.error())).append("<br>");
                 }
             }
             sb.append("</td><td>").append(s.error() == null ? "" : esc(s.error())).append("</td></tr>\n");

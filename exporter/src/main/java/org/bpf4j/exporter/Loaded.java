@@ -26,8 +26,12 @@ final class Loaded implements AutoCloseable {
     /** One map entry: its decoded labels and its value (summed over CPUs for per-CPU maps without a cpu label). */
     record Sample(List<String> labels, long value) {}
 
-    /** A program and whether it is attached (or why not). */
-    record Program(String name, String section, int id, String tag, boolean attached, String error) {}
+    /** A program and whether it is attached (or why not); {@code detail} says where, when it is more than one place. */
+    record Program(String name, String section, int id, String tag, boolean attached, String error, String detail) {
+        Program(String name, String section, int id, String tag, boolean attached, String error) {
+            this(name, section, id, tag, attached, error, "");
+        }
+    }
 
     final Config config;
     private final BpfObject object;
@@ -35,6 +39,9 @@ final class Loaded implements AutoCloseable {
     final List<Program> programs = new ArrayList<>();
     private final Decoders decoders;
     private final Map<String, Map<String, List<String>>> labelCache = new ConcurrentHashMap<>();
+    /** The counters fed by perf event arrays, by metric name. */
+    final Map<String, PerfCounter> perfCounters = new LinkedHashMap<>();
+    private CgroupIdMapSync cgroupSync;
 
     private Loaded(Config config, BpfObject object, Decoders decoders) {
         this.config = config;
@@ -51,15 +58,72 @@ final class Loaded implements AutoCloseable {
         // before loading: the maps the metrics read, from the object's own definitions
         check(config, spec, "metrics.counters", config.counters());
         check(config, spec, "metrics.histograms", config.histograms());
+        checkPerf(config, spec);
+        passKaddrs(config, spec);
+        if (config.cgroupIdMap() != null) CgroupIdMapSync.check(config, spec);
         BpfObject object = spec.load(options);
         Loaded l = new Loaded(config, object, decoders);
         try {
+            if (config.cgroupIdMap() != null) l.cgroupSync = CgroupIdMapSync.start(config, object.map(config.cgroupIdMap().name()));
+            for (Config.Metric m : config.counters()) {
+                if (m.perfEventArray()) l.perfCounters.put(m.name(), PerfCounter.start(config, m, object.map(m.name()), decoders));
+            }
             for (BpfProgram p : object.programs().values()) l.attach(p);
         } catch (RuntimeException e) {
             l.close();
             throw e;
         }
         return l;
+    }
+
+    /** A perf_event_array counter reads the perf event array of its name. */
+    private static void checkPerf(Config c, ObjectSpec spec) {
+        for (int i = 0; i < c.counters().size(); i++) {
+            Config.Metric m = c.counters().get(i);
+            if (!m.perfEventArray()) continue;
+            var ms = spec.maps().get(m.name());
+            String where = c.yaml() + ": config " + c.name() + ", metric " + m.name() + ", key metrics.counters[" + i + "]";
+            if (ms == null) {
+                throw new BpfException(where + ".name: no map " + m.name() + " in " + c.object()
+                        + " (a perf_event_array counter reads the perf event array of its name)");
+            }
+            if (ms.type() != org.bpf4j.MapType.PERF_EVENT_ARRAY) {
+                throw new BpfException(where + ".perf_event_array: map " + m.name() + " is a " + ms.type()
+                        + ", not a perf event array");
+            }
+        }
+    }
+
+    /**
+     * {@code kaddrs}: each symbol's address from /proc/kallsyms into the object's
+     * {@code const volatile u64 kaddr_SYMBOL}, before load (as ebpf_exporter; the last of
+     * several symbols of one name wins, as there).
+     */
+    private static void passKaddrs(Config c, ObjectSpec spec) {
+        if (c.kaddrs().isEmpty()) return;
+        Map<String, Long> want = new LinkedHashMap<>();
+        for (String k : c.kaddrs()) want.put(k, null);
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/kallsyms"))) {
+            lines.forEach(line -> {
+                String[] f = line.split(" ");
+                if (f.length != 3 || !want.containsKey(f[2])) return;
+                want.put(f[2], Long.parseUnsignedLong(f[0], 16));
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new BpfException(c.yaml() + ": config " + c.name() + ", key kaddrs: /proc/kallsyms: " + e.getMessage());
+        }
+        for (int i = 0; i < c.kaddrs().size(); i++) {
+            String sym = c.kaddrs().get(i);
+            String at = c.yaml() + ": config " + c.name() + ", key kaddrs[" + i + "]: ";
+            Long addr = want.get(sym);
+            if (addr == null) throw new BpfException(at + "no kernel symbol " + sym + " in /proc/kallsyms");
+            if (addr == 0) throw new BpfException(at + "/proc/kallsyms shows " + sym + " at 0 (kptr_restrict hides addresses; run as root)");
+            try {
+                spec.rodata().set("kaddr_" + sym, addr);
+            } catch (BpfException e) {
+                throw new BpfException(at + "no const volatile u64 kaddr_" + sym + " in " + c.object() + ": " + e.getMessage());
+            }
+        }
     }
 
     private static void check(Config c, ObjectSpec spec, String key, List<Config.Metric> metrics) {
@@ -92,6 +156,29 @@ final class Loaded implements AutoCloseable {
 
     private void attach(BpfProgram p) {
         var info = p.info();
+        String section = p.section();
+        if (section.startsWith("perf_event/")) {
+            try {
+                var link = p.attachPerfEvent(perfEvent(section), org.bpf4j.sys.Cpus.online());
+                links.add(link);
+                programs.add(new Program(p.name(), section, info.id(), info.tag(), true, null,
+                        "on CPUs " + link.cpus()));
+            } catch (BpfException | IllegalArgumentException e) {
+                programs.add(new Program(p.name(), section, info.id(), info.tag(), false, e.getMessage()));
+            }
+            return;
+        }
+        if (section.startsWith("xdp/") && !section.equals("xdp/devmap") && !section.equals("xdp/cpumap")) {
+            String device = section.substring(4);
+            try {
+                links.add(p.attachXdp(device, org.bpf4j.link.XdpMode.AUTO));
+                programs.add(new Program(p.name(), section, info.id(), info.tag(), true, null, "on " + device));
+            } catch (BpfException e) {
+                programs.add(new Program(p.name(), section, info.id(), info.tag(), false,
+                        "xdp on device " + device + ": " + e.getMessage()));
+            }
+            return;
+        }
         boolean auto = p.spec().autoattach() && p.spec().sectionDef().autoAttach() != SectionDef.AutoAttach.NONE
                 && !p.spec().attachTarget().isEmpty();
         if (!auto) {
@@ -105,6 +192,40 @@ final class Loaded implements AutoCloseable {
         } catch (BpfException e) {
             programs.add(new Program(p.name(), p.section(), info.id(), info.tag(), false, e.getMessage()));
         }
+    }
+
+    /**
+     * ebpf_exporter's {@code perf_event/type=T,config=C,frequency=F} (or {@code period=P}): the
+     * perf event to open on every online CPU.
+     */
+    static org.bpf4j.link.PerfEventLink.Event perfEvent(String section) {
+        Integer type = null;
+        long config = 0, sample = 0;
+        boolean freq = false, sampled = false;
+        for (String item : section.substring("perf_event/".length()).split(",", -1)) {
+            String[] kv = item.split("=", 2);
+            if (kv.length != 2) throw new BpfException("section " + section + ": invalid perf_event item \"" + item + "\"");
+            long v;
+            try {
+                v = Long.parseLong(kv[1]);
+            } catch (NumberFormatException e) {
+                throw new BpfException("section " + section + ": the value of item \"" + item + "\" is not an integer");
+            }
+            switch (kv[0]) {
+                case "type" -> type = (int) v;
+                case "config" -> config = v;
+                case "frequency", "period" -> {
+                    if (sampled) throw new BpfException("section " + section + ": frequency and period exclude each other");
+                    sampled = true;
+                    freq = kv[0].equals("frequency");
+                    sample = v;
+                }
+                default -> throw new BpfException("section " + section + ": unknown perf_event item \"" + item + "\"");
+            }
+        }
+        if (type == null) throw new BpfException("section " + section + ": no type=");
+        if (!sampled || sample <= 0) throw new BpfException("section " + section + ": needs a positive frequency= or period=");
+        return new org.bpf4j.link.PerfEventLink.Event(type, config, sample, freq);
     }
 
     /**
@@ -176,6 +297,8 @@ final class Loaded implements AutoCloseable {
 
     @Override
     public void close() {
+        for (PerfCounter p : perfCounters.values()) p.close();
+        if (cgroupSync != null) cgroupSync.close();
         for (BpfLink l : links) {
             try {
                 l.close();

@@ -46,7 +46,12 @@ class ConfigTest {
 
     /** Copies the tests' object (src/test/bpf/exporter_test.bpf.c) to DIR/NAME.bpf.o and writes DIR/NAME.yaml. */
     static void write(Path dir, String name, String yaml) throws IOException {
-        try (InputStream in = ConfigTest.class.getResourceAsStream("testbpf/exporter_test.bpf.o")) {
+        write(dir, name, yaml, "exporter_test");
+    }
+
+    /** Copies the tests' object {@code OBJECT.bpf.o} (of src/test/bpf) to DIR/NAME.bpf.o and writes DIR/NAME.yaml. */
+    static void write(Path dir, String name, String yaml, String object) throws IOException {
+        try (InputStream in = ConfigTest.class.getResourceAsStream("testbpf/" + object + ".bpf.o")) {
             Files.copy(in, dir.resolve(name + ".bpf.o"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(dir.resolve(name + ".yaml"), yaml);
