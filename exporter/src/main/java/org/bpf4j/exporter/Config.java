@@ -64,8 +64,21 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             "majorminor", "pci_class", "pci_device", "pci_subclass", "pci_vendor", "regexp", "static_map", "string",
             "syscall", "uint");
 
-    /** Reads {@code DIR/NAME.yaml}; its object is {@code DIR/NAME.bpf.o}. */
+    /** The ready configs shipped in the jar (org/bpf4j/exporter/configs/NAME.yaml and NAME.bpf.o). */
+    public static final List<String> BUILT_IN = List.of("syscount", "biolatency", "runqlat");
+
+    private static Path builtInDir;
+
+    /**
+     * Reads {@code DIR/NAME.yaml}; its object is {@code DIR/NAME.bpf.o}. A name that is not in
+     * DIR (or without a DIR) and is one of {@link #BUILT_IN} is read from the jar.
+     */
     public static Config read(Path dir, String name) {
+        if ((dir == null || !Files.exists(dir.resolve(name + ".yaml"))) && BUILT_IN.contains(name)) return builtIn(name);
+        if (dir == null) {
+            throw new BpfException("config " + name + ": not a built-in config (" + String.join(", ", BUILT_IN)
+                    + ") and no --config.dir to find it in");
+        }
         Path yaml = dir.resolve(name + ".yaml");
         String text;
         try {
@@ -76,6 +89,33 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             throw new BpfException(yaml + ": config " + name + ": " + e.getMessage());
         }
         return parse(text, yaml, name, dir.resolve(name + ".bpf.o"));
+    }
+
+    /**
+     * A built-in config: its YAML and object copied out of the jar once per process into a
+     * temporary directory removed at exit (the loader reads objects from files).
+     */
+    static synchronized Config builtIn(String name) {
+        try {
+            if (builtInDir == null) {
+                Path d = Files.createTempDirectory("bpf4j-exporter-configs");
+                d.toFile().deleteOnExit();
+                builtInDir = d;
+            }
+            for (String f : List.of(name + ".yaml", name + ".bpf.o")) {
+                Path out = builtInDir.resolve(f);
+                if (Files.exists(out)) continue;
+                try (var in = Config.class.getResourceAsStream("configs/" + f)) {
+                    if (in == null) throw new BpfException("config " + name + ": configs/" + f + " is missing from the jar");
+                    Files.copy(in, out);
+                }
+                out.toFile().deleteOnExit();
+            }
+            return parse(Files.readString(builtInDir.resolve(name + ".yaml")), builtInDir.resolve(name + ".yaml"), name,
+                    builtInDir.resolve(name + ".bpf.o"));
+        } catch (IOException e) {
+            throw new BpfException("config " + name + ": copying the built-in config out of the jar: " + e.getMessage());
+        }
     }
 
     /** Parses a config's YAML text; {@code yaml} names it in messages. */

@@ -31,10 +31,11 @@ public final class ExporterCommand {
     private ExporterCommand() {}
 
     static final String USAGE = """
-            usage: bpf4j exporter --config.dir DIR --config.names NAME[,NAME...] [--web.listen-address HOST:PORT]
+            usage: bpf4j exporter [--config.dir DIR] --config.names NAME[,NAME...] [--web.listen-address HOST:PORT]
                                   [--btf.path PATH] [--metrics.prefix PREFIX]
               --config.dir DIR          the directory of the configs: NAME.yaml and NAME.bpf.o
-              --config.names A,B        the configs to load
+              --config.names A,B        the configs to load; syscount, biolatency and runqlat
+                                        are built in (used when DIR has no config of the name)
               --web.listen-address H:P  where to serve /metrics and / (default 127.0.0.1:9435,
                                         loopback: listening elsewhere exposes kernel data)
               --btf.path PATH           the kernel's BTF for CO-RE: a file, or a directory of
@@ -75,7 +76,12 @@ public final class ExporterCommand {
                 default -> prefix = v;
             }
         }
-        if (dir == null) throw new Usage("--config.dir is required");
+        if (dir == null) {
+            for (String n : names) {
+                if (!Config.BUILT_IN.contains(n)) throw new Usage("--config.dir is required for config " + n + " (built in: "
+                        + String.join(",", Config.BUILT_IN) + ")");
+            }
+        }
         if (names.isEmpty()) throw new Usage("--config.names is required");
         int colon = listen.lastIndexOf(':');
         if (colon < 0) throw new Usage("--web.listen-address " + listen + ": expected HOST:PORT");

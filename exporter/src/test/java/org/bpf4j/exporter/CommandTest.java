@@ -25,16 +25,31 @@ class CommandTest {
     void helpAndUsageErrors() {
         Run help = run("exporter", "--help");
         assertEquals(0, help.status());
-        assertTrue(help.out().startsWith("usage: bpf4j exporter --config.dir DIR"), help.out());
+        assertTrue(help.out().startsWith("usage: bpf4j exporter [--config.dir DIR] --config.names"), help.out());
         Run none = run("exporter", "--config.names", "a");
         assertEquals(2, none.status());
-        assertTrue(none.err().startsWith("bpf4j exporter: --config.dir is required\n"), none.err());
+        assertTrue(none.err().startsWith("bpf4j exporter: --config.dir is required for config a (built in:"
+                + " syscount,biolatency,runqlat)\n"), none.err());
         Run port = run("exporter", "--config.dir", "/x", "--config.names", "a", "--web.listen-address", "localhost");
         assertEquals(2, port.status());
         assertTrue(port.err().startsWith("bpf4j exporter: --web.listen-address localhost: expected HOST:PORT\n"), port.err());
         Run unknown = run("exporter", "--bogus");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().startsWith("bpf4j exporter: unknown option --bogus\n"), unknown.err());
+    }
+
+    @Test
+    void builtInConfigsNeedNoDirectory() {
+        var o = ExporterCommand.parse(new String[] {"exporter", "--config.names", "syscount,biolatency,runqlat"});
+        assertEquals(List.of("syscount", "biolatency", "runqlat"), o.names());
+        assertEquals(null, o.dir());
+        for (String n : Config.BUILT_IN) {
+            Config c = Config.read(null, n);
+            assertTrue(java.nio.file.Files.isRegularFile(c.object()), c.object().toString());
+            assertEquals(n, c.name());
+        }
+        assertEquals(List.of("syscount_calls_total", "syscount_errors_total"),
+                Config.read(null, "syscount").counters().stream().map(Config.Metric::name).toList());
     }
 
     @Test
