@@ -26,6 +26,7 @@ public final class Bench {
             case "ringbuf" -> RingbufBench.main(rest);
             case "perfbuf" -> PerfbufBench.main(rest);
             case "bcc-compile-load" -> BccCompileLoadBench.run(rest);
+            case "exporter-load" -> ExporterLoadBench.run(rest);
             case "ring-loop" -> org.bpf4j.ringbuf.RingLoopTiming.main(rest);
             case "perf-loop" -> org.bpf4j.perf.PerfLoopTiming.main(rest);
             case "btf-parse-modes" -> org.bpf4j.btf.BtfParseTiming.main(rest);

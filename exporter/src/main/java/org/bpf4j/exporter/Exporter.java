@@ -73,8 +73,31 @@ public final class Exporter implements MultiCollector, AutoCloseable {
         return List.copyOf(states.values());
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<MetricSnapshots>> inflight =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The configs' metrics. Scrapes that arrive while a collection runs share it (single flight):
+     * with many scrapers, each map is read once per collection instead of once per scraper, and
+     * every scrape still gets values read after it arrived or while it waited.
+     */
     @Override
     public MetricSnapshots collect() {
+        var mine = new java.util.concurrent.CompletableFuture<MetricSnapshots>();
+        var running = inflight.compareAndExchange(null, mine);
+        if (running != null) return running.join();
+        try {
+            mine.complete(collectNow());
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.set(null);
+        }
+        return mine.join();
+    }
+
+    private MetricSnapshots collectNow() {
         List<MetricSnapshot> out = new ArrayList<>();
         GaugeSnapshot.Builder enabled = GaugeSnapshot.builder().name(prefix + "enabled_configs")
                 .help("The set of enabled configs (1: loaded, 0: failed to load)");
