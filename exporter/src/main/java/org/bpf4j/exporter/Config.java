@@ -173,6 +173,30 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                 cgroupIdMap);
     }
 
+    /** A Go duration ({@code 1m30s}, {@code 500ms}, {@code 1.5h}, {@code 0}), or null if {@code text} is none. */
+    static java.time.Duration goDuration(String text) {
+        String s = text.trim();
+        if (s.equals("0")) return java.time.Duration.ZERO;
+        var mt = java.util.regex.Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|\u00b5s|ms|s|m|h)").matcher(s);
+        double nanos = 0;
+        boolean neg = s.startsWith("-");
+        int end = neg || s.startsWith("+") ? 1 : 0, begin = end;
+        while (mt.find() && mt.start() == end) {
+            double v = Double.parseDouble(mt.group(1));
+            nanos += v * switch (mt.group(2)) {
+                case "ns" -> 1;
+                case "us", "\u00b5s" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+            end = mt.end();
+        }
+        if (end != s.length() || end == begin) return null;
+        return java.time.Duration.ofNanos((long) (neg ? -nanos : nanos));
+    }
+
     /** The YAML tree to records, with the place of each mistake. */
     private record Reader(Path yaml, String config) {
         BpfException fail(String metric, String key, String what) {
@@ -337,30 +361,9 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
          */
         java.time.Duration duration(Object o, String metric, String key) {
             if (o instanceof Integer || o instanceof Long) return java.time.Duration.ofNanos(((Number) o).longValue());
-            String s = String.valueOf(o).trim();
-            var unit = java.util.regex.Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|\u00b5s|ms|s|m|h)");
-            var mt = unit.matcher(s);
-            double nanos = 0;
-            int end = 0;
-            boolean neg = s.startsWith("-");
-            if (neg || s.startsWith("+")) end = 1;
-            while (mt.find() && mt.start() == end) {
-                double v = Double.parseDouble(mt.group(1));
-                nanos += v * switch (mt.group(2)) {
-                    case "ns" -> 1;
-                    case "us", "\u00b5s" -> 1e3;
-                    case "ms" -> 1e6;
-                    case "s" -> 1e9;
-                    case "m" -> 60e9;
-                    default -> 3600e9;
-                };
-                end = mt.end();
-            }
-            if (s.equals("0")) return java.time.Duration.ZERO;
-            if (end != s.length() || end == 0 || (neg && end == 1)) {
-                throw fail(metric, key, "bad duration " + describe(o) + " (a Go duration: 10s, 1m30s, 500ms)");
-            }
-            return java.time.Duration.ofNanos((long) (neg ? -nanos : nanos));
+            java.time.Duration d = goDuration(String.valueOf(o));
+            if (d == null) throw fail(metric, key, "bad duration " + describe(o) + " (a Go duration: 10s, 1m30s, 500ms)");
+            return d;
         }
 
         static String describe(Object o) {

@@ -53,9 +53,27 @@ class CommandTest {
     }
 
     @Test
+    void otlpOptions() {
+        var o = ExporterCommand.parse(new String[] {"exporter", "--config.names", "syscount", "--otlp.endpoint",
+                "http://127.0.0.1:4318", "--otlp.interval=1m30s"});
+        assertEquals("http://127.0.0.1:4318", o.otlpEndpoint());
+        assertEquals(java.time.Duration.ofSeconds(90), o.otlpInterval());
+        assertEquals(java.time.Duration.ofMillis(500), ExporterCommand.parse(new String[] {"exporter", "--config.names", "runqlat",
+                "--otlp.interval", "500ms"}).otlpInterval());
+        Run bad = run("exporter", "--config.names", "syscount", "--otlp.endpoint", "localhost:4318");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("bpf4j exporter: --otlp.endpoint localhost:4318: expected an http:// or https:// URL"
+                + " (OTLP/HTTP)\n"), bad.err());
+        Run soon = run("exporter", "--config.names", "syscount", "--otlp.interval", "soon");
+        assertEquals(2, soon.status());
+        assertTrue(soon.err().startsWith("bpf4j exporter: --otlp.interval soon: expected a duration such as 15s, 1m or 500ms\n"),
+                soon.err());
+    }
+
+    @Test
     void defaultsAreEbpfExportersOnLoopback() {
         var o = ExporterCommand.parse(new String[] {"exporter", "--config.dir=/etc/x", "--config.names", "a,b"});
         assertEquals(new ExporterCommand.Options(Path.of("/etc/x"), List.of("a", "b"), "127.0.0.1", 9435, null,
-                "ebpf_exporter_"), o);
+                "ebpf_exporter_", null, java.time.Duration.ofSeconds(15)), o);
     }
 }
