@@ -23,7 +23,20 @@ import org.yaml.snakeyaml.error.YAMLException;
  * the key. Keys it does not know are ignored, as its YAML decoder does.
  */
 public record Config(String name, Path yaml, Path object, List<Metric> counters, List<Metric> histograms,
-        List<String> kaddrs, CgroupIdMap cgroupIdMap) {
+        List<String> kaddrs, CgroupIdMap cgroupIdMap, List<Span> spans) {
+
+    /**
+     * A span of {@code tracing.spans}: records of ring buffer {@code ringbuf} decoded by the labels;
+     * the labels trace_id, parent_span_id, span_id, span_monotonic_timestamp_ns, span_duration_ns
+     * and span_name make the span, the others its attributes; {@code service} its service.name.
+     */
+    public record Span(String name, String ringbuf, String service, List<Label> labels) {
+        public int recordSize() {
+            int n = 0;
+            for (Label l : labels) n += l.size() + l.padding();
+            return n;
+        }
+    }
 
     /**
      * {@code cgroup_id_map}: the exporter keeps map {@code name} filled with the ids of the cgroups
@@ -169,8 +182,23 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                 cgroupIdMap = new CgroupIdMap(mapName, type, List.copyOf(res));
             }
         }
+        List<Span> spans = new ArrayList<>();
+        if (tracing != null) {
+            Map<String, Object> t = r.map(tracing, "", "tracing");
+            if (t.get("spans") != null) {
+                List<?> items = r.list(t.get("spans"), "", "tracing.spans");
+                for (int i = 0; i < items.size(); i++) {
+                    String at = "tracing.spans[" + i + "]";
+                    Map<String, Object> m = r.map(items.get(i), "", at);
+                    String ringbuf = r.string(m, "ringbuf", "", at);
+                    if (ringbuf.isEmpty()) throw r.fail("", at + ".ringbuf", "span lacks ringbuf");
+                    spans.add(new Span(r.string(m, "name", "", at), ringbuf, r.string(m, "service", "", at),
+                            r.labels(m.get("labels"), "", at + ".labels")));
+                }
+            }
+        }
         return new Config(name, yaml, object, List.copyOf(counters), List.copyOf(histograms), List.copyOf(kaddrs),
-                cgroupIdMap);
+                cgroupIdMap, List.copyOf(spans));
     }
 
     /** A Go duration ({@code 1m30s}, {@code 500ms}, {@code 1.5h}, {@code 0}), or null if {@code text} is none. */

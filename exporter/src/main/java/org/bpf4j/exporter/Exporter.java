@@ -35,6 +35,12 @@ public final class Exporter implements MultiCollector, AutoCloseable {
     private final PrintStream log;
     private final Decoders decoders = new Decoders();
     private volatile Map<String, State> states = Map.of();
+    private volatile java.util.function.Consumer<io.opentelemetry.sdk.trace.data.SpanData> spans = s -> {};
+
+    /** Where the configs' spans (tracing.spans) go; until set, they are read and dropped. */
+    void spans(java.util.function.Consumer<io.opentelemetry.sdk.trace.data.SpanData> sink) {
+        spans = sink;
+    }
 
     public Exporter(Path dir, List<String> names, LoadOptions options, String prefix, PrintStream log) {
         this.dir = dir;
@@ -54,7 +60,7 @@ public final class Exporter implements MultiCollector, AutoCloseable {
             State old = states.get(name);
             try {
                 Config c = Config.read(dir, name);
-                Loaded l = Loaded.load(c, options, decoders);
+                Loaded l = Loaded.load(c, options, decoders, s -> spans.accept(s));
                 next.put(name, new State(name, l, null));
                 if (old != null && old.loaded() != null) old.loaded().close();
                 for (Loaded.Program p : l.programs) {

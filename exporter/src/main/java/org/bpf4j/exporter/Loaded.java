@@ -42,6 +42,7 @@ final class Loaded implements AutoCloseable {
     /** The counters fed by perf event arrays, by metric name. */
     final Map<String, PerfCounter> perfCounters = new LinkedHashMap<>();
     private CgroupIdMapSync cgroupSync;
+    private final List<SpanReader> spanReaders = new ArrayList<>();
 
     private Loaded(Config config, BpfObject object, Decoders decoders) {
         this.config = config;
@@ -51,6 +52,12 @@ final class Loaded implements AutoCloseable {
 
     /** Loads the config's object, checks its metric maps, attaches its programs. */
     static Loaded load(Config config, LoadOptions options, Decoders decoders) {
+        return load(config, options, decoders, s -> {});
+    }
+
+    /** Loads the config's object, checks its metric maps, attaches its programs; its spans go to {@code spans}. */
+    static Loaded load(Config config, LoadOptions options, Decoders decoders,
+            java.util.function.Consumer<io.opentelemetry.sdk.trace.data.SpanData> spans) {
         if (!java.nio.file.Files.isRegularFile(config.object())) {
             throw new BpfException(config.yaml() + ": config " + config.name() + ": no object file " + config.object());
         }
@@ -59,12 +66,22 @@ final class Loaded implements AutoCloseable {
         check(config, spec, "metrics.counters", config.counters());
         check(config, spec, "metrics.histograms", config.histograms());
         checkPerf(config, spec);
+        for (int i = 0; i < config.spans().size(); i++) {
+            var sp = config.spans().get(i);
+            var ms = spec.maps().get(sp.ringbuf());
+            String at = config.yaml() + ": config " + config.name() + ", key tracing.spans[" + i + "].ringbuf: ";
+            if (ms == null) throw new BpfException(at + "no map " + sp.ringbuf() + " in " + config.object());
+            if (ms.type() != org.bpf4j.MapType.RINGBUF) throw new BpfException(at + "map " + sp.ringbuf() + " is a " + ms.type() + ", not a ring buffer");
+        }
         passKaddrs(config, spec);
         if (config.cgroupIdMap() != null) CgroupIdMapSync.check(config, spec);
         BpfObject object = spec.load(options);
         Loaded l = new Loaded(config, object, decoders);
         try {
             if (config.cgroupIdMap() != null) l.cgroupSync = CgroupIdMapSync.start(config, object.map(config.cgroupIdMap().name()));
+            for (Config.Span sp : config.spans()) {
+                l.spanReaders.add(SpanReader.start(config.name(), sp, object.map(sp.ringbuf()), decoders, spans));
+            }
             for (Config.Metric m : config.counters()) {
                 if (m.perfEventArray()) l.perfCounters.put(m.name(), PerfCounter.start(config, m, object.map(m.name()), decoders));
             }
@@ -298,6 +315,7 @@ final class Loaded implements AutoCloseable {
     @Override
     public void close() {
         for (PerfCounter p : perfCounters.values()) p.close();
+        for (SpanReader r : spanReaders) r.close();
         if (cgroupSync != null) cgroupSync.close();
         for (BpfLink l : links) {
             try {

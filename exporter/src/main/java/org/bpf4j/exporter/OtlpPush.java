@@ -38,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class OtlpPush implements AutoCloseable {
     private final SdkMeterProvider provider;
+    private final io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter spanExporter;
+    private final java.util.concurrent.LinkedBlockingQueue<io.opentelemetry.sdk.trace.data.SpanData> queue =
+            new java.util.concurrent.LinkedBlockingQueue<>(100_000);
+    private final Thread spanThread;
+    private volatile boolean stop;
 
     OtlpPush(String endpoint, Duration interval, Exporter exporter) {
         String url = endpoint.endsWith("/v1/metrics") ? endpoint : endpoint.replaceAll("/+$", "") + "/v1/metrics";
@@ -49,6 +54,31 @@ final class OtlpPush implements AutoCloseable {
                 .registerMetricProducer(producer)
                 .registerMetricReader(PeriodicMetricReader.builder(otlp).setInterval(interval).build())
                 .build();
+        // tracing.spans: batches of what the ring buffers bring, every 200 ms, to /v1/traces
+        String base = url.substring(0, url.length() - "/v1/metrics".length());
+        spanExporter = io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces").build();
+        spanThread = Thread.ofPlatform().daemon().name("exporter-otlp-spans").start(this::sendSpans);
+        exporter.spans(s -> queue.offer(s));
+    }
+
+    private void sendSpans() {
+        List<io.opentelemetry.sdk.trace.data.SpanData> batch = new ArrayList<>();
+        while (true) {
+            try {
+                var first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 4095);
+                }
+            } catch (InterruptedException e) {
+                queue.drainTo(batch);
+            }
+            if (!batch.isEmpty()) {
+                spanExporter.export(List.copyOf(batch)).join(10, TimeUnit.SECONDS);
+                batch.clear();
+            }
+            if (stop && queue.isEmpty()) return;
+        }
     }
 
     static Collection<MetricData> convert(Exporter exporter, Resource resource, long start) {
@@ -107,6 +137,13 @@ final class OtlpPush implements AutoCloseable {
     /** Pushes what is left and stops. */
     @Override
     public void close() {
+        stop = true;
+        try {
+            spanThread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        spanExporter.shutdown().join(5, TimeUnit.SECONDS);
         provider.forceFlush().join(5, TimeUnit.SECONDS);
         provider.shutdown().join(5, TimeUnit.SECONDS);
     }

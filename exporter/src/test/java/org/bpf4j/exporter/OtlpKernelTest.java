@@ -45,12 +45,55 @@ class OtlpKernelTest {
     static final Map<String, double[]> LAST = new ConcurrentHashMap<>();
     static final Map<String, List<Double>> BOUNDS = new ConcurrentHashMap<>();
     static volatile String contentType = "";
+    /** The spans received: trace id, span id, parent span id, name, start, end, attributes, service.name. */
+    record Span(String trace, String id, String parent, String name, long start, long end, Map<String, String> attrs, String service) {}
+
+    static final List<Span> SPANS_SEEN = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    static final String SPANS = """
+            tracing:
+              spans:
+                - name: fallback
+                  ringbuf: exporter_test_spans
+                  service: bpf4j-test
+                  labels:
+                    - name: trace_id
+                      size: 16
+                      decoders:
+                        - name: hex
+                    - name: parent_span_id
+                      size: 8
+                      decoders:
+                        - name: hex
+                    - name: span_id
+                      size: 8
+                      decoders:
+                        - name: hex
+                    - name: span_monotonic_timestamp_ns
+                      size: 8
+                      decoders:
+                        - name: uint
+                    - name: span_duration_ns
+                      size: 8
+                      decoders:
+                        - name: uint
+                    - name: span_name
+                      size: 16
+                      decoders:
+                        - name: string
+                    - name: pid
+                      size: 4
+                      padding: 4
+                      decoders:
+                        - name: uint
+            """;
 
     @BeforeAll
     static void start() throws Exception {
         KernelTests.requireKernel();
         ConfigTest.write(dir, "counts", ConfigTest.COUNTER);
         ConfigTest.write(dir, "hist", ConfigTest.HISTOGRAM);
+        ConfigTest.write(dir, "spans", SPANS, "exporter_spans");
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/v1/metrics", x -> {
             try (x) {
@@ -60,9 +103,16 @@ class OtlpKernelTest {
                 x.sendResponseHeaders(200, 0);
             }
         });
+        receiver.createContext("/v1/traces", x -> {
+            try (x) {
+                decodeTraces(x.getRequestBody().readAllBytes());
+                x.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+                x.sendResponseHeaders(200, 0);
+            }
+        });
         receiver.start();
         ExporterKernelTest.port = ExporterKernelTest.freePort();
-        var o = new ExporterCommand.Options(dir, List.of("counts", "hist"), "127.0.0.1", ExporterKernelTest.port, null,
+        var o = new ExporterCommand.Options(dir, List.of("counts", "hist", "spans"), "127.0.0.1", ExporterKernelTest.port, null,
                 "ebpf_exporter_", "http://127.0.0.1:" + receiver.getAddress().getPort(), Duration.ofMillis(300));
         stop = new CountDownLatch(1);
         PrintStream log = new PrintStream(LOG, true, StandardCharsets.UTF_8);
@@ -127,6 +177,89 @@ class OtlpKernelTest {
         assertEquals((b0 == null ? 0 : b0[2 + 4]) + 3, b24);
         assertEquals((b0 == null ? 0 : b0[2 + 6]) + 2, b26);
         assertEquals((b0 == null ? 0 : b0[2 + 7]) + 1, b27);
+    }
+
+    @Test
+    void spansFromTheRingBufferArriveAsOtlpTraces() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        byte[] lo = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(pid).array();
+        String trace = "1122334455667788" + java.util.HexFormat.of().formatHex(lo);
+        long t0 = System.currentTimeMillis() * 1_000_000L;
+        for (int i = 0; i < 50; i++) Native.call(SysNr.GETPPID, 0);
+        long t1 = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        List<Span> mine = List.of();
+        for (int i = 0; i < 100 && mine.size() < 50; i++) {
+            Thread.sleep(100);
+            synchronized (SPANS_SEEN) {
+                mine = SPANS_SEEN.stream().filter(sp -> sp.trace().equals(trace)).toList();
+            }
+        }
+        Thread.sleep(500);
+        synchronized (SPANS_SEEN) {
+            mine = SPANS_SEEN.stream().filter(sp -> sp.trace().equals(trace)).toList();
+        }
+        assertEquals(50, mine.size(), LOG.toString());
+        assertEquals(50, mine.stream().map(Span::id).distinct().count());
+        for (Span sp : mine) {
+            assertEquals("getppid", sp.name());
+            assertEquals("", sp.parent());
+            assertEquals(12345, sp.end() - sp.start());
+            assertTrue(sp.start() >= t0 - 50_000_000L && sp.start() <= t1, sp.start() + " not in [" + t0 + ", " + t1 + "]");
+            assertEquals(Map.of("pid", PID, "ebpf_exporter.config", "spans"), sp.attrs());
+            assertEquals("bpf4j-test", sp.service());
+        }
+    }
+
+    static Map<String, String> attrs(List<byte[]> kvs) {
+        Map<String, String> out = new TreeMap<>();
+        for (byte[] kv : kvs) {
+            String k = null, v = null;
+            for (Object[] f : fields(kv)) {
+                if ((int) f[0] == 1) k = new String((byte[]) f[2], StandardCharsets.UTF_8);
+                if ((int) f[0] == 2) {
+                    for (Object[] a : fields((byte[]) f[2])) if ((int) a[0] == 1) v = new String((byte[]) a[2], StandardCharsets.UTF_8);
+                }
+            }
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    static void decodeTraces(byte[] body) {
+        var hex = java.util.HexFormat.of();
+        for (Object[] rs : fields(body)) {
+            if ((int) rs[0] != 1) continue;
+            String service = null;
+            List<byte[]> spans = new ArrayList<>();
+            for (Object[] f : fields((byte[]) rs[2])) {
+                if ((int) f[0] == 1) {
+                    List<byte[]> kvs = new ArrayList<>();
+                    for (Object[] r : fields((byte[]) f[2])) if ((int) r[0] == 1) kvs.add((byte[]) r[2]);
+                    service = attrs(kvs).get("service.name");
+                }
+                if ((int) f[0] == 2) {
+                    for (Object[] ss : fields((byte[]) f[2])) if ((int) ss[0] == 2) spans.add((byte[]) ss[2]);
+                }
+            }
+            for (byte[] sp : spans) {
+                String trace = "", id = "", parent = "", name = "";
+                long start = 0, end = 0;
+                List<byte[]> kvs = new ArrayList<>();
+                for (Object[] f : fields(sp)) {
+                    switch ((int) f[0]) {
+                        case 1 -> trace = hex.formatHex((byte[]) f[2]);
+                        case 2 -> id = hex.formatHex((byte[]) f[2]);
+                        case 4 -> parent = hex.formatHex((byte[]) f[2]);
+                        case 5 -> name = new String((byte[]) f[2], StandardCharsets.UTF_8);
+                        case 7 -> start = (long) f[2];
+                        case 8 -> end = (long) f[2];
+                        case 9 -> kvs.add((byte[]) f[2]);
+                        default -> { }
+                    }
+                }
+                SPANS_SEEN.add(new Span(trace, id, parent, name, start, end, attrs(kvs), service));
+            }
+        }
     }
 
     // --- a protobuf reader of the few messages an ExportMetricsServiceRequest holds ---
