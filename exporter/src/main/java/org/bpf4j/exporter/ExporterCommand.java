@@ -174,8 +174,15 @@ public final class ExporterCommand {
             OtlpPush otlp = o.otlpEndpoint() == null ? null : new OtlpPush(o.otlpEndpoint(), o.otlpInterval(), exporter);
             HTTPServer server;
             try {
+                // /metrics is ours (responses shared by concurrent scrapes); client_java's own handler
+                // stays at /metrics/direct
+                Scrapes scrapes = new Scrapes(registry);
                 server = HTTPServer.builder().hostname(o.host()).port(o.port()).registry(registry)
-                        .defaultHandler(x -> page(x, exporter)).buildAndStart();
+                        .metricsHandlerPath("/metrics/direct")
+                        .defaultHandler(x -> {
+                            if (x.getRequestURI().getPath().equals("/metrics")) scrapes.handle(x);
+                            else page(x, exporter);
+                        }).buildAndStart();
             } catch (IOException e) {
                 throw new BpfException("--web.listen-address " + o.host() + ":" + o.port() + ": " + e.getMessage());
             }
