@@ -171,6 +171,7 @@ public final class ExporterCommand {
         try (Exporter exporter = new Exporter(o.dir(), o.names(), lo, o.prefix(), err)) {
             exporter.load();
             registry.register(exporter);
+            if (o.otlpEndpoint() != null) OtlpPush.oneLineLogs(err);
             OtlpPush otlp = o.otlpEndpoint() == null ? null : new OtlpPush(o.otlpEndpoint(), o.otlpInterval(), exporter);
             HTTPServer server;
             try {

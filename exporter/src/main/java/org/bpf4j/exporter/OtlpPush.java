@@ -44,6 +44,34 @@ final class OtlpPush implements AutoCloseable {
     private final Thread spanThread;
     private volatile boolean stop;
 
+    /** The SDK's log (java.util.logging): one line per record on stderr, no stack traces (a collector that is down is not a bug). */
+    private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry");
+
+    static void oneLineLogs(java.io.PrintStream err) {
+        SDK_LOG.setUseParentHandlers(false);
+        for (var h : SDK_LOG.getHandlers()) SDK_LOG.removeHandler(h);
+        SDK_LOG.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() < java.util.logging.Level.WARNING.intValue()) return;
+                Throwable t = r.getThrown();
+                String cause = "";
+                for (Throwable c = t; c != null; c = c.getCause()) if (c.getMessage() != null) cause = c.getMessage();
+                if (cause.isEmpty() && t != null) cause = t.getClass().getSimpleName();
+                err.println("bpf4j exporter: otlp: " + java.text.MessageFormat.format(String.valueOf(r.getMessage()),
+                        r.getParameters() == null ? new Object[0] : r.getParameters()) + (cause.isEmpty() ? "" : ": " + cause));
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+
+            @Override
+            public void close() {}
+        });
+    }
+
     OtlpPush(String endpoint, Duration interval, Exporter exporter) {
         String url = endpoint.endsWith("/v1/metrics") ? endpoint : endpoint.replaceAll("/+$", "") + "/v1/metrics";
         var otlp = OtlpHttpMetricExporter.builder().setEndpoint(url).build();
