@@ -135,7 +135,7 @@ public final class Exporter implements MultiCollector, AutoCloseable {
                             List.of(new Loaded.Sample(List.of(), pc.dropped()))));
                     continue;
                 }
-                metrics.put(m.name(), counter(prefix, m, l.samples(m)));
+                metrics.put(m.name(), counter(prefix, m, l.samples(m, names(m.labels(), m.labels().size()))));
             }
             for (Config.Metric m : l.config.histograms()) {
                 MetricSnapshot h = histogram(l.config, m, l.samples(m));
@@ -161,15 +161,15 @@ public final class Exporter implements MultiCollector, AutoCloseable {
         if (m.name().endsWith("_total")) {
             var b = CounterSnapshot.builder().name(prefix + m.name().substring(0, m.name().length() - 6)).help(m.help());
             for (Loaded.Sample s : samples) {
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(Labels.of(labelNames, s.labels().toArray(String[]::new))).value(unsigned(s.value())).build());
+                Labels labels = s.prom() != null ? s.prom() : Labels.of(labelNames, s.labels().toArray(String[]::new));
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(unsigned(s.value())).build());
             }
             return b.build();
         }
         var b = UnknownSnapshot.builder().name(prefix + m.name()).help(m.help());
         for (Loaded.Sample s : samples) {
-            b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder()
-                    .labels(Labels.of(labelNames, s.labels().toArray(String[]::new))).value(unsigned(s.value())).build());
+            Labels labels = s.prom() != null ? s.prom() : Labels.of(labelNames, s.labels().toArray(String[]::new));
+            b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().labels(labels).value(unsigned(s.value())).build());
         }
         return b.build();
     }

@@ -24,7 +24,11 @@ import org.bpf4j.SectionDef;
  */
 final class Loaded implements AutoCloseable {
     /** One map entry: its decoded labels and its value (summed over CPUs for per-CPU maps without a cpu label). */
-    record Sample(List<String> labels, long value) {}
+    record Sample(List<String> labels, long value, io.prometheus.metrics.model.snapshots.Labels prom) {
+        Sample(List<String> labels, long value) {
+            this(labels, value, null);
+        }
+    }
 
     /** A program and whether it is attached (or why not); {@code detail} says where, when it is more than one place. */
     record Program(String name, String section, int id, String tag, boolean attached, String error, String detail) {
@@ -250,6 +254,17 @@ final class Loaded implements AutoCloseable {
      * for ids that decode to the same name). A regexp that does not match drops the entry.
      */
     List<Sample> samples(Config.Metric m) {
+        return samples(m, null);
+    }
+
+    /** The decoded label lists, one instance per distinct list (so that sums can go by identity), per metric. */
+    private final Map<String, Map<List<String>, List<String>>> canon = new ConcurrentHashMap<>();
+    /** client_java's labels of each canonical list, built once. */
+    private final Map<List<String>, io.prometheus.metrics.model.snapshots.Labels> promLabels =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /** As {@link #samples(Config.Metric)}, with client_java's labels of those names attached (built once per label set). */
+    List<Sample> samples(Config.Metric m, String[] promNames) {
         BpfMap map = object.map(m.name());
         List<Config.Label> labels = m.labels();
         boolean perCpu = map.type() != null && map.type().perCpu();
@@ -257,7 +272,8 @@ final class Loaded implements AutoCloseable {
         int ks = map.keySize(), slot = map.valueSlotSize();
         int cpus = perCpu ? slot / 8 : 1;
         Map<String, List<String>> cache = labelCache.computeIfAbsent(m.name(), k -> new ConcurrentHashMap<>());
-        Map<List<String>, long[]> sums = new LinkedHashMap<>();
+        Map<List<String>, List<String>> canonical = canon.computeIfAbsent(m.name(), k -> new ConcurrentHashMap<>());
+        Map<List<String>, long[]> sums = new java.util.IdentityHashMap<>();
         map.forEachBatch(4096, (keys, values, count) -> {
             for (int i = 0; i < count; i++) {
                 byte[] key = keys.asSlice((long) i * ks, ks).toArray(JAVA_BYTE);
@@ -269,26 +285,34 @@ final class Loaded implements AutoCloseable {
                         System.arraycopy(k, 0, withCpu, 0, k.length);
                         java.nio.ByteBuffer.wrap(withCpu, k.length, 2).order(java.nio.ByteOrder.nativeOrder())
                                 .putShort((short) cpu);
-                        add(sums, cache, withCpu, labels, v.get(JAVA_LONG_UNALIGNED, cpu * 8L));
+                        add(sums, cache, canonical, withCpu, labels, v.get(JAVA_LONG_UNALIGNED, cpu * 8L));
                     }
                 } else {
                     long total = 0;
                     for (int cpu = 0; cpu < cpus; cpu++) total += v.get(JAVA_LONG_UNALIGNED, cpu * 8L);
-                    add(sums, cache, labels.isEmpty() ? new byte[0] : key, labels, total);
+                    add(sums, cache, canonical, labels.isEmpty() ? new byte[0] : key, labels, total);
                 }
             }
         });
         List<Sample> out = new ArrayList<>(sums.size());
-        for (var e : sums.entrySet()) out.add(new Sample(e.getKey(), e.getValue()[0]));
+        for (var e : sums.entrySet()) {
+            io.prometheus.metrics.model.snapshots.Labels prom = null;
+            if (promNames != null) {
+                prom = promLabels.computeIfAbsent(e.getKey(),
+                        k -> io.prometheus.metrics.model.snapshots.Labels.of(promNames, k.toArray(String[]::new)));
+            }
+            out.add(new Sample(e.getKey(), e.getValue()[0], prom));
+        }
         return out;
     }
 
-    private void add(Map<List<String>, long[]> sums, Map<String, List<String>> cache, byte[] key,
-            List<Config.Label> labels, long value) {
+    private void add(Map<List<String>, long[]> sums, Map<String, List<String>> cache, Map<List<String>, List<String>> canonical,
+            byte[] key, List<Config.Label> labels, long value) {
         String ck = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
         List<String> decoded = cache.get(ck);
         if (decoded == null) {
             decoded = decode(key, labels);
+            if (decoded != SKIP) decoded = canonical.computeIfAbsent(decoded, d -> d);
             cache.put(ck, decoded);
         }
         if (decoded == SKIP) return;

@@ -60,12 +60,17 @@ class ExporterFeaturesKernelTest {
               counters:
             %s
                 - name: exporter_test_kaddr_total
-                  help: getppid calls under the address the exporter passed
+                  help: getppid calls per process under the address the exporter passed
                   labels:
                     - name: function
                       size: 8
                       decoders:
                         - name: ksym
+                    - name: pid
+                      size: 4
+                      padding: 4
+                      decoders:
+                        - name: uint
                 - name: exporter_test_cgroup_match_total
                   help: getppid calls in cgroups of the cgroup id map
                   labels:
@@ -236,11 +241,19 @@ class ExporterFeaturesKernelTest {
                 + " not a perf event array"), ExporterKernelTest.get("/"));
     }
 
+    /** This process's calls under function="schedule". */
+    static double kaddrCalls() throws Exception {
+        for (var x : ExporterKernelTest.samples(metrics(), "ebpf_exporter_exporter_test_kaddr_total")) {
+            if (x.getKey().equals(Map.of("function", "schedule", "pid", PID_S))) return x.getValue();
+        }
+        return 0;
+    }
+
     @Test
     void kaddrsPassTheSymbolsAddress() throws Exception {
-        double before = value("ebpf_exporter_exporter_test_kaddr_total", "function", "schedule");
+        double before = kaddrCalls();
         getppid(321);
-        assertEquals(before + 321, value("ebpf_exporter_exporter_test_kaddr_total", "function", "schedule"));
+        assertEquals(before + 321, kaddrCalls());
         assertTrue(ExporterKernelTest.get("/").contains(dir.resolve("badkaddr.yaml")
                 + ": config badkaddr, key kaddrs[0]: no kernel symbol no_such_symbol_x in /proc/kallsyms"), LOG.toString());
     }
