@@ -12,7 +12,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, open-load-usdt, "
-                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, ring-loop, perf-loop, btf-parse-modes)");
+                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, exporter-load, ring-loop, perf-loop, btf-parse-modes)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);

@@ -62,7 +62,11 @@ public final class Exporter implements MultiCollector, AutoCloseable {
                 Config c = Config.read(dir, name);
                 Loaded l = Loaded.load(c, options, decoders, s -> spans.accept(s));
                 next.put(name, new State(name, l, null));
-                if (old != null && old.loaded() != null) old.loaded().close();
+                if (old != null && old.loaded() != null) {
+                    old.loaded().close();
+                    // what the previous instance held exclusively (XDP on an interface) is free now
+                    if (l.hasFailed()) l.reattachFailed();
+                }
                 for (Loaded.Program p : l.programs) {
                     if (!p.attached()) log.println("config " + name + ": program " + p.name() + " not attached: " + p.error());
                 }

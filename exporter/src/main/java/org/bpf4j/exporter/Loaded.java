@@ -186,6 +186,7 @@ final class Loaded implements AutoCloseable {
                         "on CPUs " + link.cpus()));
             } catch (BpfException | IllegalArgumentException e) {
                 programs.add(new Program(p.name(), section, info.id(), info.tag(), false, e.getMessage()));
+                failed.add(p);
             }
             return;
         }
@@ -197,6 +198,7 @@ final class Loaded implements AutoCloseable {
             } catch (BpfException e) {
                 programs.add(new Program(p.name(), section, info.id(), info.tag(), false,
                         "xdp on device " + device + ": " + e.getMessage()));
+                failed.add(p);
             }
             return;
         }
@@ -212,7 +214,28 @@ final class Loaded implements AutoCloseable {
             programs.add(new Program(p.name(), p.section(), info.id(), info.tag(), true, null));
         } catch (BpfException e) {
             programs.add(new Program(p.name(), p.section(), info.id(), info.tag(), false, e.getMessage()));
+            failed.add(p);
         }
+    }
+
+    /** The programs whose attach failed (not those without a target). */
+    private final List<BpfProgram> failed = new ArrayList<>();
+
+    /**
+     * Attaches again the programs whose attach failed: after a reload has closed the previous
+     * instance, which held what they attach to exclusively (an interface's XDP hook).
+     */
+    void reattachFailed() {
+        List<BpfProgram> again = List.copyOf(failed);
+        failed.clear();
+        for (BpfProgram p : again) {
+            programs.removeIf(x -> x.name().equals(p.name()) && !x.attached());
+            attach(p);
+        }
+    }
+
+    boolean hasFailed() {
+        return !failed.isEmpty();
     }
 
     /**

@@ -337,5 +337,32 @@ class ExporterFeaturesKernelTest {
         }
         assertEquals(before + 37, after);
         assertFalse(ExporterKernelTest.samples(metrics(), name).stream().anyMatch(x -> !VETH.equals(x.getKey().get("device"))));
+
+        // SIGHUP: the new instance gets the interface once the old one has let it go
+        var id = java.util.regex.Pattern.compile("xdp_udp \\(xdp/" + VETH + ", id (\\d+)\\): attached on " + VETH);
+        var m = id.matcher(page);
+        assertTrue(m.find(), page);
+        String oldId = m.group(1);
+        assertEquals(0, Cmd.run("kill", "-HUP", Long.toString(PID)).status());
+        String now = page;
+        for (int i = 0; i < 100; i++) {
+            Thread.sleep(100);
+            now = ExporterKernelTest.get("/");
+            var n = id.matcher(now);
+            if (n.find() && !n.group(1).equals(oldId)) break;
+        }
+        var n = id.matcher(now);
+        assertTrue(n.find() && !n.group(1).equals(oldId), "not attached again after SIGHUP: " + now + "\n" + LOG);
+        assertFalse(LOG.toString().contains("program xdp_udp not attached"), LOG.toString());
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] b = "bpf4j".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 5; i++) s.send(new DatagramPacket(b, b.length, InetAddress.getByName("10.199.0.1"), 9999));
+        }
+        double fresh = 0;
+        for (int i = 0; i < 20 && fresh < 5; i++) {
+            Thread.sleep(50);
+            fresh = value(name, "device", VETH);
+        }
+        assertEquals(5.0, fresh); // the new instance's map
     }
 }
