@@ -12,7 +12,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, open-load-usdt, "
-                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, ring-loop, perf-loop, btf-parse-modes)");
+                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, exporter-load, ring-loop, perf-loop, btf-parse-modes)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -26,6 +26,7 @@ public final class Bench {
             case "ringbuf" -> RingbufBench.main(rest);
             case "perfbuf" -> PerfbufBench.main(rest);
             case "bcc-compile-load" -> BccCompileLoadBench.run(rest);
+            case "exporter-load" -> ExporterLoadBench.run(rest);
             case "ring-loop" -> org.bpf4j.ringbuf.RingLoopTiming.main(rest);
             case "perf-loop" -> org.bpf4j.perf.PerfLoopTiming.main(rest);
             case "btf-parse-modes" -> org.bpf4j.btf.BtfParseTiming.main(rest);

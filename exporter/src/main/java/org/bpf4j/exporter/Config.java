@@ -23,7 +23,27 @@ import org.yaml.snakeyaml.error.YAMLException;
  * the key. Keys it does not know are ignored, as its YAML decoder does.
  */
 public record Config(String name, Path yaml, Path object, List<Metric> counters, List<Metric> histograms,
-        List<String> kaddrs) {
+        List<String> kaddrs, CgroupIdMap cgroupIdMap, List<Span> spans) {
+
+    /**
+     * A span of {@code tracing.spans}: records of ring buffer {@code ringbuf} decoded by the labels;
+     * the labels trace_id, parent_span_id, span_id, span_monotonic_timestamp_ns, span_duration_ns
+     * and span_name make the span, the others its attributes; {@code service} its service.name.
+     */
+    public record Span(String name, String ringbuf, String service, List<Label> labels) {
+        public int recordSize() {
+            int n = 0;
+            for (Label l : labels) n += l.size() + l.padding();
+            return n;
+        }
+    }
+
+    /**
+     * {@code cgroup_id_map}: the exporter keeps map {@code name} filled with the ids of the cgroups
+     * whose path matches one of {@code regexps} ({@code type} hash: key the u64 id; cgrp_storage:
+     * key a cgroup fd), value 1.
+     */
+    public record CgroupIdMap(String name, String type, List<String> regexps) {}
 
     /** The bucket types of {@code bucket_type}. */
     public enum BucketType {
@@ -38,7 +58,7 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
 
     /** A counter or a histogram, read from the map of the same name. */
     public record Metric(String name, String help, List<Label> labels, boolean perfEventArray, BucketType bucketType,
-            double bucketMultiplier, int bucketMin, int bucketMax, List<Double> bucketKeys) {
+            double bucketMultiplier, int bucketMin, int bucketMax, List<Double> bucketKeys, java.time.Duration flushInterval) {
         /** The key bytes the labels describe (sizes and paddings). */
         public int keySize() {
             int n = 0;
@@ -57,8 +77,21 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             "majorminor", "pci_class", "pci_device", "pci_subclass", "pci_vendor", "regexp", "static_map", "string",
             "syscall", "uint");
 
-    /** Reads {@code DIR/NAME.yaml}; its object is {@code DIR/NAME.bpf.o}. */
+    /** The ready configs shipped in the jar (org/bpf4j/exporter/configs/NAME.yaml and NAME.bpf.o). */
+    public static final List<String> BUILT_IN = List.of("syscount", "biolatency", "runqlat");
+
+    private static Path builtInDir;
+
+    /**
+     * Reads {@code DIR/NAME.yaml}; its object is {@code DIR/NAME.bpf.o}. A name that is not in
+     * DIR (or without a DIR) and is one of {@link #BUILT_IN} is read from the jar.
+     */
     public static Config read(Path dir, String name) {
+        if ((dir == null || !Files.exists(dir.resolve(name + ".yaml"))) && BUILT_IN.contains(name)) return builtIn(name);
+        if (dir == null) {
+            throw new BpfException("config " + name + ": not a built-in config (" + String.join(", ", BUILT_IN)
+                    + ") and no --config.dir to find it in");
+        }
         Path yaml = dir.resolve(name + ".yaml");
         String text;
         try {
@@ -69,6 +102,33 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             throw new BpfException(yaml + ": config " + name + ": " + e.getMessage());
         }
         return parse(text, yaml, name, dir.resolve(name + ".bpf.o"));
+    }
+
+    /**
+     * A built-in config: its YAML and object copied out of the jar once per process into a
+     * temporary directory removed at exit (the loader reads objects from files).
+     */
+    static synchronized Config builtIn(String name) {
+        try {
+            if (builtInDir == null) {
+                Path d = Files.createTempDirectory("bpf4j-exporter-configs");
+                d.toFile().deleteOnExit();
+                builtInDir = d;
+            }
+            for (String f : List.of(name + ".yaml", name + ".bpf.o")) {
+                Path out = builtInDir.resolve(f);
+                if (Files.exists(out)) continue;
+                try (var in = Config.class.getResourceAsStream("configs/" + f)) {
+                    if (in == null) throw new BpfException("config " + name + ": configs/" + f + " is missing from the jar");
+                    Files.copy(in, out);
+                }
+                out.toFile().deleteOnExit();
+            }
+            return parse(Files.readString(builtInDir.resolve(name + ".yaml")), builtInDir.resolve(name + ".yaml"), name,
+                    builtInDir.resolve(name + ".bpf.o"));
+        } catch (IOException e) {
+            throw new BpfException("config " + name + ": copying the built-in config out of the jar: " + e.getMessage());
+        }
     }
 
     /** Parses a config's YAML text; {@code yaml} names it in messages. */
@@ -96,7 +156,73 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
         if (top.get("kaddrs") != null) {
             for (Object o : r.list(top.get("kaddrs"), "", "kaddrs")) kaddrs.add(String.valueOf(o));
         }
-        return new Config(name, yaml, object, List.copyOf(counters), List.copyOf(histograms), List.copyOf(kaddrs));
+        CgroupIdMap cgroupIdMap = null;
+        if (top.get("cgroup_id_map") != null) {
+            Map<String, Object> m = r.map(top.get("cgroup_id_map"), "", "cgroup_id_map");
+            String mapName = r.string(m, "name", "", "cgroup_id_map");
+            if (!mapName.isEmpty()) {
+                String type = r.string(m, "type", "", "cgroup_id_map");
+                if (type.isEmpty()) type = "hash";
+                if (!type.equals("hash") && !type.equals("cgrp_storage")) {
+                    throw r.fail("", "cgroup_id_map.type", "unknown type \"" + type + "\" (hash or cgrp_storage)");
+                }
+                List<String> res = new ArrayList<>();
+                if (m.get("regexps") != null) {
+                    List<?> rs = r.list(m.get("regexps"), "", "cgroup_id_map.regexps");
+                    for (int i = 0; i < rs.size(); i++) {
+                        String re = String.valueOf(rs.get(i));
+                        try {
+                            java.util.regex.Pattern.compile(re);
+                        } catch (java.util.regex.PatternSyntaxException e) {
+                            throw r.fail("", "cgroup_id_map.regexps[" + i + "]", "bad regexp: " + e.getDescription());
+                        }
+                        res.add(re);
+                    }
+                }
+                cgroupIdMap = new CgroupIdMap(mapName, type, List.copyOf(res));
+            }
+        }
+        List<Span> spans = new ArrayList<>();
+        if (tracing != null) {
+            Map<String, Object> t = r.map(tracing, "", "tracing");
+            if (t.get("spans") != null) {
+                List<?> items = r.list(t.get("spans"), "", "tracing.spans");
+                for (int i = 0; i < items.size(); i++) {
+                    String at = "tracing.spans[" + i + "]";
+                    Map<String, Object> m = r.map(items.get(i), "", at);
+                    String ringbuf = r.string(m, "ringbuf", "", at);
+                    if (ringbuf.isEmpty()) throw r.fail("", at + ".ringbuf", "span lacks ringbuf");
+                    spans.add(new Span(r.string(m, "name", "", at), ringbuf, r.string(m, "service", "", at),
+                            r.labels(m.get("labels"), "", at + ".labels")));
+                }
+            }
+        }
+        return new Config(name, yaml, object, List.copyOf(counters), List.copyOf(histograms), List.copyOf(kaddrs),
+                cgroupIdMap, List.copyOf(spans));
+    }
+
+    /** A Go duration ({@code 1m30s}, {@code 500ms}, {@code 1.5h}, {@code 0}), or null if {@code text} is none. */
+    static java.time.Duration goDuration(String text) {
+        String s = text.trim();
+        if (s.equals("0")) return java.time.Duration.ZERO;
+        var mt = java.util.regex.Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|\u00b5s|ms|s|m|h)").matcher(s);
+        double nanos = 0;
+        boolean neg = s.startsWith("-");
+        int end = neg || s.startsWith("+") ? 1 : 0, begin = end;
+        while (mt.find() && mt.start() == end) {
+            double v = Double.parseDouble(mt.group(1));
+            nanos += v * switch (mt.group(2)) {
+                case "ns" -> 1;
+                case "us", "\u00b5s" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+            end = mt.end();
+        }
+        if (end != s.length() || end == begin) return null;
+        return java.time.Duration.ofNanos((long) (neg ? -nanos : nanos));
     }
 
     /** The YAML tree to records, with the place of each mistake. */
@@ -166,8 +292,10 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                 if (help.isEmpty()) throw fail(name, at + ".help", kind + " lacks help");
                 List<Label> labels = labels(m.get("labels"), name, at + ".labels");
                 boolean perf = bool(m, "perf_event_array", name, at);
+                java.time.Duration flush = null;
+                if (m.get("flush_interval") != null) flush = duration(m.get("flush_interval"), name, at + ".flush_interval");
                 if (kind.equals("counter")) {
-                    out.add(new Metric(name, help, labels, perf, null, 0, 0, 0, List.of()));
+                    out.add(new Metric(name, help, labels, perf, null, 0, 0, 0, List.of(), flush));
                     continue;
                 }
                 String type = string(m, "bucket_type", name, at);
@@ -197,7 +325,7 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
                     throw fail(name, at + ".bucket_max", "histogram buckets have zero size: [bucket_min .. bucket_max] = ["
                             + min + " .. " + max + "]");
                 }
-                out.add(new Metric(name, help, labels, perf, bt, mult, min, max, List.copyOf(keys)));
+                out.add(new Metric(name, help, labels, perf, bt, mult, min, max, List.copyOf(keys), flush));
             }
             return out;
         }
@@ -252,6 +380,18 @@ public record Config(String name, Path yaml, Path object, List<Metric> counters,
             }
             if (name.equals("regexp") && regexps == null) throw fail(metric, at + ".regexps", "no regexps defined");
             return new Decoder(name, staticMap, regexps, bool(m, "allow_unknown", metric, at));
+        }
+
+        /**
+         * A Go duration as ebpf_exporter's YAML reads {@code time.Duration}: a string of
+         * decimal numbers with units ({@code 1m30s}, {@code 500ms}, {@code 1.5h}), or a bare
+         * integer of nanoseconds.
+         */
+        java.time.Duration duration(Object o, String metric, String key) {
+            if (o instanceof Integer || o instanceof Long) return java.time.Duration.ofNanos(((Number) o).longValue());
+            java.time.Duration d = goDuration(String.valueOf(o));
+            if (d == null) throw fail(metric, key, "bad duration " + describe(o) + " (a Go duration: 10s, 1m30s, 500ms)");
+            return d;
         }
 
         static String describe(Object o) {

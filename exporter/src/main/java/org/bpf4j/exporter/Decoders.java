@@ -53,7 +53,7 @@ final class Decoders {
     }
 
     Decoders() {
-        this(Path.of("/sys/fs/cgroup"));
+        this(CgroupIdMapSync.root());
     }
 
     /** A label's value from its key bytes, through its decoder chain. */

@@ -35,6 +35,12 @@ public final class Exporter implements MultiCollector, AutoCloseable {
     private final PrintStream log;
     private final Decoders decoders = new Decoders();
     private volatile Map<String, State> states = Map.of();
+    private volatile java.util.function.Consumer<io.opentelemetry.sdk.trace.data.SpanData> spans = s -> {};
+
+    /** Where the configs' spans (tracing.spans) go; until set, they are read and dropped. */
+    void spans(java.util.function.Consumer<io.opentelemetry.sdk.trace.data.SpanData> sink) {
+        spans = sink;
+    }
 
     public Exporter(Path dir, List<String> names, LoadOptions options, String prefix, PrintStream log) {
         this.dir = dir;
@@ -54,9 +60,13 @@ public final class Exporter implements MultiCollector, AutoCloseable {
             State old = states.get(name);
             try {
                 Config c = Config.read(dir, name);
-                Loaded l = Loaded.load(c, options, decoders);
+                Loaded l = Loaded.load(c, options, decoders, s -> spans.accept(s));
                 next.put(name, new State(name, l, null));
-                if (old != null && old.loaded() != null) old.loaded().close();
+                if (old != null && old.loaded() != null) {
+                    old.loaded().close();
+                    // what the previous instance held exclusively (XDP on an interface) is free now
+                    if (l.hasFailed()) l.reattachFailed();
+                }
                 for (Loaded.Program p : l.programs) {
                     if (!p.attached()) log.println("config " + name + ": program " + p.name() + " not attached: " + p.error());
                 }
@@ -73,8 +83,31 @@ public final class Exporter implements MultiCollector, AutoCloseable {
         return List.copyOf(states.values());
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<MetricSnapshots>> inflight =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The configs' metrics. Scrapes that arrive while a collection runs share it (single flight):
+     * with many scrapers, each map is read once per collection instead of once per scraper, and
+     * every scrape still gets values read after it arrived or while it waited.
+     */
     @Override
     public MetricSnapshots collect() {
+        var mine = new java.util.concurrent.CompletableFuture<MetricSnapshots>();
+        var running = inflight.compareAndExchange(null, mine);
+        if (running != null) return running.join();
+        try {
+            mine.complete(collectNow());
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.set(null);
+        }
+        return mine.join();
+    }
+
+    private MetricSnapshots collectNow() {
         List<MetricSnapshot> out = new ArrayList<>();
         GaugeSnapshot.Builder enabled = GaugeSnapshot.builder().name(prefix + "enabled_configs")
                 .help("The set of enabled configs (1: loaded, 0: failed to load)");
@@ -96,8 +129,17 @@ public final class Exporter implements MultiCollector, AutoCloseable {
                         .value(p.attached() ? 1 : 0).build());
             }
             for (Config.Metric m : l.config.counters()) {
-                if (m.perfEventArray()) continue;
-                metrics.put(m.name(), counter(m, l.samples(m)));
+                if (m.perfEventArray()) {
+                    PerfCounter pc = l.perfCounters.get(m.name());
+                    metrics.put(m.name(), counter(prefix, m, pc.samples()));
+                    // ebpf_exporter's drop counter: its own namespace, not the prefix
+                    var drop = new Config.Metric(m.name(), "Dropped perf map events", List.of(), false, null, 0, 0, 0,
+                            List.of(), null);
+                    metrics.put("\0dropped " + m.name(), counter("dropped_perf_event_map_events_", drop,
+                            List.of(new Loaded.Sample(List.of(), pc.dropped()))));
+                    continue;
+                }
+                metrics.put(m.name(), counter(prefix, m, l.samples(m, names(m.labels(), m.labels().size()))));
             }
             for (Config.Metric m : l.config.histograms()) {
                 MetricSnapshot h = histogram(l.config, m, l.samples(m));
@@ -118,20 +160,20 @@ public final class Exporter implements MultiCollector, AutoCloseable {
     }
 
     /** A counter: client_java names counters without their {@code _total}; a name without one stays as it is, untyped. */
-    private MetricSnapshot counter(Config.Metric m, List<Loaded.Sample> samples) {
+    private static MetricSnapshot counter(String prefix, Config.Metric m, List<Loaded.Sample> samples) {
         String[] labelNames = names(m.labels(), m.labels().size());
         if (m.name().endsWith("_total")) {
             var b = CounterSnapshot.builder().name(prefix + m.name().substring(0, m.name().length() - 6)).help(m.help());
             for (Loaded.Sample s : samples) {
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(Labels.of(labelNames, s.labels().toArray(String[]::new))).value(unsigned(s.value())).build());
+                Labels labels = s.prom() != null ? s.prom() : Labels.of(labelNames, s.labels().toArray(String[]::new));
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(unsigned(s.value())).build());
             }
             return b.build();
         }
         var b = UnknownSnapshot.builder().name(prefix + m.name()).help(m.help());
         for (Loaded.Sample s : samples) {
-            b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder()
-                    .labels(Labels.of(labelNames, s.labels().toArray(String[]::new))).value(unsigned(s.value())).build());
+            Labels labels = s.prom() != null ? s.prom() : Labels.of(labelNames, s.labels().toArray(String[]::new));
+            b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().labels(labels).value(unsigned(s.value())).build());
         }
         return b.build();
     }
@@ -210,7 +252,8 @@ public final class Exporter implements MultiCollector, AutoCloseable {
             if (s.loaded() != null) {
                 for (Loaded.Program p : s.loaded().programs) {
                     sb.append(esc(p.name())).append(" (").append(esc(p.section())).append(", id ").append(p.id()).append("): ")
-                            .append(p.attached() ? "attached" : "not attached: " + esc(p.error())).append("<br>");
+                            .append(p.attached() ? "attached" + (p.detail().isEmpty() ? "" : " " + esc(p.detail()))
+                                    : "not attached: " + esc(p.error())).append("<br>");
                 }
             }
             sb.append("</td><td>").append(s.error() == null ? "" : esc(s.error())).append("</td></tr>\n");

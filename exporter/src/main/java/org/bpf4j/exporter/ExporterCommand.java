@@ -31,25 +31,37 @@ public final class ExporterCommand {
     private ExporterCommand() {}
 
     static final String USAGE = """
-            usage: bpf4j exporter --config.dir DIR --config.names NAME[,NAME...] [--web.listen-address HOST:PORT]
+            usage: bpf4j exporter [--config.dir DIR] --config.names NAME[,NAME...] [--web.listen-address HOST:PORT]
                                   [--btf.path PATH] [--metrics.prefix PREFIX]
               --config.dir DIR          the directory of the configs: NAME.yaml and NAME.bpf.o
-              --config.names A,B        the configs to load
+              --config.names A,B        the configs to load; syscount, biolatency and runqlat
+                                        are built in (used when DIR has no config of the name)
               --web.listen-address H:P  where to serve /metrics and / (default 127.0.0.1:9435,
                                         loopback: listening elsewhere exposes kernel data)
               --btf.path PATH           the kernel's BTF for CO-RE: a file, or a directory of
                                         RELEASE.btf files (default: /sys/kernel/btf/vmlinux)
               --metrics.prefix PREFIX   the metric names' prefix (default ebpf_exporter_)
+              --otlp.endpoint URL       also push the metrics over OTLP/HTTP to URL (/v1/metrics)
+              --otlp.interval DURATION  how often to push (default 15s)
             """;
 
     /** The parsed options. */
-    record Options(Path dir, List<String> names, String host, int port, Path btf, String prefix) {}
+    record Options(Path dir, List<String> names, String host, int port, Path btf, String prefix, String otlpEndpoint,
+            java.time.Duration otlpInterval) {
+        Options(Path dir, List<String> names, String host, int port, Path btf, String prefix) {
+            this(dir, names, host, port, btf, prefix, null, OTLP_INTERVAL);
+        }
+    }
+
+    static final java.time.Duration OTLP_INTERVAL = java.time.Duration.ofSeconds(15);
 
     static Options parse(String[] args) {
         Path dir = null;
         List<String> names = new ArrayList<>();
         String listen = "127.0.0.1:9435", prefix = "ebpf_exporter_";
         Path btf = null;
+        String otlp = null;
+        java.time.Duration otlpInterval = OTLP_INTERVAL;
         for (int i = 1; i < args.length; i++) {
             String a = args[i], v = null;
             int eq = a.indexOf('=');
@@ -58,7 +70,8 @@ public final class ExporterCommand {
                 a = a.substring(0, eq);
             }
             if (a.equals("--help") || a.equals("-h")) return null;
-            if (!List.of("--config.dir", "--config.names", "--web.listen-address", "--btf.path", "--metrics.prefix").contains(a)) {
+            if (!List.of("--config.dir", "--config.names", "--web.listen-address", "--btf.path", "--metrics.prefix",
+                    "--otlp.endpoint", "--otlp.interval").contains(a)) {
                 throw new Usage("unknown option " + a);
             }
             if (v == null) {
@@ -72,10 +85,26 @@ public final class ExporterCommand {
                 }
                 case "--web.listen-address" -> listen = v;
                 case "--btf.path" -> btf = Path.of(v);
+                case "--otlp.endpoint" -> {
+                    if (!v.startsWith("http://") && !v.startsWith("https://")) {
+                        throw new Usage("--otlp.endpoint " + v + ": expected an http:// or https:// URL (OTLP/HTTP)");
+                    }
+                    otlp = v;
+                }
+                case "--otlp.interval" -> {
+                    otlpInterval = Config.goDuration(v);
+                    if (otlpInterval == null) throw new Usage("--otlp.interval " + v + ": expected a duration such as 15s, 1m or 500ms");
+                    if (otlpInterval.isNegative() || otlpInterval.isZero()) throw new Usage("--otlp.interval " + v + ": must be positive");
+                }
                 default -> prefix = v;
             }
         }
-        if (dir == null) throw new Usage("--config.dir is required");
+        if (dir == null) {
+            for (String n : names) {
+                if (!Config.BUILT_IN.contains(n)) throw new Usage("--config.dir is required for config " + n + " (built in: "
+                        + String.join(",", Config.BUILT_IN) + ")");
+            }
+        }
         if (names.isEmpty()) throw new Usage("--config.names is required");
         int colon = listen.lastIndexOf(':');
         if (colon < 0) throw new Usage("--web.listen-address " + listen + ": expected HOST:PORT");
@@ -87,7 +116,7 @@ public final class ExporterCommand {
         } catch (NumberFormatException e) {
             throw new Usage("--web.listen-address " + listen + ": bad port");
         }
-        return new Options(dir, names, host.isEmpty() ? "0.0.0.0" : host, port, btf, prefix);
+        return new Options(dir, names, host.isEmpty() ? "0.0.0.0" : host, port, btf, prefix, otlp, otlpInterval);
     }
 
     /** A usage error (exit 2). */
@@ -142,10 +171,19 @@ public final class ExporterCommand {
         try (Exporter exporter = new Exporter(o.dir(), o.names(), lo, o.prefix(), err)) {
             exporter.load();
             registry.register(exporter);
+            if (o.otlpEndpoint() != null) OtlpPush.oneLineLogs(err);
+            OtlpPush otlp = o.otlpEndpoint() == null ? null : new OtlpPush(o.otlpEndpoint(), o.otlpInterval(), exporter);
             HTTPServer server;
             try {
+                // /metrics is ours (responses shared by concurrent scrapes); client_java's own handler
+                // stays at /metrics/direct
+                Scrapes scrapes = new Scrapes(registry);
                 server = HTTPServer.builder().hostname(o.host()).port(o.port()).registry(registry)
-                        .defaultHandler(x -> page(x, exporter)).buildAndStart();
+                        .metricsHandlerPath("/metrics/direct")
+                        .defaultHandler(x -> {
+                            if (x.getRequestURI().getPath().equals("/metrics")) scrapes.handle(x);
+                            else page(x, exporter);
+                        }).buildAndStart();
             } catch (IOException e) {
                 throw new BpfException("--web.listen-address " + o.host() + ":" + o.port() + ": " + e.getMessage());
             }
@@ -186,6 +224,7 @@ public final class ExporterCommand {
             } finally {
                 reloader.interrupt();
                 server.close();
+                if (otlp != null) otlp.close();
                 Signal.handle(hup, oldHup);
                 Signal.handle(term, oldTerm);
                 Signal.handle(intr, oldInt);

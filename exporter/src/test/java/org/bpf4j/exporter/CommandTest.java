@@ -25,10 +25,11 @@ class CommandTest {
     void helpAndUsageErrors() {
         Run help = run("exporter", "--help");
         assertEquals(0, help.status());
-        assertTrue(help.out().startsWith("usage: bpf4j exporter --config.dir DIR"), help.out());
+        assertTrue(help.out().startsWith("usage: bpf4j exporter [--config.dir DIR] --config.names"), help.out());
         Run none = run("exporter", "--config.names", "a");
         assertEquals(2, none.status());
-        assertTrue(none.err().startsWith("bpf4j exporter: --config.dir is required\n"), none.err());
+        assertTrue(none.err().startsWith("bpf4j exporter: --config.dir is required for config a (built in:"
+                + " syscount,biolatency,runqlat)\n"), none.err());
         Run port = run("exporter", "--config.dir", "/x", "--config.names", "a", "--web.listen-address", "localhost");
         assertEquals(2, port.status());
         assertTrue(port.err().startsWith("bpf4j exporter: --web.listen-address localhost: expected HOST:PORT\n"), port.err());
@@ -38,9 +39,41 @@ class CommandTest {
     }
 
     @Test
+    void builtInConfigsNeedNoDirectory() {
+        var o = ExporterCommand.parse(new String[] {"exporter", "--config.names", "syscount,biolatency,runqlat"});
+        assertEquals(List.of("syscount", "biolatency", "runqlat"), o.names());
+        assertEquals(null, o.dir());
+        for (String n : Config.BUILT_IN) {
+            Config c = Config.read(null, n);
+            assertTrue(java.nio.file.Files.isRegularFile(c.object()), c.object().toString());
+            assertEquals(n, c.name());
+        }
+        assertEquals(List.of("syscount_calls_total", "syscount_errors_total"),
+                Config.read(null, "syscount").counters().stream().map(Config.Metric::name).toList());
+    }
+
+    @Test
+    void otlpOptions() {
+        var o = ExporterCommand.parse(new String[] {"exporter", "--config.names", "syscount", "--otlp.endpoint",
+                "http://127.0.0.1:4318", "--otlp.interval=1m30s"});
+        assertEquals("http://127.0.0.1:4318", o.otlpEndpoint());
+        assertEquals(java.time.Duration.ofSeconds(90), o.otlpInterval());
+        assertEquals(java.time.Duration.ofMillis(500), ExporterCommand.parse(new String[] {"exporter", "--config.names", "runqlat",
+                "--otlp.interval", "500ms"}).otlpInterval());
+        Run bad = run("exporter", "--config.names", "syscount", "--otlp.endpoint", "localhost:4318");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("bpf4j exporter: --otlp.endpoint localhost:4318: expected an http:// or https:// URL"
+                + " (OTLP/HTTP)\n"), bad.err());
+        Run soon = run("exporter", "--config.names", "syscount", "--otlp.interval", "soon");
+        assertEquals(2, soon.status());
+        assertTrue(soon.err().startsWith("bpf4j exporter: --otlp.interval soon: expected a duration such as 15s, 1m or 500ms\n"),
+                soon.err());
+    }
+
+    @Test
     void defaultsAreEbpfExportersOnLoopback() {
         var o = ExporterCommand.parse(new String[] {"exporter", "--config.dir=/etc/x", "--config.names", "a,b"});
         assertEquals(new ExporterCommand.Options(Path.of("/etc/x"), List.of("a", "b"), "127.0.0.1", 9435, null,
-                "ebpf_exporter_"), o);
+                "ebpf_exporter_", null, java.time.Duration.ofSeconds(15)), o);
     }
 }

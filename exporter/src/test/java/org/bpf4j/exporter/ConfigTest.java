@@ -46,7 +46,12 @@ class ConfigTest {
 
     /** Copies the tests' object (src/test/bpf/exporter_test.bpf.c) to DIR/NAME.bpf.o and writes DIR/NAME.yaml. */
     static void write(Path dir, String name, String yaml) throws IOException {
-        try (InputStream in = ConfigTest.class.getResourceAsStream("testbpf/exporter_test.bpf.o")) {
+        write(dir, name, yaml, "exporter_test");
+    }
+
+    /** Copies the tests' object {@code OBJECT.bpf.o} (of src/test/bpf) to DIR/NAME.bpf.o and writes DIR/NAME.yaml. */
+    static void write(Path dir, String name, String yaml, String object) throws IOException {
+        try (InputStream in = ConfigTest.class.getResourceAsStream("testbpf/" + object + ".bpf.o")) {
             Files.copy(in, dir.resolve(name + ".bpf.o"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(dir.resolve(name + ".yaml"), yaml);
@@ -125,6 +130,54 @@ class ConfigTest {
                 + " have zero size: [bucket_min .. bucket_max] = [20 .. 20]", parseError(dir, "c", HISTOGRAM.replace("30", "20")));
         assertEquals(dir.resolve("none.yaml") + ": config none: no such file",
                 assertThrows(BpfException.class, () -> Config.read(dir, "none")).getMessage());
+    }
+
+    @Test
+    void goDurations() {
+        assertEquals(java.time.Duration.ofSeconds(90), Config.goDuration("1m30s"));
+        assertEquals(java.time.Duration.ofMillis(500), Config.goDuration("500ms"));
+        assertEquals(java.time.Duration.ofMinutes(90), Config.goDuration("1.5h"));
+        assertEquals(java.time.Duration.ofNanos(1500), Config.goDuration("1us500ns"));
+        assertEquals(java.time.Duration.ZERO, Config.goDuration("0"));
+        assertEquals(null, Config.goDuration("10"));
+        assertEquals(null, Config.goDuration("soon"));
+        assertEquals(null, Config.goDuration("5s later"));
+    }
+
+    @Test
+    void readsTracingCgroupIdMapAndPerfCounters(@TempDir Path dir) throws IOException {
+        Path y = dir.resolve("c.yaml");
+        Files.writeString(y, COUNTER.replace("      help:", "      perf_event_array: true\n      flush_interval: 1m\n      help:") + """
+                cgroup_id_map:
+                  name: ids
+                  regexps: [system.slice]
+                tracing:
+                  spans:
+                    - ringbuf: rb
+                      service: s
+                      labels:
+                        - name: trace_id
+                          size: 16
+                          decoders:
+                            - name: hex
+                """);
+        Config c = Config.read(dir, "c");
+        assertEquals(new Config.CgroupIdMap("ids", "hash", java.util.List.of("system.slice")), c.cgroupIdMap());
+        assertEquals(java.time.Duration.ofMinutes(1), c.counters().getFirst().flushInterval());
+        assertEquals(true, c.counters().getFirst().perfEventArray());
+        assertEquals("rb", c.spans().getFirst().ringbuf());
+        assertEquals(16, c.spans().getFirst().recordSize());
+        assertEquals(y + ": config c, key cgroup_id_map.type: unknown type \"lru\" (hash or cgrp_storage)",
+                parseError(dir, "c", COUNTER + "cgroup_id_map:\n  name: x\n  type: lru\n"));
+        assertEquals(y + ": config c, key tracing.spans[0].ringbuf: span lacks ringbuf",
+                parseError(dir, "c", "tracing:\n  spans:\n    - name: x\n"));
+        assertEquals(y + ": config c, metric exporter_test_getpid_calls_total, key metrics.counters[0].flush_interval: bad"
+                + " duration \"10\" (a Go duration: 10s, 1m30s, 500ms)".replace("\"10\"", "\"1x\""),
+                parseError(dir, "c", COUNTER.replace("      help:", "      flush_interval: 1x\n      help:")));
+        assertEquals(y + ": config c, key tracing.spans[0].ringbuf: map exporter_test_getpid_calls_total is a HASH, not a ring buffer",
+                loadError(dir, "c", "tracing:\n  spans:\n    - ringbuf: exporter_test_getpid_calls_total\n"));
+        assertEquals(y + ": config c, key kaddrs[0]: no kernel symbol no_such_symbol_zz in /proc/kallsyms",
+                loadError(dir, "c", COUNTER + "kaddrs: [no_such_symbol_zz]\n"));
     }
 
     @Test

@@ -161,6 +161,24 @@ class ExporterKernelTest {
     }
 
     @Test
+    void openMetricsOnRequestAndGzip() throws Exception {
+        HttpResponse<String> om = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, om.statusCode());
+        assertTrue(om.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"), om.headers().toString());
+        assertTrue(om.body().endsWith("# EOF\n"), om.body());
+        assertTrue(om.body().contains("ebpf_exporter_exporter_test_getpid_calls_total{pid=\"" + PID + "\"}"), om.body());
+        HttpResponse<byte[]> gz = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""));
+        String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(text.contains("# TYPE ebpf_exporter_exporter_test_getpid_calls_total counter"), text);
+        // client_java's own handler, unshared
+        assertTrue(get("/metrics/direct").contains("# TYPE ebpf_exporter_exporter_test_getpid_calls_total counter"));
+    }
+
+    @Test
     void badConfigsAreReportedAndTheOthersRun() throws Exception {
         String text = get("/metrics");
         assertEquals(1.0, value(text, "ebpf_exporter_enabled_configs", "name", "counts"));
