@@ -51,6 +51,9 @@ final class Jvmclassload extends Tool {
                 SIZE = (int) JvmclassEvent.LAYOUT.byteSize();
         static final int NAME_LEN = SIZE - OFF_NAME;
 
+        /** This JVM, whose own events a trace of every JVM leaves out. */
+        static final int SELF = (int) ProcessHandle.current().pid();
+
         private static int off(String member) {
             return (int) JvmclassEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
         }
@@ -135,6 +138,7 @@ final class Jvmclassload extends Tool {
         if (length < Layout.SIZE) return;
         long loader = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_LOADER);
         int pid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_PID), tid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_TID);
+        if (pid == Layout.SELF) return;
         boolean unload = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_UNLOAD) != 0;
         boolean shared = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_SHARED) != 0;
         counts.computeIfAbsent(new LoaderKey(pid, loader), k -> new long[2])[unload ? 1 : 0]++;

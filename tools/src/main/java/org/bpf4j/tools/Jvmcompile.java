@@ -45,6 +45,9 @@ final class Jvmcompile extends Tool {
                 OFF_SUCCESS = off("success"), OFF_COMPILER = off("compiler"), OFF_CLASS = off("klass"),
                 OFF_METHOD = off("method"), OFF_SIG = off("signature"), SIZE = (int) JvmcompileEvent.LAYOUT.byteSize();
 
+        /** This JVM, whose own events a trace of every JVM leaves out. */
+        static final int SELF = (int) ProcessHandle.current().pid();
+
         private static int off(String member) {
             return (int) JvmcompileEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
         }
@@ -92,6 +95,7 @@ final class Jvmcompile extends Tool {
         if (length < Layout.SIZE) return;
         long us = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_DURATION) / 1000;
         int pid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_PID), tid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_TID);
+        if (pid == Layout.SELF) return;
         boolean ok = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_SUCCESS) != 0;
         String compiler = LineBuffer.cStringBytes(d, off + Layout.OFF_COMPILER, Layout.OFF_CLASS - Layout.OFF_COMPILER);
         String method = method(d, off);

@@ -47,6 +47,9 @@ final class Jvmgc extends Tool {
                 OFF_PID = off("pid"), OFF_TID = off("tid"), OFF_CPU = off("cpu"), OFF_POOLS = off("pools"),
                 OFF_FULL = off("full"), OFF_MANAGER = off("manager"), SIZE = (int) JvmgcEvent.LAYOUT.byteSize();
 
+        /** This JVM, whose own events a trace of every JVM leaves out. */
+        static final int SELF = (int) ProcessHandle.current().pid();
+
         private static int off(String member) {
             return (int) JvmgcEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
         }
@@ -105,6 +108,7 @@ final class Jvmgc extends Tool {
         long ns = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_PAUSE);
         long before = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_BEFORE), after = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_AFTER);
         int pid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_PID), tid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_TID);
+        if (pid == Layout.SELF) return;
         int cpu = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_CPU), pools = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_POOLS);
         boolean full = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_FULL) != 0;
         String manager = pools == 0 ? "-" : LineBuffer.cStringBytes(d, off + Layout.OFF_MANAGER, 32);

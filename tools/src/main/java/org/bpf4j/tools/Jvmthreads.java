@@ -43,6 +43,9 @@ final class Jvmthreads extends Tool {
                 OFF_DAEMON = off("daemon"), OFF_NAME = off("name"), SIZE = (int) JvmthreadEvent.LAYOUT.byteSize();
         static final int NAME_LEN = SIZE - OFF_NAME;
 
+        /** This JVM, whose own events a trace of every JVM leaves out. */
+        static final int SELF = (int) ProcessHandle.current().pid();
+
         private static int off(String member) {
             return (int) JvmthreadEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
         }
@@ -81,6 +84,7 @@ final class Jvmthreads extends Tool {
         if (length < Layout.SIZE) return;
         long jtid = d.get(JAVA_LONG_UNALIGNED, off + Layout.OFF_JTID);
         int pid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_PID), tid = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_TID);
+        if (pid == Layout.SELF) return;
         String event = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_STOP) != 0 ? "stop" : "start";
         boolean daemon = d.get(JAVA_INT_UNALIGNED, off + Layout.OFF_DAEMON) != 0;
         if (json) {

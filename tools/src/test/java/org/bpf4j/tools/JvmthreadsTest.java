@@ -54,6 +54,28 @@ class JvmthreadsTest {
         }
     }
 
+    /**
+     * Without -p every JVM is traced but this one, where the tool runs: the target's 3 threads are
+     * 6 lines; a thread this JVM starts meanwhile is none.
+     */
+    @Test
+    void everyJvmButItsOwn() throws Exception {
+        String prefix = "bpf4j-all-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JvmgcTest.Target t = new JvmgcTest.Target(List.of("-Xmx64m"), "threads", "3", prefix)) {
+            SyscountTest.Running r = new SyscountTest.Running("jvmthreads");
+            r.awaitOutput(HEADER, 60_000);
+            Thread own = new Thread(() -> {}, prefix + "-self");
+            own.start();
+            own.join();
+            t.go();
+            JvmgcTest.awaitLines(r, " " + prefix + "-", 6);
+            assertEquals(0, ExecsnoopTest.stop(r), r.errBuf.toString());
+            List<String> lines = ExecsnoopTest.linesWith(r.output(), " " + prefix + "-");
+            assertEquals(6, lines.size(), r.output());
+            for (String l : lines) assertEquals(t.pid(), l.split(" +")[1], l);
+        }
+    }
+
     @Test
     void jsonAndBadInput() throws Exception {
         try (JvmgcTest.Target t = new JvmgcTest.Target(List.of("-Xmx64m"), "threads", "1", "bpf4j-json")) {
