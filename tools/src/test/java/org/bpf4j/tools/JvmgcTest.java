@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,31 +87,54 @@ class JvmgcTest {
      * by Serial's full collector (MarkSweepCompact) in the JVM's pid, with the heap used before
      * and after; on exit the histogram counts twelve pauses.
      */
+    /** A collection in the JVM's own log: {@code GC(3) Pause Full (System.gc()) 4M->1M(61M) 12.345ms}. */
+    static final java.util.regex.Pattern LOGGED = java.util.regex.Pattern.compile(
+            "\\[gc\\] GC\\(\\d+\\) Pause Full \\(System.gc\\(\\)\\) (\\d+)M->(\\d+)M\\(\\d+M\\) (\\d+)\\.(\\d{3})ms");
+
+    /**
+     * Twelve System.gc() calls of a Serial GC JVM: exactly twelve lines, each a full collection
+     * by Serial's full collector (MarkSweepCompact) in the JVM's pid; beside the JVM's own log
+     * ({@code -Xlog:gc}) of the same twelve, in order, the heap before and after within a MB of
+     * the log's (which truncates to MB) and a pause no shorter than the log's (the probes enclose
+     * the pause it times) and at most 50 ms longer; on exit the histogram counts twelve pauses.
+     */
     @Test
-    void reportsEachCollectionWithItsKindAndAHistogram() throws Exception {
+    void reportsEachCollectionBesideTheJvmLog(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         int n = 12;
-        try (Target t = new Target(List.of("-XX:+UseSerialGC", "-Xmx64m"), "gc", Integer.toString(n))) {
-            String pid = t.pid();
-            SyscountTest.Running gc = new SyscountTest.Running("jvmgc", "-p", pid);
+        Path log = dir.resolve("gc.log");
+        SyscountTest.Running gc;
+        String pid;
+        try (Target t = new Target(List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xlog:gc:file=" + log), "gc", Integer.toString(n))) {
+            pid = t.pid();
+            gc = new SyscountTest.Running("jvmgc", "-p", pid);
             gc.awaitOutput(HEADER, 60_000);
             t.go();
             awaitLines(gc, " " + pid + " ", n);
             assertEquals(0, ExecsnoopTest.stop(gc), gc.errBuf.toString());
-            String out = gc.output();
-            assertTrue(out.startsWith(HEADER), out);
-            List<String> lines = ExecsnoopTest.linesWith(out, " " + pid + " ");
-            assertEquals(n, lines.size(), out);
-            for (String line : lines) {
-                assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d " + pid + " +\\d+ +full  MarkSweepCompact +\\d+ +\\d+ +\\d+"), line);
-                String[] f = line.trim().split(" +");
-                long before = Long.parseLong(f[5]), after = Long.parseLong(f[6]);
-                assertTrue(after > 0 && after <= before && before <= 64 * 1024, "a full collection of a 64 MB heap: " + line);
-            }
-            String hist = out.substring(out.indexOf("     usecs"));
-            int counted = 0;
-            for (String l : hist.lines().skip(1).toList()) counted += Integer.parseInt(l.split(":")[1].trim().split(" ")[0]);
-            assertEquals(n, counted, hist);
         }
+        String out = gc.output();
+        assertTrue(out.startsWith(HEADER), out);
+        List<String> lines = ExecsnoopTest.linesWith(out, " " + pid + " ");
+        assertEquals(n, lines.size(), out);
+        List<java.util.regex.Matcher> logged = Files.readAllLines(log).stream().map(LOGGED::matcher)
+                .filter(java.util.regex.Matcher::find).toList();
+        assertEquals(n, logged.size(), "the JVM's log: " + Files.readString(log));
+        for (int i = 0; i < n; i++) {
+            String line = lines.get(i);
+            assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d " + pid + " +\\d+ +full  MarkSweepCompact +\\d+ +\\d+ +\\d+"), line);
+            String[] f = line.trim().split(" +");
+            long before = Long.parseLong(f[5]), after = Long.parseLong(f[6]), us = Long.parseLong(f[7]);
+            java.util.regex.Matcher m = logged.get(i);
+            String both = line + " / " + m.group();
+            assertTrue(Math.abs(before / 1024 - Long.parseLong(m.group(1))) <= 1, "heap before: " + both);
+            assertTrue(Math.abs(after / 1024 - Long.parseLong(m.group(2))) <= 1, "heap after: " + both);
+            long logUs = Long.parseLong(m.group(3)) * 1000 + Long.parseLong(m.group(4));
+            assertTrue(us >= logUs - 1 && us <= logUs + 50_000, "pause: " + both);
+        }
+        String hist = out.substring(out.indexOf("     usecs"));
+        int counted = 0;
+        for (String l : hist.lines().skip(1).toList()) counted += Integer.parseInt(l.split(":")[1].trim().split(" ")[0]);
+        assertEquals(n, counted, hist);
     }
 
     /** --json: one object per collection and the histogram's object last. */
