@@ -75,12 +75,20 @@ final class Jvmstat extends Tool {
         Set<Integer> jvms = pid != 0 ? new TreeSet<>(Set.of(pid)) : jvmPids();
         int self = (int) ProcessHandle.current().pid(); // this JVM: not one to report
         jvms.remove(self);
-        List<Integer> plain = new ArrayList<>();
-        for (int j : jvms) if (extended(j) != (METHODS | ALLOCS | MONITORS)) plain.add(j);
-        if (!plain.isEmpty()) {
-            err.println("METHOD, OBJNEW and MONITOR need -XX:+DTraceMethodProbes, -XX:+DTraceAllocProbes and -XX:+DTraceMonitorProbes"
-                    + " (-XX:+ExtendedDTraceProbes on older JDKs), off in PID "
-                    + String.join(" ", plain.stream().map(String::valueOf).toList()) + ": shown as -");
+        List<String> off = new ArrayList<>();
+        for (int j : jvms) {
+            int on = extended(j);
+            if (on == (METHODS | ALLOCS | MONITORS)) continue;
+            List<String> cols = new ArrayList<>();
+            if ((on & METHODS) == 0) cols.add("METHOD");
+            if ((on & ALLOCS) == 0) cols.add("OBJNEW");
+            if ((on & MONITORS) == 0) cols.add("MONITOR");
+            off.add(j + " (" + String.join(" ", cols) + ")");
+        }
+        if (!off.isEmpty()) {
+            err.println("METHOD, OBJNEW and MONITOR count only with -XX:+DTraceMethodProbes, -XX:+DTraceAllocProbes and"
+                    + " -XX:+DTraceMonitorProbes (-XX:+ExtendedDTraceProbes on older JDKs); shown as - where off: PID "
+                    + String.join(", ", off));
         }
         JvmstatSkeleton skel = JvmstatSkeleton.open();
         List<BpfLink> links = new ArrayList<>();

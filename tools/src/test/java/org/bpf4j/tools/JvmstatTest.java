@@ -91,13 +91,37 @@ class JvmstatTest {
             assertEquals(6, sum(rows, stopped), out);
             String err = r.errBuf.toString();
             assertEquals(1, err.lines().count(), err);
-            assertTrue(err.startsWith("METHOD, OBJNEW and MONITOR need -XX:+DTraceMethodProbes") && err.contains(" off in PID " + pid + ":"), err);
+            assertTrue(err.startsWith("METHOD, OBJNEW and MONITOR count only with -XX:+DTraceMethodProbes")
+                    && err.strip().endsWith("; shown as - where off: PID " + pid + " (METHOD OBJNEW MONITOR)"), err);
         }
     }
 
     private static long rowField(Pattern row, String line, int group) {
         Matcher m = row.matcher(line);
         return m.matches() ? Long.parseLong(m.group(group)) : 0;
+    }
+
+    /** The flags as the JVM reads them, the last word winning, and JAVA_TOOL_OPTIONS before the command line; the main class. */
+    @Test
+    void readsTheProbeFlagsAndTheMainClassOfAJvm() throws Exception {
+        List<String> cmd = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+DTraceMethodProbes", "-XX:+DTraceAllocProbes", "-XX:-DTraceAllocProbes",
+                "-cp", System.getProperty("java.class.path"), JvmLoop.class.getName(), "gc", "1");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:+DTraceMonitorProbes -XX:+DTraceAllocProbes");
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = in.readLine();
+            if (first.startsWith("Picked up")) first = in.readLine();
+            assertEquals("ready", first);
+            int pid = (int) p.pid();
+            assertEquals(Jvmstat.METHODS | Jvmstat.MONITORS, Jvmstat.extended(pid));
+            assertEquals(JvmLoop.class.getName(), Jvmstat.mainOf(pid));
+        } finally {
+            p.getOutputStream().close();
+            p.waitFor();
+        }
     }
 
     @Test
