@@ -24,7 +24,8 @@ import org.bpf4j.tools.bpf.JvmstatSkeleton.JvmstatKey;
  * and contended monitor entries for the JVMs that turn those probes on ({@code
  * -XX:+DTraceMethodProbes}, {@code -XX:+DTraceAllocProbes}, {@code -XX:+DTraceMonitorProbes}, or
  * {@code -XX:+ExtendedDTraceProbes} on older JDKs: they fire only then; the others show
- * {@code -} there, and one line on stderr says which). The counts are those of the interval, as BCC's ustat (which divides them by it).
+ * {@code -} there, and one line on stderr says which). The counts are those of the interval, as
+ * BCC's ustat shows them (divided by it there).
  */
 final class Jvmstat extends Tool {
     Jvmstat() {
@@ -43,7 +44,8 @@ final class Jvmstat extends Tool {
                 jvmstat -p 185     # the JVM of PID 185 only
             """;
 
-    static final String HEADER = "PID     CMDLINE              GC     GC(ms) THR+   THR-   CLOAD  CUNLOAD COMP   METHOD     OBJNEW     MONITOR\n";
+    static final String HEADER = "PID     CMDLINE              GC     GC(ms) THR+   THR-   CLOAD  CUNLOAD COMP   "
+            + "METHOD     OBJNEW     MONITOR\n";
 
     /** The counters, by the cookie the program is attached with (jvmstat.bpf.c). */
     static final int GC_NS = 0, GC = 1, THREAD_START = 2, THREAD_STOP = 3, CLASS_LOAD = 4, CLASS_UNLOAD = 5, COMPILE = 6,
@@ -129,7 +131,8 @@ final class Jvmstat extends Tool {
     }
 
     /** One interval's report: a row per JVM. */
-    static String report(Map<Integer, long[]> rows, Map<Integer, Integer> ext, Map<Integer, String> cmdlines, boolean noclear, boolean json) {
+    static String report(Map<Integer, long[]> rows, Map<Integer, Integer> ext, Map<Integer, String> cmdlines,
+            boolean noclear, boolean json) {
         StringBuilder sb = new StringBuilder();
         String time = Session.clock();
         if (!json) {
@@ -141,7 +144,8 @@ final class Jvmstat extends Tool {
             int x = ext.computeIfAbsent(pid, Jvmstat::extended);
             String cmd = cmdlines.computeIfAbsent(pid, Jvmstat::mainOf);
             if (json) {
-                Json j = new Json().put("time", time).put("pid", pid).put("cmdline", cmd).put("gc", c[GC]).put("gc_ms", c[GC_NS] / 1_000_000)
+                Json j = new Json().put("time", time).put("pid", pid).put("cmdline", cmd).put("gc", c[GC])
+                        .put("gc_ms", c[GC_NS] / 1_000_000)
                         .put("threads_started", c[THREAD_START]).put("threads_stopped", c[THREAD_STOP])
                         .put("classes_loaded", c[CLASS_LOAD]).put("classes_unloaded", c[CLASS_UNLOAD]).put("compilations", c[COMPILE]);
                 optional(optional(optional(j, "methods", c[METHOD], x, METHODS), "objects", c[OBJECT], x, ALLOCS),
