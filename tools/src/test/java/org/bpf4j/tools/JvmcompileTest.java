@@ -68,18 +68,23 @@ class JvmcompileTest {
         assertTrue(out.contains(" " + CLASS + ".hot(J)J\n"), out);
     }
 
+    /** --json lines, beside a plain run; and -t 10000000 (10 s) leaves every compilation out. */
     @Test
     void jsonLines() throws Exception {
         try (JvmgcTest.Target t = new JvmgcTest.Target(List.of(), "compile")) {
             SyscountTest.Running probe = new SyscountTest.Running("jvmcompile", "-p", t.pid());
             SyscountTest.Running r = new SyscountTest.Running("jvmcompile", "-p", t.pid(), "--json");
+            SyscountTest.Running slow = new SyscountTest.Running("jvmcompile", "-p", t.pid(), "-t", "10000000");
             probe.awaitOutput(HEADER, 60_000);
+            slow.awaitOutput(HEADER, 60_000);
             Thread.sleep(1000); // the JSON one, started at the same time, has attached too
             t.go();
             JvmgcTest.awaitLines(probe, " " + CLASS + ".hot(J)J", 1);
             JvmgcTest.awaitLines(r, "\"method\":\"" + CLASS + ".hot(J)J\"", 1);
             assertEquals(0, ExecsnoopTest.stop(probe), probe.errBuf.toString());
             assertEquals(0, ExecsnoopTest.stop(r), r.errBuf.toString());
+            assertEquals(0, ExecsnoopTest.stop(slow), slow.errBuf.toString());
+            assertEquals(HEADER, slow.output(), "no compilation takes 10 s (-t 10000000)");
             List<String> lines = r.output().lines().toList();
             assertFalse(lines.isEmpty());
             for (String l : lines) {

@@ -137,13 +137,13 @@ class JvmgcTest {
         assertEquals(n, counted, hist);
     }
 
-    /** --json: one object per collection and the histogram's object last. */
+    /** --json: one object per collection and the histogram's object last, in milliseconds with -m. */
     @Test
     void jsonHasOneObjectPerCollection() throws Exception {
         int n = 3;
         try (Target t = new Target(List.of("-XX:+UseSerialGC", "-Xmx64m"), "gc", Integer.toString(n))) {
             String pid = t.pid();
-            SyscountTest.Running gc = new SyscountTest.Running("jvmgc", "-p", pid, "--json");
+            SyscountTest.Running gc = new SyscountTest.Running("jvmgc", "-p", pid, "--json", "-m");
             // no header in JSON: one collection a round until the tool sees one, then the N counted
             String marker = "\"pid\":" + pid + ",";
             long deadline = System.currentTimeMillis() + 60_000;
@@ -164,7 +164,7 @@ class JvmgcTest {
                         + "\"collector\":\"MarkSweepCompact\",\"pools\":\\d+,\"before_bytes\":\\d+,\"after_bytes\":\\d+,\"pause_us\":\\d+}"), l);
             }
             String hist = lines.get(before + n);
-            assertTrue(hist.startsWith("{\"unit\":\"usecs\",\"pauses\":[{\"low\":"), hist);
+            assertTrue(hist.startsWith("{\"unit\":\"msecs\",\"pauses\":[{\"low\":"), hist);
             assertEquals(before + n, java.util.regex.Pattern.compile("\"count\":(\\d+)").matcher(hist).results()
                     .mapToInt(m -> Integer.parseInt(m.group(1))).sum(), hist);
         }
