@@ -101,6 +101,32 @@ class JvmstatTest {
         return m.matches() ? Long.parseLong(m.group(group)) : 0;
     }
 
+    /**
+     * Without -p, every JVM on the machine: two test JVMs collecting 2 and 3 times are two rows,
+     * whose counts add up to 2 and 3; the tool's own JVM is no row.
+     */
+    @Test
+    void everyJvmIsARow() throws Exception {
+        try (JvmgcTest.Target a = new JvmgcTest.Target(List.of("-XX:+UseSerialGC", "-Xmx64m"), "gc", "2");
+             JvmgcTest.Target b = new JvmgcTest.Target(List.of("-XX:+UseSerialGC", "-Xmx64m"), "gc", "3")) {
+            SyscountTest.Running r = new SyscountTest.Running("jvmstat", "--json", "1");
+            JvmgcTest.awaitLines(r, "\"pid\":" + b.pid() + ",", 1);
+            a.go();
+            b.go();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && (sum(ExecsnoopTest.linesWith(r.output(), "\"pid\":" + a.pid() + ","), l -> field(l, "gc")) < 2
+                    || sum(ExecsnoopTest.linesWith(r.output(), "\"pid\":" + b.pid() + ","), l -> field(l, "gc")) < 3)) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(1200);
+            assertEquals(0, ExecsnoopTest.stop(r), r.errBuf.toString());
+            String out = r.output();
+            assertEquals(2, sum(ExecsnoopTest.linesWith(out, "\"pid\":" + a.pid() + ","), l -> field(l, "gc")), out);
+            assertEquals(3, sum(ExecsnoopTest.linesWith(out, "\"pid\":" + b.pid() + ","), l -> field(l, "gc")), out);
+            assertEquals(List.of(), ExecsnoopTest.linesWith(out, "\"pid\":" + ProcessHandle.current().pid() + ","), out);
+        }
+    }
+
     /** The flags as the JVM reads them, the last word winning, and JAVA_TOOL_OPTIONS before the command line; the main class. */
     @Test
     void readsTheProbeFlagsAndTheMainClassOfAJvm() throws Exception {
