@@ -34,24 +34,27 @@ public record Section(int index, String name, int type, long flags, long addr, l
     public static final long SHF_ALLOC = 2;
     public static final long SHF_EXECINSTR = 4;
 
-    /** True for {@link #SHT_REL} and {@link #SHT_RELA}. */
+    /** {@return whether this is a relocation section, {@link #SHT_REL} or {@link #SHT_RELA}} */
     public boolean isRelocation() {
         return type == SHT_REL || type == SHT_RELA;
     }
 
-    /** True if the section holds no bytes in the file ({@link #SHT_NOBITS}, such as .bss). */
+    /** {@return whether the section holds no bytes in the file ({@link #SHT_NOBITS}, such as .bss)} */
     public boolean isNoBits() {
         return type == SHT_NOBITS;
     }
 
+    /** {@return whether the section holds code ({@link #SHF_EXECINSTR})} */
     public boolean isExecutable() {
         return (flags & SHF_EXECINSTR) != 0;
     }
 
+    /** {@return whether the section is writable at run time ({@link #SHF_WRITE})} */
     public boolean isWritable() {
         return (flags & SHF_WRITE) != 0;
     }
 
+    /** {@return whether the section occupies memory at run time ({@link #SHF_ALLOC})} */
     public boolean isAlloc() {
         return (flags & SHF_ALLOC) != 0;
     }

@@ -35,7 +35,7 @@ public record Symbol(int index, String name, long value, long size, int bind, in
     public static final int SHN_COMMON = 0xfff2;
     public static final int SHN_XINDEX = 0xffff;
 
-    /** {@code ELF64_ST_VISIBILITY(st_other)}, such as {@link #STV_HIDDEN}. */
+    /** {@return {@code ELF64_ST_VISIBILITY(st_other)}, such as {@link #STV_HIDDEN}} */
     public int visibility() {
         return other & 3;
     }
