@@ -98,9 +98,10 @@ public final class BtfBuilder {
     }
 
     /**
-     * {@return the kind of type {@code id}, {@link BtfKind#UNKN} for a number bpf4j does not know}
+     * {@return the kind of type {@code id}}
      *
      * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @throws IllegalArgumentException if {@code id} is out of range or its kind number is unknown
      */
     public BtfKind kind(int id) {
         return BtfKind.of(kindCode(id));
