@@ -90,7 +90,13 @@ public final class ObjectSpec {
         }
     }
 
-    /** Reads and parses an object file. */
+    /**
+     * Reads and parses an object file.
+     *
+     * @param path the object file, such as {@code syscount.bpf.o}
+     * @return the parsed object; nothing is created in the kernel
+     * @throws ObjectFileException naming the file if it cannot be read or is malformed
+     */
     public static ObjectSpec read(Path path) {
         byte[] data;
         try {
@@ -101,7 +107,14 @@ public final class ObjectSpec {
         return parse(data, path.toString());
     }
 
-    /** Reads an object file shipped as a class path resource (for example inside a jar). */
+    /**
+     * Reads an object file shipped as a class path resource (for example inside a jar).
+     *
+     * @param anchor the class whose {@link Class#getResourceAsStream} resolves the resource
+     * @param resource the resource name, relative to {@code anchor}'s package unless it starts with '/'
+     * @return the parsed object
+     * @throws ObjectFileException naming the resource if it does not exist, cannot be read or is malformed
+     */
     public static ObjectSpec fromResource(Class<?> anchor, String resource) {
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) throw new ObjectFileException(resource, null, "no such class path resource");
@@ -111,81 +124,125 @@ public final class ObjectSpec {
         }
     }
 
-    /** Parses an object file's bytes; {@code file} names it in messages. */
+    /**
+     * Parses an object file's bytes.
+     *
+     * @param data the whole object file
+     * @param file the name to use in messages; its part up to the first dot becomes {@link #name()}
+     * @return the parsed object
+     * @throws ObjectFileException if the data is not a well-formed BPF object
+     */
     public static ObjectSpec parse(byte[] data, String file) {
         return new ObjectReader(data, file).read();
     }
 
-    /** The file name (or resource) the object came from. */
+    /** {@return the file name (or resource) the object came from} */
     public String file() {
         return file;
     }
 
-    /** The object's name as libbpf derives it: the file name up to its first dot. */
+    /** {@return the object's name as libbpf derives it: the file name up to its first dot} */
     public String name() {
         return name;
     }
 
-    /** The license string from the {@code license} section, or null without one. */
+    /** {@return the license string from the {@code license} section, or null without one} */
     public String license() {
         return license;
     }
 
+    /** {@return the u32 of the {@code version} section ({@code LINUX_VERSION_CODE}), or 0 without one} */
     public int kernelVersion() {
         return kernelVersion;
     }
 
-    /** The object's BTF ({@code .BTF}), or null. */
+    /** {@return the object's BTF ({@code .BTF}), or null without one} */
     public Btf btf() {
         return btf;
     }
 
-    /** The object's {@code .BTF.ext}, or null. */
+    /** {@return the object's {@code .BTF.ext}, or null without one} */
     public BtfExt btfExt() {
         return btfExt;
     }
 
-    /** Programs by name, in file order. */
+    /** {@return the programs by name, in file order; unmodifiable} */
     public Map<String, ProgramSpec> programs() {
         return Collections.unmodifiableMap(programs);
     }
 
-    /** The program called {@code name}; {@link NoSuchObjectException} naming the known ones. */
+    /**
+     * The program called {@code name}.
+     *
+     * @param name the program's (function's) name
+     * @return the program's spec
+     * @throws NoSuchObjectException naming the known programs if there is none of that name
+     */
     public ProgramSpec program(String name) {
         return lookup(programs, name, file, "program", "programs");
     }
 
-    /** Maps by name (variable name in {@code .maps}, section name for global data), in file order. */
+    /**
+     * {@return the maps by name (variable name in {@code .maps}, section name for global data), in file order;
+     * unmodifiable}
+     */
     public Map<String, MapSpec> maps() {
         return Collections.unmodifiableMap(maps);
     }
 
-    /** The map called {@code name}; {@link NoSuchObjectException} naming the known ones. */
+    /**
+     * The map called {@code name}.
+     *
+     * @param name the map's name: its variable name in {@code .maps}, or a section name such as {@code .rodata}
+     * @return the map's spec
+     * @throws NoSuchObjectException naming the known maps if there is none of that name
+     */
     public MapSpec map(String name) {
         return lookup(maps, name, file, "map", "maps");
     }
 
-    /** The variables of {@code .rodata} ({@code const volatile} globals), settable before load. */
+    /**
+     * The variables of {@code .rodata} ({@code const volatile} globals), settable before load.
+     *
+     * @return the section's variables
+     * @throws NoSuchObjectException if the object has no {@code .rodata}
+     */
     public GlobalData rodata() {
         return globals(".rodata");
     }
 
-    /** The variables of {@code .data}. */
+    /**
+     * The variables of {@code .data}.
+     *
+     * @return the section's variables
+     * @throws NoSuchObjectException if the object has no {@code .data}
+     */
     public GlobalData data() {
         return globals(".data");
     }
 
-    /** The variables of {@code .bss}. */
+    /**
+     * The variables of {@code .bss}.
+     *
+     * @return the section's variables
+     * @throws NoSuchObjectException if the object has no {@code .bss}
+     */
     public GlobalData bss() {
         return globals(".bss");
     }
 
-    /** The variables of a global data section, such as {@code .rodata} or {@code .data.counters}. */
+    /**
+     * The variables of a global data section.
+     *
+     * @param section the section's name, such as {@code .rodata} or {@code .data.counters}
+     * @return the section's variables
+     * @throws NoSuchObjectException naming the object's sections if it has none of that name
+     */
     public GlobalData globals(String section) {
         return lookup(globals, section, file, "global data section", "the object's");
     }
 
-    /** All global data sections by name. */
+    /** {@return all global data sections by name, in file order; unmodifiable} */
     public Map<String, GlobalData> globals() {
         return Collections.unmodifiableMap(globals);
     }
@@ -201,20 +258,25 @@ public final class ObjectSpec {
     }
 
     /**
-     * Resolves every CO-RE relocation of the object against {@code target} (a kernel BTF) without
-     * loading anything, as libbpf would at load time: the answers {@code bpf4j core relocs} prints.
-     * Like libbpf, resolution stops at the first relocation that fails outright; the ones after
-     * it come back unprocessed.
+     * Resolves every CO-RE relocation of the object against {@code target} (a kernel BTF) without loading anything, as
+     * libbpf would at load time: the answers {@code bpf4j core relocs} prints. Like libbpf, resolution stops at the
+     * first relocation that fails outright; the ones after it come back unprocessed.
+     *
+     * @param target the BTF to resolve against, usually the running kernel's
+     * @return one answer per relocation, in libbpf's order of application
      */
     public List<CoreRelocation> resolveCore(Btf target) {
         return resolveCore(CoreTargets.of(target));
     }
 
     /**
-     * Resolves every CO-RE relocation of the object against {@code targets} (a kernel BTF, and
-     * module BTFs searched for types the kernel BTF lacks), as {@link #resolveCore(Btf)}. The
-     * relocations come in libbpf's order of application (.BTF.ext order); relocations of
-     * programs whose {@link ProgramSpec#autoload()} is off are left out, as libbpf skips them.
+     * Resolves every CO-RE relocation of the object against {@code targets} (a kernel BTF, and module BTFs searched for
+     * types the kernel BTF lacks), as {@link #resolveCore(Btf)}. The relocations come in libbpf's order of application
+     * (.BTF.ext order); relocations of programs whose {@link ProgramSpec#autoload()} is off are left out, as libbpf
+     * skips them.
+     *
+     * @param targets the kernel BTF and the module BTFs to resolve against
+     * @return one answer per relocation
      */
     public List<CoreRelocation> resolveCore(CoreTargets targets) {
         return CoreApplier.resolve(this, targets, CoreApplier.included(this, null));
@@ -228,12 +290,23 @@ public final class ObjectSpec {
         return all;
     }
 
-    /** Loads the object into the running kernel with default options. */
+    /**
+     * Loads the object into the running kernel with default options, as {@link #load(LoadOptions)}.
+     *
+     * @return the loaded object; the caller owns it and closes it
+     */
     public BpfObject load() {
         return load(LoadOptions.defaults());
     }
 
-    /** Creates the maps, loads BTF and the programs; all or nothing. */
+    /**
+     * Creates the maps, loads BTF and the programs; all or nothing: on failure, whatever was created is closed.
+     *
+     * @param options how to load: target BTF, programs to load, verifier log, pin root, kernel config
+     * @return the loaded object, which owns every map, program and link fd; the caller closes it
+     * @throws VerifierException if the verifier rejects a program
+     * @throws BpfException if a map, the BTF or a program cannot be created
+     */
     public BpfObject load(LoadOptions options) {
         return Loader.load(this, options);
     }

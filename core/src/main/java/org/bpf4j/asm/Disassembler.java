@@ -13,6 +13,13 @@ public final class Disassembler {
     private static final String[] ALU_NAMES = {"add", "", "", "", "or", "and", "", "", "", "", "xor"};
     private static final int ATOMIC_FETCH = 0x01, ATOMIC_XCHG = 0xe0 | ATOMIC_FETCH, ATOMIC_CMPXCHG = 0xf0 | ATOMIC_FETCH;
 
+    /**
+     * Formats one instruction as the verifier's log would; an LD_IMM64 is formatted from both its slots.
+     *
+     * @param in the instructions
+     * @param i the index of the instruction to format
+     * @return the instruction as text, without its index
+     */
     public static String format(Instructions in, int i) {
         int code = in.code(i);
         int cls = insnClass(code);

@@ -96,6 +96,8 @@ public final class Btf {
     /**
      * Parses a raw BTF blob (magic 0xEB9F, little-endian). The array is kept, not copied.
      *
+     * @param raw the blob; not to be modified afterwards
+     * @return the parsed BTF
      * @param origin the file name for messages
      * @throws ObjectFileException if the blob is malformed
      */
@@ -106,6 +108,11 @@ public final class Btf {
     /**
      * Parses a raw BTF blob that came from an ELF section, so that errors name the section too.
      *
+     * @param raw the section's contents; not to be modified afterwards
+     * @param origin the file name for messages
+     * @param section the ELF section's name for messages, such as {@code .BTF}
+     * @return the parsed BTF
+     * @throws ObjectFileException naming the origin and section if the blob is malformed
      * @see #parse(byte[], String)
      */
     public static Btf parse(byte[] raw, String origin, String section) {
@@ -116,6 +123,10 @@ public final class Btf {
      * Parses split BTF (such as a kernel module's) on top of {@code base}: its type ids continue after
      * the base's, its string offsets after the base's strings.
      *
+     * @param raw the split blob; not to be modified afterwards
+     * @param base the BTF it continues, such as {@link #kernel()}
+     * @param origin the file name for messages
+     * @return the parsed split BTF
      * @throws ObjectFileException if the blob is malformed
      */
     public static Btf parseSplit(byte[] raw, Btf base, String origin) {
@@ -127,6 +138,8 @@ public final class Btf {
      * Reads BTF from a file: raw BTF (such as /sys/kernel/btf/vmlinux or a .btf file), or the .BTF
      * section of an ELF file (a BPF object, a vmlinux image). Only that section is read from an ELF.
      *
+     * @param path the file to read
+     * @return the parsed BTF
      * @throws ObjectFileException naming the path if it cannot be read, is neither, or is malformed
      */
     public static Btf read(Path path) {
@@ -136,6 +149,11 @@ public final class Btf {
     /**
      * Reads split BTF from a file (raw, or the .BTF section of an ELF such as a kernel module .ko) on
      * top of {@code base}.
+     *
+     * @param path the file to read
+     * @param base the BTF it continues, such as {@link #kernel()}
+     * @return the parsed split BTF
+     * @throws ObjectFileException naming the path if it cannot be read or is malformed
      */
     public static Btf readSplit(Path path, Btf base) {
         if (base == null) throw new IllegalArgumentException("base BTF is null");
@@ -171,6 +189,7 @@ public final class Btf {
      * The running kernel's BTF from /sys/kernel/btf/vmlinux, read and parsed once per process on
      * first use (thread-safe) and shared.
      *
+     * @return the kernel's BTF, the same instance on every call
      * @throws FeatureNotSupportedException if the kernel exposes no BTF
      */
     public static Btf kernel() {
@@ -186,6 +205,8 @@ public final class Btf {
      * The BTF of a loaded kernel module, /sys/kernel/btf/&lt;module&gt;, as split BTF over
      * {@link #kernel()}; parsed once per module and cached.
      *
+     * @param module the module's name, such as {@code nf_tables}
+     * @return the module's split BTF
      * @throws FeatureNotSupportedException if the module has no BTF there (not loaded, or the kernel
      *                                      lacks CONFIG_DEBUG_INFO_BTF_MODULES)
      */
@@ -196,6 +217,8 @@ public final class Btf {
     /**
      * The kernel modules that expose BTF: the entries of /sys/kernel/btf other than vmlinux, sorted;
      * empty without module BTF (or modules).
+     *
+     * @return the module names, sorted
      */
     public static List<String> kernelModuleNames() {
         return KernelBtf.moduleNames();
@@ -545,37 +568,37 @@ public final class Btf {
     // ------------------------------------------------------------------------------------------
     // Whole-BTF properties
 
-    /** The file name given when parsing, for messages. */
+    /** {@return the file name given when parsing, for messages} */
     public String origin() {
         return origin;
     }
 
-    /** The base BTF of a split BTF, or null. */
+    /** {@return the base BTF of a split BTF, or null for a base BTF} */
     public Btf base() {
         return base;
     }
 
-    /** The first type id this BTF defines: 1 for a base BTF, {@code base().typeCount()} for split BTF. */
+    /** {@return the first type id this BTF defines: 1 for a base BTF, {@code base().typeCount()} for split BTF} */
     public int firstId() {
         return firstId;
     }
 
-    /** One past the highest type id (id 0 is void), counting the base's types. */
+    /** {@return one past the highest type id (id 0 is void), counting the base's types} */
     public int typeCount() {
         return typeCount;
     }
 
-    /** A copy of the raw blob as parsed. */
+    /** {@return a copy of the raw blob as parsed} */
     public byte[] raw() {
         return raw.clone();
     }
 
-    /** The length of this BTF's own string section in bytes. */
+    /** {@return the length of this BTF's own string section in bytes} */
     public int stringsLength() {
         return strLen;
     }
 
-    /** The string offset of this BTF's first string: 0, or for split BTF the end of the base's strings. */
+    /** {@return the string offset of this BTF's first string: 0, or for split BTF the end of the base's strings} */
     public int stringsStart() {
         return strBase;
     }
@@ -584,6 +607,8 @@ public final class Btf {
      * The NUL-terminated string at this offset of the string section (the base's, below
      * {@link #stringsStart()} for split BTF).
      *
+     * @param offset a string offset, such as a {@link #nameOffset}
+     * @return the string, without its NUL
      * @throws IllegalArgumentException if the offset is out of range
      */
     public String string(int offset) {
@@ -621,12 +646,21 @@ public final class Btf {
         if (id != 0) throw badId(id);
     }
 
-    /** The kind of a type; {@link BtfKind#UNKN} for id 0 (void). */
+    /**
+     * {@return the kind of type {@code id}; {@link BtfKind#UNKN} for id 0 (void)}
+     *
+     * @param id the type id, 0 to {@link #typeCount()} - 1
+     * @throws IllegalArgumentException if {@code id} is out of range
+     */
     public BtfKind kind(int id) {
         return BtfKind.of(kindCode(id));
     }
 
-    /** The numeric kind ({@code BTF_KIND_*}) of a type; 0 for void. */
+    /**
+     * {@return the numeric kind ({@code BTF_KIND_*}) of type {@code id}; 0 for void}
+     *
+     * @param id the type id, 0 to {@link #typeCount()} - 1
+     */
     public int kindCode(int id) {
         if (id < firstId) {
             if (base != null) return base.kindCode(id);
@@ -636,7 +670,11 @@ public final class Btf {
         return raw[off(id) + 7] & 0x1f;
     }
 
-    /** The raw {@code info} word: vlen (bits 0-15), kind (24-28), kind flag (31). */
+    /**
+     * {@return the raw {@code info} word of type {@code id}: vlen (bits 0-15), kind (24-28), kind flag (31)}
+     *
+     * @param id the type id
+     */
     public int info(int id) {
         if (id < firstId) {
             if (base != null) return base.info(id);
@@ -646,7 +684,11 @@ public final class Btf {
         return u32(raw, off(id) + 4);
     }
 
-    /** The {@code name_off} of a type (0 if anonymous). */
+    /**
+     * {@return the {@code name_off} of type {@code id} (0 if anonymous)}
+     *
+     * @param id the type id
+     */
     public int nameOffset(int id) {
         if (id < firstId) {
             if (base != null) return base.nameOffset(id);
@@ -656,7 +698,11 @@ public final class Btf {
         return u32(raw, off(id));
     }
 
-    /** The name of a type, "" if anonymous. */
+    /**
+     * {@return the name of type {@code id}, "" if anonymous}
+     *
+     * @param id the type id
+     */
     public String name(int id) {
         if (id < firstId) {
             if (base != null) return base.name(id);
@@ -667,17 +713,31 @@ public final class Btf {
         return no == 0 ? "" : string(no);
     }
 
-    /** The vlen field: member, enumerator, parameter or variable count; linkage for FUNC. */
+    /**
+     * {@return the vlen field of type {@code id}: member, enumerator, parameter or variable count; linkage for FUNC}
+     *
+     * @param id the type id
+     */
     public int vlen(int id) {
         return info(id) & 0xffff;
     }
 
-    /** The kind flag: bitfield encoding for STRUCT/UNION, union for FWD, signed for ENUM/ENUM64. */
+    /**
+     * {@return the kind flag of type {@code id}: bitfield encoding for STRUCT/UNION, union for FWD, signed for
+     * ENUM/ENUM64}
+     *
+     * @param id the type id
+     */
     public boolean kindFlag(int id) {
         return info(id) < 0;
     }
 
-    /** The size/type word: size for INT, ENUM, STRUCT, UNION, DATASEC, FLOAT; a type id for the rest. */
+    /**
+     * {@return the size/type word of type {@code id}: size for INT, ENUM, STRUCT, UNION, DATASEC, FLOAT; a type id for
+     * the rest}
+     *
+     * @param id the type id
+     */
     public int sizeOrType(int id) {
         if (id < firstId) {
             if (base != null) return base.sizeOrType(id);
@@ -687,7 +747,13 @@ public final class Btf {
         return u32(raw, off(id) + 8);
     }
 
-    /** The n-th 32-bit word after a type's 12-byte common header (raw access to kind-specific data). */
+    /**
+     * The n-th 32-bit word after a type's 12-byte common header (raw access to kind-specific data).
+     *
+     * @param id the type id
+     * @param n the word's index after the header, from 0
+     * @return the word
+     */
     public int word(int id, int n) {
         if (id < firstId) {
             if (base != null) return base.word(id, n);
@@ -696,76 +762,139 @@ public final class Btf {
         return u32(raw, off(id) + TYPE_HEADER + 4 * n);
     }
 
-    /** INT: the encoding bits ({@link BtfType.Int#SIGNED}, CHAR, BOOL). */
+    /**
+     * {@return INT: the encoding bits ({@link BtfType.Int#SIGNED}, CHAR, BOOL)}
+     *
+     * @param id the id of an INT
+     */
     public int intEncoding(int id) {
         return (word(id, 0) >>> 24) & 0x0f;
     }
 
-    /** INT: the bit offset (BTF_INT_OFFSET). */
+    /**
+     * {@return INT: the bit offset (BTF_INT_OFFSET)}
+     *
+     * @param id the id of an INT
+     */
     public int intBitOffset(int id) {
         return (word(id, 0) >>> 16) & 0xff;
     }
 
-    /** INT: the number of bits (BTF_INT_BITS). */
+    /**
+     * {@return INT: the number of bits (BTF_INT_BITS)}
+     *
+     * @param id the id of an INT
+     */
     public int intBits(int id) {
         return word(id, 0) & 0xff;
     }
 
-    /** ARRAY: the element type. */
+    /**
+     * {@return ARRAY: the element type's id}
+     *
+     * @param id the id of an ARRAY
+     */
     public int arrayType(int id) {
         return word(id, 0);
     }
 
-    /** ARRAY: the index type. */
+    /**
+     * {@return ARRAY: the index type's id}
+     *
+     * @param id the id of an ARRAY
+     */
     public int arrayIndexType(int id) {
         return word(id, 1);
     }
 
-    /** ARRAY: the element count (unsigned). */
+    /**
+     * {@return ARRAY: the element count (unsigned)}
+     *
+     * @param id the id of an ARRAY
+     */
     public int arrayNelems(int id) {
         return word(id, 2);
     }
 
-    /** STRUCT/UNION: the name offset of member i. */
+    /**
+     * {@return STRUCT/UNION: the name offset of member {@code i}}
+     *
+     * @param id the id of a STRUCT or UNION
+     * @param i the member's index, from 0
+     */
     public int memberNameOffset(int id, int i) {
         return word(id, 3 * i);
     }
 
-    /** STRUCT/UNION: the name of member i, "" if anonymous. */
+    /**
+     * {@return STRUCT/UNION: the name of member {@code i}, "" if anonymous}
+     *
+     * @param id the id of a STRUCT or UNION
+     * @param i the member's index, from 0
+     */
     public String memberName(int id, int i) {
         int no = word(id, 3 * i);
         return no == 0 ? "" : string(no);
     }
 
-    /** STRUCT/UNION: the type of member i. */
+    /**
+     * {@return STRUCT/UNION: the type id of member {@code i}}
+     *
+     * @param id the id of a STRUCT or UNION
+     * @param i the member's index, from 0
+     */
     public int memberType(int id, int i) {
         return word(id, 3 * i + 1);
     }
 
-    /** STRUCT/UNION: the bit offset of member i (normalized for the kind flag). */
+    /**
+     * {@return STRUCT/UNION: the bit offset of member {@code i} (normalized for the kind flag)}
+     *
+     * @param id the id of a STRUCT or UNION
+     * @param i the member's index, from 0
+     */
     public int memberBitOffset(int id, int i) {
         int v = word(id, 3 * i + 2);
         return kindFlag(id) ? v & 0xffffff : v;
     }
 
-    /** STRUCT/UNION: the bitfield size of member i, 0 if not a bitfield (or no kind flag). */
+    /**
+     * {@return STRUCT/UNION: the bitfield size in bits of member {@code i}, 0 if not a bitfield (or no kind flag)}
+     *
+     * @param id the id of a STRUCT or UNION
+     * @param i the member's index, from 0
+     */
     public int memberBitfieldSize(int id, int i) {
         return kindFlag(id) ? word(id, 3 * i + 2) >>> 24 : 0;
     }
 
-    /** ENUM/ENUM64: the name offset of enumerator i. */
+    /**
+     * {@return ENUM/ENUM64: the name offset of enumerator {@code i}}
+     *
+     * @param id the id of an ENUM or ENUM64
+     * @param i the enumerator's index, from 0
+     */
     public int enumNameOffset(int id, int i) {
         return word(id, kindCode(id) == ENUM64 ? 3 * i : 2 * i);
     }
 
-    /** ENUM/ENUM64: the name of enumerator i. */
+    /**
+     * {@return ENUM/ENUM64: the name of enumerator {@code i}}
+     *
+     * @param id the id of an ENUM or ENUM64
+     * @param i the enumerator's index, from 0
+     */
     public String enumName(int id, int i) {
         return string(enumNameOffset(id, i));
     }
 
     /**
-     * ENUM/ENUM64: the value of enumerator i; 32-bit values are sign-extended if the kind flag
-     * (signed) is set, zero-extended otherwise.
+     * ENUM/ENUM64: the value of enumerator {@code i}; 32-bit values are sign-extended if the kind flag (signed) is set,
+     * zero-extended otherwise.
+     *
+     * @param id the id of an ENUM or ENUM64
+     * @param i the enumerator's index, from 0
+     * @return the value; an unsigned 64-bit value as its bits
      */
     public long enumValue(int id, int i) {
         if (kindCode(id) == ENUM64) {
@@ -775,48 +904,90 @@ public final class Btf {
         return kindFlag(id) ? v : Integer.toUnsignedLong(v);
     }
 
-    /** FUNC_PROTO: the name offset of parameter i. */
+    /**
+     * {@return FUNC_PROTO: the name offset of parameter {@code i}}
+     *
+     * @param id the id of a FUNC_PROTO
+     * @param i the parameter's index, from 0
+     */
     public int paramNameOffset(int id, int i) {
         return word(id, 2 * i);
     }
 
-    /** FUNC_PROTO: the name of parameter i, "" if none. */
+    /**
+     * {@return FUNC_PROTO: the name of parameter {@code i}, "" if none}
+     *
+     * @param id the id of a FUNC_PROTO
+     * @param i the parameter's index, from 0
+     */
     public String paramName(int id, int i) {
         int no = word(id, 2 * i);
         return no == 0 ? "" : string(no);
     }
 
-    /** FUNC_PROTO: the type of parameter i (0 for a trailing "..."). */
+    /**
+     * {@return FUNC_PROTO: the type id of parameter {@code i} (0 for a trailing "...")}
+     *
+     * @param id the id of a FUNC_PROTO
+     * @param i the parameter's index, from 0
+     */
     public int paramType(int id, int i) {
         return word(id, 2 * i + 1);
     }
 
-    /** VAR: the linkage (0 static, 1 global, 2 extern). */
+    /**
+     * {@return VAR: the linkage (0 static, 1 global, 2 extern)}
+     *
+     * @param id the id of a VAR
+     */
     public int varLinkage(int id) {
         return word(id, 0);
     }
 
-    /** FUNC: the linkage (0 static, 1 global, 2 extern), stored as vlen. */
+    /**
+     * {@return FUNC: the linkage (0 static, 1 global, 2 extern), stored as vlen}
+     *
+     * @param id the id of a FUNC
+     */
     public int funcLinkage(int id) {
         return vlen(id);
     }
 
-    /** DECL_TAG: the component index, -1 for the type itself. */
+    /**
+     * {@return DECL_TAG: the component index, -1 for the type itself}
+     *
+     * @param id the id of a DECL_TAG
+     */
     public int declTagComponentIdx(int id) {
         return word(id, 0);
     }
 
-    /** DATASEC: the type of variable i. */
+    /**
+     * {@return DATASEC: the type id (a VAR or FUNC) of variable {@code i}}
+     *
+     * @param id the id of a DATASEC
+     * @param i the variable's index, from 0
+     */
     public int datasecVarType(int id, int i) {
         return word(id, 3 * i);
     }
 
-    /** DATASEC: the offset of variable i. */
+    /**
+     * {@return DATASEC: the byte offset in the section of variable {@code i}}
+     *
+     * @param id the id of a DATASEC
+     * @param i the variable's index, from 0
+     */
     public int datasecVarOffset(int id, int i) {
         return word(id, 3 * i + 1);
     }
 
-    /** DATASEC: the size of variable i. */
+    /**
+     * {@return DATASEC: the size in bytes of variable {@code i}}
+     *
+     * @param id the id of a DATASEC
+     * @param i the variable's index, from 0
+     */
     public int datasecVarSize(int id, int i) {
         return word(id, 3 * i + 2);
     }
@@ -824,7 +995,12 @@ public final class Btf {
     // ------------------------------------------------------------------------------------------
     // Materialized types
 
-    /** The type as a record; {@link BtfType.Void} for id 0. */
+    /**
+     * {@return type {@code id} as a new record; {@link BtfType.Void#INSTANCE} for id 0}
+     *
+     * @param id the type id, 0 to {@link #typeCount()} - 1
+     * @throws IllegalArgumentException if {@code id} is out of range
+     */
     public BtfType type(int id) {
         // in another class, so that loading Btf does not load (and verify) the record classes
         return Materializer.type(this, id);
@@ -834,14 +1010,22 @@ public final class Btf {
     // Lookups (BtfNames: the name index and the scans before it)
 
     /**
-     * The lowest type id with exactly this name and kind (searching the base first for split BTF),
-     * or -1.
+     * The lowest type id with exactly this name and kind (searching the base first for split BTF).
+     *
+     * @param name the type's name
+     * @param kind the type's kind
+     * @return the id, or -1 if there is none
      */
     public int find(String name, BtfKind kind) {
         return names.find(name, kind);
     }
 
-    /** All type ids with exactly this name, of any kind, ascending (the base's first for split BTF). */
+    /**
+     * All type ids with exactly this name, of any kind, ascending (the base's first for split BTF).
+     *
+     * @param name the type's name
+     * @return the ids; empty if there is none
+     */
     public int[] findAll(String name) {
         return names.findAll(name);
     }
@@ -852,6 +1036,10 @@ public final class Btf {
      * ({@code bpf_core_essential_name_len}): the name up to its LAST "X___Y" flavour separator
      * (X and Y not '_'), so "task_struct___v1" and "task_struct" both have the essential name
      * "task_struct", and "a___b___c" has "a___b". Anonymous types are never returned.
+     *
+     * @param essentialName the name without a flavour suffix
+     * @param kind the kind to match, or null for any
+     * @return the ids; empty if there is none
      */
     public int[] findByEssentialName(String essentialName, BtfKind kind) {
         return names.findByEssentialName(essentialName, kind);
@@ -862,7 +1050,12 @@ public final class Btf {
         names.lookupScanBudget(lookups);
     }
 
-    /** libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator. */
+    /**
+     * libbpf's bpf_core_essential_name_len: the length of the name before its last flavour separator.
+     *
+     * @param name a type or field name, such as {@code task_struct___v1}
+     * @return the length of its essential name; the whole length if it has no flavour
+     */
     public static int essentialNameLength(String name) {
         return BtfNames.essentialNameLength(name);
     }
@@ -870,7 +1063,12 @@ public final class Btf {
     // ------------------------------------------------------------------------------------------
     // Type algebra
 
-    /** Follows CONST, VOLATILE, RESTRICT and TYPE_TAG to the first other type (or void). */
+    /**
+     * Follows CONST, VOLATILE, RESTRICT and TYPE_TAG to the first other type (or void).
+     *
+     * @param id the type id
+     * @return the first type id that is no modifier
+     */
     public int skipModifiers(int id) {
         for (int depth = 0; ; depth++) {
             int k = kindCode(id);
@@ -880,7 +1078,12 @@ public final class Btf {
         }
     }
 
-    /** Follows modifiers and TYPEDEF to the first other type (or void). */
+    /**
+     * Follows modifiers and TYPEDEF to the first other type (or void).
+     *
+     * @param id the type id
+     * @return the first type id that is neither modifier nor typedef
+     */
     public int resolve(int id) {
         for (int depth = 0; ; depth++) {
             int k = kindCode(id);
@@ -899,6 +1102,8 @@ public final class Btf {
      * element size times element count, INT/FLOAT/ENUM/STRUCT/UNION/DATASEC their size, following
      * typedefs, modifiers, VAR and DECL_TAG.
      *
+     * @param id the type id
+     * @return the size in bytes
      * @throws BpfException for void, FWD, FUNC, FUNC_PROTO, or a size above 4 GiB
      */
     public long sizeOf(int id) {
@@ -940,6 +1145,8 @@ public final class Btf {
      * pointers 8, arrays their element's, structs and unions their largest member's, or 1 if a
      * member offset or the size shows the type is packed.
      *
+     * @param id the type id
+     * @return the alignment in bytes
      * @throws BpfException for kinds without an alignment (void, FWD, FUNC, FUNC_PROTO, VAR, ...)
      */
     public int alignOf(int id) {
@@ -980,7 +1187,11 @@ public final class Btf {
         }
     }
 
-    /** "[id] KIND 'name'" for messages. */
+    /**
+     * {@return "[id] KIND 'name'" for messages}
+     *
+     * @param id the type id
+     */
     public String describe(int id) {
         if (id == 0) return "[0] void";
         String n = name(id);

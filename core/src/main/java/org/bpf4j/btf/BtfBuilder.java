@@ -26,7 +26,7 @@ public final class BtfBuilder {
     private BtfBuilder() {
     }
 
-    /** An empty base BTF: no types, only the empty string. */
+    /** {@return an empty base BTF: no types, only the empty string} */
     public static BtfBuilder create() {
         BtfBuilder b = new BtfBuilder();
         b.types = new byte[64];
@@ -37,8 +37,10 @@ public final class BtfBuilder {
     }
 
     /**
-     * A mutable copy of a base BTF.
+     * A mutable copy of a base BTF; {@code btf} itself is not changed.
      *
+     * @param btf the BTF to copy
+     * @return the copy
      * @throws IllegalArgumentException for split BTF
      */
     public static BtfBuilder from(Btf btf) {
@@ -56,12 +58,12 @@ public final class BtfBuilder {
         return b;
     }
 
-    /** One past the highest type id. */
+    /** {@return one past the highest type id (void, id 0, included in the count)} */
     public int typeCount() {
         return count + 1;
     }
 
-    /** The length of the string section so far. */
+    /** {@return the length of the string section so far, in bytes} */
     public int stringsLength() {
         return stringsLen;
     }
@@ -85,39 +87,88 @@ public final class BtfBuilder {
         types[p + 3] = (byte) (v >> 24);
     }
 
+    /**
+     * {@return the kind number ({@code BTF_KIND_*}) of type {@code id}}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @throws IllegalArgumentException if {@code id} is out of range
+     */
     public int kindCode(int id) {
         return types[off(id) + 7] & 0x1f;
     }
 
+    /**
+     * {@return the kind of type {@code id}}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @throws IllegalArgumentException if {@code id} is out of range or its kind number is unknown
+     */
     public BtfKind kind(int id) {
         return BtfKind.of(kindCode(id));
     }
 
+    /**
+     * {@return the info word of type {@code id}: kind flag (bit 31), kind (bits 24-28), vlen (bits 0-15)}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public int info(int id) {
         return rd(off(id) + 4);
     }
 
+    /**
+     * {@return the vlen of type {@code id}: members, parameters, enumerators or variables}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public int vlen(int id) {
         return info(id) & 0xffff;
     }
 
+    /**
+     * {@return the kind flag of type {@code id} (bitfield members, union forward, signed enum...)}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public boolean kindFlag(int id) {
         return info(id) < 0;
     }
 
+    /**
+     * {@return the string offset of type {@code id}'s name, 0 for none}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public int nameOffset(int id) {
         return rd(off(id));
     }
 
+    /**
+     * {@return the name of type {@code id}, "" for none}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public String name(int id) {
         return string(nameOffset(id));
     }
 
+    /**
+     * {@return the size/type word of type {@code id}: a size in bytes or a type id, by kind}
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     */
     public int sizeOrType(int id) {
         return rd(off(id) + 8);
     }
 
-    /** The n-th 32-bit word after the type's 12-byte common header. */
+    /**
+     * The n-th 32-bit word after the type's 12-byte common header.
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @param n the word's index, from 0
+     * @return the word
+     * @throws IllegalArgumentException if the record has no such word
+     */
     public int word(int id, int n) {
         int o = off(id);
         int size = Btf.recordSize(kindCode(id), vlen(id));
@@ -127,7 +178,13 @@ public final class BtfBuilder {
         return rd(o + Btf.TYPE_HEADER + 4 * n);
     }
 
-    /** The string at this offset. */
+    /**
+     * The string at this offset of the string section.
+     *
+     * @param offset the byte offset, such as a {@link #nameOffset}
+     * @return the string up to its NUL
+     * @throws IllegalArgumentException if the offset lies outside the string section
+     */
     public String string(int offset) {
         if (offset < 0 || offset >= stringsLen) throw new IllegalArgumentException("string offset " + offset + " out of range");
         int e = offset;
@@ -152,26 +209,53 @@ public final class BtfBuilder {
         return off(datasecId) + Btf.TYPE_HEADER + 12 * index;
     }
 
-    /** Sets a DATASEC's size (the ELF section's size). */
+    /**
+     * Sets a DATASEC's size (the ELF section's size).
+     *
+     * @param datasecId the id of a DATASEC
+     * @param size the size in bytes
+     * @throws IllegalArgumentException if the type is not a DATASEC
+     */
     public void setDatasecSize(int datasecId, int size) {
         requireKind(datasecId, BtfKind.DATASEC);
         wr(off(datasecId) + 8, size);
     }
 
-    /** Sets the offset and size of a DATASEC's variable {@code index}. */
+    /**
+     * Sets the offset and size of a DATASEC's variable {@code index}.
+     *
+     * @param datasecId the id of a DATASEC
+     * @param index the variable's index in the DATASEC, from 0
+     * @param offset the variable's offset in the section, in bytes
+     * @param size the variable's size in bytes
+     * @throws IllegalArgumentException if the type is not a DATASEC or has no such variable
+     */
     public void setVarSecinfo(int datasecId, int index, int offset, int size) {
         int p = vsi(datasecId, index);
         wr(p + 4, offset);
         wr(p + 8, size);
     }
 
-    /** Points a DATASEC's variable {@code index} at another type (such as a placeholder VAR). */
+    /**
+     * Points a DATASEC's variable {@code index} at another type (such as a placeholder VAR).
+     *
+     * @param datasecId the id of a DATASEC
+     * @param index the variable's index in the DATASEC, from 0
+     * @param type the new type id
+     * @throws IllegalArgumentException if the type is not a DATASEC, has no such variable, or {@code type} is out of
+     * range
+     */
     public void setVarSecinfoType(int datasecId, int index, int type) {
         checkTypeRef(type);
         wr(vsi(datasecId, index), type);
     }
 
-    /** Sorts a DATASEC's variables by offset, as the kernel requires (libbpf does it after fix-ups). */
+    /**
+     * Sorts a DATASEC's variables by offset, as the kernel requires (libbpf does it after fix-ups); stable.
+     *
+     * @param datasecId the id of a DATASEC
+     * @throws IllegalArgumentException if the type is not a DATASEC
+     */
     public void sortDatasecVars(int datasecId) {
         requireKind(datasecId, BtfKind.DATASEC);
         int n = vlen(datasecId);
@@ -193,13 +277,25 @@ public final class BtfBuilder {
         }
     }
 
-    /** Sets a VAR's linkage (0 static, 1 global, 2 extern). */
+    /**
+     * Sets a VAR's linkage.
+     *
+     * @param varId the id of a VAR
+     * @param linkage 0 static, 1 global, 2 extern
+     * @throws IllegalArgumentException if the type is not a VAR
+     */
     public void setVarLinkage(int varId, int linkage) {
         requireKind(varId, BtfKind.VAR);
         wr(off(varId) + Btf.TYPE_HEADER, linkage);
     }
 
-    /** Sets a FUNC's linkage (0 static, 1 global, 2 extern), kept in its vlen. */
+    /**
+     * Sets a FUNC's linkage, kept in its vlen.
+     *
+     * @param funcId the id of a FUNC
+     * @param linkage 0 static, 1 global, 2 extern
+     * @throws IllegalArgumentException if the type is not a FUNC or the linkage does not fit in 16 bits
+     */
     public void setFuncLinkage(int funcId, int linkage) {
         requireKind(funcId, BtfKind.FUNC);
         if (linkage < 0 || linkage > 0xffff) throw new IllegalArgumentException("linkage " + linkage);
@@ -208,8 +304,10 @@ public final class BtfBuilder {
     }
 
     /**
-     * Adds a string and returns its offset; an existing equal string is reused.
+     * Adds a string; an existing equal string is reused.
      *
+     * @param s the string
+     * @return its offset in the string section
      * @throws IllegalArgumentException if the string contains a NUL
      */
     public int addString(String s) {
@@ -246,7 +344,13 @@ public final class BtfBuilder {
         if (id < 0 || id > count) throw new IllegalArgumentException("type id " + id + " out of range [0, " + count + "]");
     }
 
-    /** Sets a type's name_off. */
+    /**
+     * Sets a type's name_off.
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @param nameOffset an offset into the string section, such as {@link #addString} returns
+     * @throws IllegalArgumentException if the id or the offset is out of range
+     */
     public void setName(int id, int nameOffset) {
         checkString(nameOffset);
         wr(off(id), nameOffset);
@@ -255,6 +359,10 @@ public final class BtfBuilder {
     /**
      * Changes a type's info word (kind, vlen, kind flag).
      *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @param kind the new kind
+     * @param vlen the new vlen, 0 to 65535
+     * @param kindFlag the new kind flag
      * @throws IllegalArgumentException if the new kind and vlen would change the record's length
      */
     public void setInfo(int id, BtfKind kind, int vlen, boolean kindFlag) {
@@ -267,26 +375,55 @@ public final class BtfBuilder {
         wr(off(id) + 4, kind.code() << 24 | vlen | (kindFlag ? 1 << 31 : 0));
     }
 
-    /** Sets the size/type word of a type. */
+    /**
+     * Sets the size/type word of a type.
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @param value a size in bytes or a type id, by kind
+     */
     public void setSizeOrType(int id, int value) {
         wr(off(id) + 8, value);
     }
 
-    /** Sets the n-th word after a type's common header. */
+    /**
+     * Sets the n-th word after a type's common header.
+     *
+     * @param id the type id, 1 to {@link #typeCount()} - 1
+     * @param n the word's index, from 0
+     * @param value the new word
+     * @throws IllegalArgumentException if the record has no such word
+     */
     public void setWord(int id, int n, int value) {
         word(id, n); // bounds check
         wr(off(id) + Btf.TYPE_HEADER + 4 * n, value);
     }
 
-    /** Appends an INT type (BTF_INT_ENC(encoding, 0, size * 8)) and returns its id. */
+    /**
+     * Appends an INT type ({@code BTF_INT_ENC(encoding, 0, size * 8)}).
+     *
+     * @param name the type's name
+     * @param size the size in bytes, 1 to 16
+     * @param encoding {@code BTF_INT_SIGNED}, {@code BTF_INT_CHAR}, {@code BTF_INT_BOOL} or 0
+     * @return the new type's id
+     * @throws IllegalArgumentException if the size is out of range
+     */
     public int addInt(String name, int size, int encoding) {
         if (size < 1 || size > 16) throw new IllegalArgumentException("INT size " + size);
         return addType(addString(name), BtfKind.INT, 0, false, size, (encoding & 0x0f) << 24 | size * 8);
     }
 
     /**
-     * Appends a type record and returns its id: the common header, then {@code tail}, which must be
-     * exactly as long as the kind and vlen require.
+     * Appends a type record: the common header, then {@code tail}, which must be exactly as long as the kind and vlen
+     * require.
+     *
+     * @param nameOffset the name's offset in the string section, 0 for none
+     * @param kind the kind
+     * @param vlen the vlen, 0 to 65535
+     * @param kindFlag the kind flag
+     * @param sizeOrType the size/type word
+     * @param tail the words after the header
+     * @return the new type's id
+     * @throws IllegalArgumentException if the kind is unknown or {@code tail} has the wrong length
      */
     public int addType(int nameOffset, BtfKind kind, int vlen, boolean kindFlag, int sizeOrType, int... tail) {
         checkString(nameOffset);
@@ -307,7 +444,7 @@ public final class BtfBuilder {
         return count;
     }
 
-    /** Raw BTF: header (24 bytes), types, strings. */
+    /** {@return raw little-endian BTF: header (24 bytes), types, strings; a new array each call} */
     public byte[] build() {
         byte[] out = new byte[Btf.HEADER_SIZE + typesLen + stringsLen];
         out[0] = (byte) 0x9f;
@@ -323,7 +460,13 @@ public final class BtfBuilder {
         return out;
     }
 
-    /** {@link #build()} parsed back (fully validated). */
+    /**
+     * {@link #build()} parsed back (fully validated).
+     *
+     * @param origin the name for messages
+     * @return the parsed BTF
+     * @throws org.bpf4j.ObjectFileException if the built BTF is malformed
+     */
     public Btf toBtf(String origin) {
         return Btf.parse(build(), origin);
     }

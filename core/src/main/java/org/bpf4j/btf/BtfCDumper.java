@@ -138,6 +138,8 @@ public final class BtfCDumper {
     /**
      * A dumper writing to {@code out} (buffered here; call {@link #flush}).
      *
+     * @param btf the types to write
+     * @param out where the C text goes; not closed here
      * @throws ObjectFileException if the BTF has a type kind this dumper does not know
      */
     public BtfCDumper(Btf btf, OutputStream out) {
@@ -168,7 +170,12 @@ public final class BtfCDumper {
     // ------------------------------------------------------------------------------------------
     // Public entry points
 
-    /** Writes the whole BTF like {@code bpftool btf dump file X format c}, header and footer included. */
+    /**
+     * Writes the whole BTF like {@code bpftool btf dump file X format c}, header and footer included.
+     *
+     * @param btf the types to write, such as the kernel's
+     * @param out where the C text goes; flushed, not closed
+     */
     public static void dumpVmlinuxH(Btf btf, OutputStream out) {
         BtfCDumper d = new BtfCDumper(btf, out);
         d.writeHeader();
@@ -177,7 +184,12 @@ public final class BtfCDumper {
         d.flush();
     }
 
-    /** The C text of every type (without header and footer), as one string. */
+    /**
+     * The C text of every type (without header and footer), as one string.
+     *
+     * @param btf the types to write
+     * @return the C declarations
+     */
     public static String toC(Btf btf) {
         BtfCDumper d = new BtfCDumper(btf, new COut(null));
         d.dumpAll();
@@ -194,7 +206,11 @@ public final class BtfCDumper {
         out.raw(FOOTER);
     }
 
-    /** Writes comment text (each line prefixed with {@code " * "}) as a C block comment. */
+    /**
+     * Writes comment text (each line prefixed with {@code " * "}) as a C block comment.
+     *
+     * @param text the comment, lines separated by '\n'; a {@code *}{@code /} in it is broken up
+     */
     public void writeComment(String text) {
         out.raw(ascii("/*"));
         for (String line : text.split("\n", -1)) {
@@ -214,6 +230,8 @@ public final class BtfCDumper {
      * {@code btf_dump__dump_type}). Types that are no definitions (FUNC, VAR, DATASEC, DECL_TAG,
      * pointers, modifiers) produce only what they depend on.
      *
+     * @param id the type id, 0 (void: nothing to write) to the BTF's type count - 1
+     * @throws IllegalArgumentException if {@code id} is out of range
      * @throws BpfException if the type graph has a loop C cannot express (malformed BTF)
      */
     public void dumpType(int id) {
@@ -237,6 +255,12 @@ public final class BtfCDumper {
     /**
      * Restricts the struct or union {@code id} to the members {@code memberIndexes} (indexes into
      * its member list); the bytes of the others become padding arrays. Call before dumping.
+     *
+     * @param id a struct or union type id
+     * @param memberIndexes the indexes of the members to keep; copied
+     * @return this dumper
+     * @throws IllegalArgumentException if {@code id} is not a struct or union
+     * @throws IllegalStateException if dumping has started
      */
     public BtfCDumper keepMembers(int id, BitSet memberIndexes) {
         if (started) throw new IllegalStateException("keepMembers must be called before dumping");
@@ -261,6 +285,8 @@ public final class BtfCDumper {
      * </ul>
      * Returns the ids in ascending order; trimming is registered on this dumper.
      *
+     * @param selector one selector, as above
+     * @return the selected type ids, ascending
      * @throws IllegalArgumentException if nothing matches, or a member does not exist
      */
     public int[] select(String selector) {
@@ -362,6 +388,12 @@ public final class BtfCDumper {
     /**
      * Writes a header with the selected types and what they need (see {@link #select}), in the
      * order of a full dump, between bpftool's header and footer lines.
+     *
+     * @param btf the types to choose from
+     * @param selectors what to select, each as {@link #select} takes it
+     * @param comment text for a C comment written first, or null for none
+     * @param out where the C text goes; flushed, not closed
+     * @throws IllegalArgumentException if a selector matches nothing
      */
     public static void dumpSelected(Btf btf, java.util.List<String> selectors, String comment, OutputStream out) {
         BtfCDumper d = new BtfCDumper(btf, out);

@@ -41,6 +41,8 @@ public final class BtfExt {
     /**
      * Parses the contents of a .BTF.ext section.
      *
+     * @param data the section's contents
+     * @return the parsed records
      * @param btf    the object's BTF (from its .BTF section), for strings and type ids
      * @param origin the file name for messages
      * @throws ObjectFileException naming the origin and section .BTF.ext if the data is malformed
@@ -77,32 +79,32 @@ public final class BtfExt {
         return Collections.unmodifiableMap(m);
     }
 
-    /** func_info records by ELF section name, sections in file order. */
+    /** {@return func_info records by ELF section name, sections in file order; unmodifiable} */
     public Map<String, List<FuncInfo>> funcInfos() {
         return funcInfos;
     }
 
-    /** line_info records by ELF section name, sections in file order. */
+    /** {@return line_info records by ELF section name, sections in file order; unmodifiable} */
     public Map<String, List<LineInfo>> lineInfos() {
         return lineInfos;
     }
 
-    /** CO-RE relocations by ELF section name, sections in file order (empty for old headers). */
+    /** {@return CO-RE relocations by ELF section name, sections in file order (empty for old headers); unmodifiable} */
     public Map<String, List<CoreRelo>> coreRelos() {
         return coreRelos;
     }
 
-    /** The stored func_info record size (8 today; 0 if there is no func_info). */
+    /** {@return the stored func_info record size in bytes (8 today; 0 if there is no func_info)} */
     public int funcInfoRecordSize() {
         return funcInfoRecordSize;
     }
 
-    /** The stored line_info record size (16 today; 0 if there is no line_info). */
+    /** {@return the stored line_info record size in bytes (16 today; 0 if there is no line_info)} */
     public int lineInfoRecordSize() {
         return lineInfoRecordSize;
     }
 
-    /** The stored CO-RE relocation record size (16 today; 0 if there are none). */
+    /** {@return the stored CO-RE relocation record size in bytes (16 today; 0 if there are none)} */
     public int coreReloRecordSize() {
         return coreReloRecordSize;
     }

@@ -15,18 +15,25 @@ import org.bpf4j.sys.Fd;
  * A BTF object loaded in the kernel ({@code struct bpf_btf_info}): the kernel's own (vmlinux and
  * modules) and those objects loaded with their programs and maps.
  *
+ * @param id     the kernel's id of the BTF object
  * @param name   vmlinux or the module's name for kernel BTF; usually empty for loaded BTF
  * @param size   bytes of raw BTF
  * @param kernel whether it is the kernel's or a module's BTF
  */
 public record BtfInfo(int id, String name, int size, boolean kernel) {
 
-    /** The ids of every BTF object in the kernel, in increasing order. */
+    /** {@return the ids of every BTF object in the kernel, in increasing order} */
     public static List<Integer> ids() {
         return Bpf.ids(BpfCmd.BTF_GET_NEXT_ID);
     }
 
-    /** The info of BTF object {@code id}. */
+    /**
+     * The info of BTF object {@code id}.
+     *
+     * @param id the kernel's id of the BTF object (see {@link #ids()})
+     * @return what the kernel says about it
+     * @throws org.bpf4j.SyscallException if there is no such object or it cannot be opened
+     */
     public static BtfInfo of(int id) {
         try (Fd fd = Bpf.getFdById(BpfCmd.BTF_GET_FD_BY_ID, id)) {
             return read(fd.value(), null);
@@ -36,6 +43,10 @@ public record BtfInfo(int id, String name, int size, boolean kernel) {
     /**
      * The types of BTF object {@code id}, parsed: module BTF as split BTF over the kernel's
      * ({@link Btf#kernel()}), the others standalone. The origin for messages is {@code btf id N}.
+     *
+     * @param id the kernel's id of the BTF object (see {@link #ids()})
+     * @return its types
+     * @throws org.bpf4j.SyscallException if there is no such object or it cannot be opened
      */
     public static Btf load(int id) {
         try (Fd fd = Bpf.getFdById(BpfCmd.BTF_GET_FD_BY_ID, id)) {

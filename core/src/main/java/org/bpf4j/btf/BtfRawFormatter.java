@@ -20,6 +20,8 @@ public final class BtfRawFormatter {
     /**
      * Appends the raw dump of every type to {@code out}.
      *
+     * @param btf the types to dump
+     * @param out where the text goes, one line a type
      * @throws UncheckedIOException if {@code out} throws
      */
     public static void format(Btf btf, Appendable out) {
@@ -39,14 +41,25 @@ public final class BtfRawFormatter {
         }
     }
 
-    /** The raw dump as one string. */
+    /**
+     * The raw dump of every type as one string, one line a type.
+     *
+     * @param btf the types to dump
+     * @return the text
+     */
     public static String format(Btf btf) {
         StringBuilder sb = new StringBuilder();
         format(btf, sb);
         return sb.toString();
     }
 
-    /** Appends the dump of one type (without the final newline). */
+    /**
+     * Appends the dump of one type (without the final newline).
+     *
+     * @param btf the BTF that holds the type
+     * @param id the type id
+     * @param sb where to append
+     */
     public static void formatType(Btf btf, int id, StringBuilder sb) {
         int kind = btf.kindCode(id);
         sb.append('[').append(id).append("] ").append(kindName(kind)).append(" '");

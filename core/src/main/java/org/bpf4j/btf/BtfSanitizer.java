@@ -48,14 +48,25 @@ public final class BtfSanitizer {
     private BtfSanitizer() {
     }
 
-    /** The sanitized BTF as a raw blob; {@code btf} itself is not changed. */
+    /**
+     * The sanitized BTF as a raw blob; {@code btf} itself is not changed.
+     *
+     * @param btf the object's BTF
+     * @param missing the features the target kernel lacks; if empty, nothing is rewritten
+     * @return the raw BTF, as the kernel takes it
+     */
     public static byte[] sanitize(Btf btf, Set<Missing> missing) {
         BtfBuilder b = BtfBuilder.from(btf);
         apply(b, missing);
         return b.build();
     }
 
-    /** Sanitizes a builder in place (for BTF the loader has already fixed up). */
+    /**
+     * Sanitizes a builder in place (for BTF the loader has already fixed up).
+     *
+     * @param b the builder to rewrite
+     * @param missing the features the target kernel lacks; empty changes nothing
+     */
     public static void apply(BtfBuilder b, Set<Missing> missing) {
         if (missing.isEmpty()) return;
         boolean hasDatasec = !missing.contains(Missing.DATASEC);

@@ -28,7 +28,15 @@ import java.util.Map;
 public final class BtfValues {
     private BtfValues() {}
 
-    /** The value of type {@code id} at {@code offset} of {@code s}. */
+    /**
+     * The value of type {@code id} at {@code offset} of {@code s}, as the class comment describes.
+     *
+     * @param btf the BTF that defines the type
+     * @param id the type id; typedefs and modifiers are looked through
+     * @param s the memory holding the value
+     * @param offset the value's byte offset in {@code s}
+     * @return the decoded value: a Long, BigInteger, String, Boolean, Double, List or Map
+     */
     public static Object decode(Btf btf, int id, MemorySegment s, long offset) {
         int t = btf.resolve(id);
         return switch (btf.kind(t)) {
@@ -131,21 +139,38 @@ public final class BtfValues {
         return out;
     }
 
-    /** {@code size} bytes at {@code offset} as {@code 0x} and two hex digits a byte, in memory order. */
+    /**
+     * Bytes as hex, in memory order.
+     *
+     * @param s the memory
+     * @param offset the first byte's offset in {@code s}
+     * @param size how many bytes
+     * @return {@code 0x} and two hex digits a byte
+     */
     public static String hex(MemorySegment s, long offset, int size) {
         byte[] b = new byte[size];
         MemorySegment.copy(s, JAVA_BYTE, offset, b, 0, size);
         return "0x" + HexFormat.of().formatHex(b);
     }
 
-    /** A decoded value as C-like text: {@code {pid=42, comm="bash"}}, {@code [1, 2]}, {@code 7}. */
+    /**
+     * A decoded value as C-like text: {@code {pid=42, comm="bash"}}, {@code [1, 2]}, {@code 7}.
+     *
+     * @param v a value as {@link #decode} returns it
+     * @return the text
+     */
     public static String format(Object v) {
         StringBuilder b = new StringBuilder();
         write(v, b, false);
         return b.toString();
     }
 
-    /** A decoded value as JSON. */
+    /**
+     * A decoded value as JSON.
+     *
+     * @param v a value as {@link #decode} returns it
+     * @return the JSON text, on one line
+     */
     public static String json(Object v) {
         StringBuilder b = new StringBuilder();
         write(v, b, true);

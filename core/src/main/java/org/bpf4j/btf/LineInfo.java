@@ -12,12 +12,12 @@ package org.bpf4j.btf;
  */
 public record LineInfo(int insnOffset, int fileNameOffset, int lineOffset, int lineCol, String fileName,
                        String line) {
-    /** The 1-based line number. */
+    /** {@return the 1-based line number} */
     public int lineNumber() {
         return lineCol >>> 10;
     }
 
-    /** The 1-based column, 0 if unknown. */
+    /** {@return the 1-based column, 0 if unknown} */
     public int column() {
         return lineCol & 0x3ff;
     }

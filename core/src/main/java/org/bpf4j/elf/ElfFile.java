@@ -22,12 +22,18 @@ import org.bpf4j.ObjectFileException;
  * are immutable and safe to share between threads.
  */
 public final class ElfFile {
+    /** {@code e_machine} of x86-64. */
     public static final int EM_X86_64 = 62;
+    /** {@code e_machine} of AArch64. */
     public static final int EM_AARCH64 = 183;
+    /** {@code e_machine} of BPF objects, as clang {@code -target bpf} writes them. */
     public static final int EM_BPF = 247;
 
+    /** {@code e_type} of a relocatable object (a {@code .o}, such as a compiled BPF program). */
     public static final int ET_REL = 1;
+    /** {@code e_type} of an executable at a fixed address. */
     public static final int ET_EXEC = 2;
+    /** {@code e_type} of a shared library or a position-independent executable. */
     public static final int ET_DYN = 3;
 
     private static final int EHDR_SIZE = 64;
@@ -59,7 +65,9 @@ public final class ElfFile {
     /**
      * Parses an ELF64 little-endian file held in memory (the array is kept, not copied).
      *
+     * @param data the whole file; not modified, and not to be modified afterwards
      * @param origin the file name to use in error messages
+     * @return the parsed file
      * @throws ObjectFileException if the data is not a well-formed little-endian ELF64 file
      */
     public static ElfFile parse(byte[] data, String origin) {
@@ -120,6 +128,8 @@ public final class ElfFile {
     /**
      * Reads and parses an ELF file.
      *
+     * @param path the file to read
+     * @return the parsed file
      * @throws ObjectFileException naming the path if the file cannot be read or is malformed
      */
     public static ElfFile read(Path path) {
@@ -133,9 +143,11 @@ public final class ElfFile {
     }
 
     /**
-     * Reads only the contents of the first section with the given name from an ELF file, without
-     * loading the rest of the file (useful for the .BTF section of a large vmlinux).
+     * Reads only the contents of the first section with the given name from an ELF file, without loading the rest of
+     * the file (useful for the .BTF section of a large vmlinux).
      *
+     * @param path the file to read
+     * @param sectionName the section's exact name, such as {@code .BTF}
      * @return the section's contents, or null if the file has no section of that name
      * @throws ObjectFileException if the file cannot be read or is not a well-formed ELF64 file
      */
@@ -188,27 +200,32 @@ public final class ElfFile {
         }
     }
 
-    /** The file name given when parsing, for messages. */
+    /** {@return the file name given when parsing, for messages} */
     public String origin() {
         return origin;
     }
 
-    /** {@code e_machine}, such as {@link #EM_BPF}. */
+    /** {@return {@code e_machine}, such as {@link #EM_BPF}} */
     public int machine() {
         return machine;
     }
 
-    /** {@code e_type}, such as {@link #ET_REL}. */
+    /** {@return {@code e_type}, such as {@link #ET_REL}} */
     public int type() {
         return type;
     }
 
-    /** All sections in index order, the null section 0 included. */
+    /** {@return all sections in index order, the null section 0 included; unmodifiable} */
     public List<Section> sections() {
         return sections;
     }
 
-    /** The first section with this name, or null. */
+    /**
+     * The first section with this name.
+     *
+     * @param name the section's exact name, such as {@code .text}
+     * @return the section, or null if there is none
+     */
     public Section section(String name) {
         for (Section s : sections) {
             if (s.name().equals(name)) return s;
@@ -219,20 +236,24 @@ public final class ElfFile {
     /**
      * The section with this index.
      *
+     * @param index the index in the section header table, 0 for the null section
+     * @return the section
      * @throws IndexOutOfBoundsException if there is no such section
      */
     public Section section(int index) {
         return sections.get(index);
     }
 
-    /** The entries of the first SHT_SYMTAB section in index order (the null entry 0 included); empty if none. */
+    /**
+     * {@return the entries of the first SHT_SYMTAB section in index order (the null entry 0 included); empty if none}
+     */
     public List<Symbol> symbols() {
         List<Symbol> s = symbols;
         if (s == null) symbols = s = readSymbols(Section.SHT_SYMTAB);
         return s;
     }
 
-    /** The entries of the first SHT_DYNSYM section in index order; empty if none. */
+    /** {@return the entries of the first SHT_DYNSYM section in index order; empty if none} */
     public List<Symbol> dynamicSymbols() {
         List<Symbol> s = dynamicSymbols;
         if (s == null) dynamicSymbols = s = readSymbols(Section.SHT_DYNSYM);
@@ -242,6 +263,8 @@ public final class ElfFile {
     /**
      * The entries of a relocation section, SHT_REL (addend 0) or SHT_RELA.
      *
+     * @param relOrRela a relocation section of this file
+     * @return the relocations in table order; unmodifiable
      * @throws IllegalArgumentException if the section is not a relocation section of this file
      * @throws ObjectFileException      if the section's size is not a multiple of its entry size
      */
@@ -262,18 +285,27 @@ public final class ElfFile {
         return Collections.unmodifiableList(Arrays.asList(out));
     }
 
-    /** The program headers in file order; empty if none (relocatable objects have none). */
+    /** {@return the program headers in file order; empty if none (relocatable objects have none)} */
     public List<ProgramHeader> programHeaders() {
         return programHeaders;
     }
 
-    /** A copy of the section's contents; empty for SHT_NOBITS. */
+    /**
+     * A copy of a section's contents.
+     *
+     * @param s a section of this file
+     * @return a new array with its contents; empty for SHT_NOBITS and SHT_NULL
+     */
     public byte[] bytes(Section s) {
         if (s.type() == Section.SHT_NOBITS || s.type() == Section.SHT_NULL) return new byte[0];
         return Arrays.copyOfRange(data, (int) s.offset(), (int) (s.offset() + s.size()));
     }
 
-    /** The whole file, not copied: do not modify. */
+    /**
+     * The whole file, not copied: do not modify.
+     *
+     * @return the array the file was parsed from
+     */
     public byte[] data() {
         return data;
     }

@@ -24,9 +24,16 @@ public final class LdSoCache {
     /** {@code FLAG_ELF_LIBC6}, with the architecture bits of x86-64 and AArch64. */
     public static final int FLAG_ELF_LIBC6 = 0x0003, FLAG_X8664_LIB64 = 0x0300, FLAG_AARCH64_LIB64 = 0x0a00;
 
-    /** One library: its name (the key ld.so looks up), its path, and its flags. */
+    /**
+     * One library: its name (the key ld.so looks up), its path, and its flags.
+     *
+     * @param name the library's name, such as {@code libc.so.6}
+     * @param path the file it resolves to, such as {@code /lib/x86_64-linux-gnu/libc.so.6}
+     * @param flags its kind and architecture, such as {@code 0x0303} ({@link #FLAG_ELF_LIBC6} | {@link
+     * #FLAG_X8664_LIB64})
+     */
     public record Entry(String name, String path, int flags) {
-        /** Whether this is a libc6 library for the architecture the JVM runs on. */
+        /** {@return whether this is a libc6 library for the architecture the JVM runs on} */
         public boolean forThisMachine() {
             return (flags & 0xff) == FLAG_ELF_LIBC6 && (flags & 0xff00) == machineFlag();
         }
@@ -38,18 +45,30 @@ public final class LdSoCache {
         this.entries = entries;
     }
 
-    /** The libraries in cache order (ldconfig sorts them, most specific first). */
+    /** {@return the libraries in cache order (ldconfig sorts them, most specific first)} */
     public List<Entry> entries() {
         return entries;
     }
 
-    /** Reads {@code /etc/ld.so.cache}; an empty cache when the file does not exist. */
+    /**
+     * Reads {@code /etc/ld.so.cache}.
+     *
+     * @return the system's cache; an empty cache when the file does not exist
+     * @throws ObjectFileException if the file exists but cannot be read or is malformed
+     */
     public static LdSoCache system() {
         Path p = Path.of("/etc/ld.so.cache");
         if (!Files.exists(p)) return new LdSoCache(List.of());
         return read(p);
     }
 
+    /**
+     * Reads and parses a cache file.
+     *
+     * @param p the file, such as {@code /etc/ld.so.cache}
+     * @return the parsed cache; empty if the file has only the old {@code ld.so-1.7.0} format
+     * @throws ObjectFileException naming the file if it cannot be read or is malformed
+     */
     public static LdSoCache read(Path p) {
         try {
             return parse(Files.readAllBytes(p), p.toString());
@@ -58,7 +77,14 @@ public final class LdSoCache {
         }
     }
 
-    /** Parses the bytes of a cache file; {@code origin} names it in errors. */
+    /**
+     * Parses the bytes of a cache file.
+     *
+     * @param d the whole file
+     * @param origin the file name to use in error messages
+     * @return the parsed cache; empty if it has only the old {@code ld.so-1.7.0} format
+     * @throws ObjectFileException if the data is not a well-formed cache
+     */
     public static LdSoCache parse(byte[] d, String origin) {
         int base = 0;
         if (startsWith(d, 0, OLD_MAGIC)) {
@@ -89,8 +115,10 @@ public final class LdSoCache {
     }
 
     /**
-     * The path of the first library for this machine whose name is {@code name} exactly
-     * ({@code libc.so.6}), or null.
+     * The path of the first library for this machine whose name is {@code name} exactly.
+     *
+     * @param name the library's name, such as {@code libc.so.6}
+     * @return its path, or null if the cache has none for this machine
      */
     public String find(String name) {
         for (Entry e : entries) if (e.forThisMachine() && e.name().equals(name)) return e.path();
@@ -98,9 +126,11 @@ public final class LdSoCache {
     }
 
     /**
-     * The path of the library a short name means, as BCC resolves {@code "c"}: the first library
-     * for this machine named {@code lib<name>.so} followed by nothing or a version
-     * ({@code libc.so.6}); or null.
+     * The path of the library a short name means, as BCC resolves {@code "c"}: the first library for this machine named
+     * {@code lib<name>.so} followed by nothing or a version ({@code libc.so.6}).
+     *
+     * @param name the short name, such as {@code c} or {@code pthread}
+     * @return its path, or null if the cache has none for this machine
      */
     public String findShort(String name) {
         String prefix = "lib" + name + ".so";

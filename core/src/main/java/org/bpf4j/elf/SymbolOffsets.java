@@ -25,20 +25,39 @@ public final class SymbolOffsets {
 
     private static final int SHT_GNU_VERDEF = 0x6ffffffd, SHT_GNU_VERSYM = 0x6fffffff;
 
-    /** A function symbol found in a file: its name as the table spells it, address and file offset. */
+    /**
+     * A function symbol found in a file.
+     *
+     * @param name the symbol's name as the table spells it, with its version if it has one
+     * @param address the symbol's virtual address ({@code st_value})
+     * @param fileOffset the address's offset in the file, what a uprobe attaches to
+     * @param bind the symbol's binding, such as {@link Symbol#STB_GLOBAL}
+     * @param dynamic true if found in {@code .dynsym}, false if in {@code .symtab}
+     */
     public record Match(String name, long address, long fileOffset, int bind, boolean dynamic) {}
 
     /**
      * The file offset of function {@code name} in {@code elf}.
      *
-     * @throws ObjectFileException naming the file and symbol if there is no such function, it is
-     *                             ambiguous, or its address lies in no loaded segment
+     * @param elf the executable or shared library
+     * @param name the function's name, optionally with a version ({@code memcpy@GLIBC_2.2.5})
+     * @return its offset in the file
+     * @throws ObjectFileException naming the file and symbol if there is no such function, it is ambiguous, or its
+     * address lies in no loaded segment
      */
     public static long functionOffset(ElfFile elf, String name) {
         return find(elf, name).fileOffset();
     }
 
-    /** Like {@link #functionOffset}, with the symbol that matched. */
+    /**
+     * Like {@link #functionOffset}, with the symbol that matched.
+     *
+     * @param elf the executable or shared library
+     * @param name the function's name, optionally with a version ({@code memcpy@GLIBC_2.2.5})
+     * @return the matching symbol and its file offset
+     * @throws IllegalArgumentException if {@code name} is null or empty
+     * @throws ObjectFileException as {@link #functionOffset} does
+     */
     public static Match find(ElfFile elf, String name) {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty symbol name");
         int at = name.indexOf('@');
@@ -125,9 +144,12 @@ public final class SymbolOffsets {
     }
 
     /**
-     * The file offset of virtual address {@code vaddr}: through the {@code PT_LOAD} segment that
-     * contains it, as the kernel maps the file.
+     * The file offset of virtual address {@code vaddr}: through the {@code PT_LOAD} segment that contains it, as the
+     * kernel maps the file.
      *
+     * @param elf the executable or shared library
+     * @param vaddr a virtual address as the file's symbols give it
+     * @return its offset in the file
      * @throws ObjectFileException if no loaded segment holds the address
      */
     public static long fileOffset(ElfFile elf, long vaddr) {

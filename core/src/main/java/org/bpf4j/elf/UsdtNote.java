@@ -11,6 +11,14 @@ import org.bpf4j.ObjectFileException;
  * {@code .stapsdt.base}, its semaphore's address (0 without one), provider, name and the
  * argument specification ({@code "-4@%eax 8@-16(%rbp)"}, "" without arguments).
  *
+ * @param provider the probe's provider, such as {@code hotspot}
+ * @param name the probe's name, such as {@code thread__start}
+ * @param address the probe's address as the note records it (the link-time address)
+ * @param base the link-time address of {@code .stapsdt.base} the note records, 0 if none
+ * @param semaphore the semaphore's address, 0 without one
+ * @param args the argument specification, "" without arguments
+ * @param absoluteAddress {@code address} corrected for prelinking: plus the difference of
+ *                   {@code .stapsdt.base}'s actual address and {@code base}
  * @param fileOffset the probe's file offset: its address, corrected for prelinking by the
  *                   difference of {@code .stapsdt.base}'s address and {@code base}, through the
  *                   executable {@code PT_LOAD} segment that holds it, as libbpf computes it
@@ -19,10 +27,17 @@ import org.bpf4j.ObjectFileException;
 public record UsdtNote(String provider, String name, long address, long base, long semaphore, String args,
                        long absoluteAddress, long fileOffset, long semaphoreOffset) {
 
+    /** The name of the section that holds the USDT notes. */
     public static final String SECTION = ".note.stapsdt";
     private static final int NT_STAPSDT = 3;
 
-    /** Every USDT note of {@code elf}, in file order; an empty list without {@code .note.stapsdt}. */
+    /**
+     * Every USDT note of {@code elf}, in file order.
+     *
+     * @param elf the executable or shared library
+     * @return the notes; an empty list without {@code .note.stapsdt}
+     * @throws ObjectFileException if a note is malformed or a probe or semaphore lies in no suitable loaded segment
+     */
     public static List<UsdtNote> all(ElfFile elf) {
         List<UsdtNote> out = new ArrayList<>();
         Section notes = elf.section(SECTION);
