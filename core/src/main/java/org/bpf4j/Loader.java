@@ -21,6 +21,7 @@ import org.bpf4j.btf.BtfSanitizer;
 import org.bpf4j.btf.BtfKind;
 import org.bpf4j.btf.LineInfo;
 import org.bpf4j.core.CoreTargets;
+import org.bpf4j.features.Environment;
 import org.bpf4j.features.Features;
 import org.bpf4j.sys.Bpf;
 import org.bpf4j.sys.Errno;
@@ -367,11 +368,11 @@ final class Loader {
                 int errno = (int) -r;
                 if (errno == Errno.EPERM) {
                     String kind = trampolineKind(p);
-                    if (kind != null && Features.missingCapabilities().isEmpty()) {
+                    if (kind != null && Environment.missingCapabilities().isEmpty()) {
                         // privileged and still refused before verification: the kernel will not run trampolines
                         throw FeatureNotSupportedException.withMessage(kind, kind + " programs are refused by this kernel "
                                 + "(program '" + p.name() + "', section " + p.section() + "): "
-                                + Features.trampolineRefusal(kind, null));
+                                + Environment.trampolineRefusal(kind, null));
                     }
                     throw Errors.ofProgLoad(p.type(), errno, "program '" + p.name() + "'");
                 }

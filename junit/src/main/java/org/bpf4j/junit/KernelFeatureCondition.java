@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bpf4j.MapType;
 import org.bpf4j.ProgramType;
+import org.bpf4j.features.Environment;
 import org.bpf4j.features.Features;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -40,7 +41,7 @@ public final class KernelFeatureCondition implements ExecutionCondition {
     static List<String> missing(RequiresKernelFeature req) {
         List<String> out = new ArrayList<>();
         if (req.privileges()) {
-            List<String> caps = Features.missingCapabilities();
+            List<String> caps = Environment.missingCapabilities();
             if (!caps.isEmpty()) out.add("missing " + String.join(", ", caps));
             if (!Files.exists(Path.of("/sys/kernel/btf/vmlinux"))) out.add("no /sys/kernel/btf/vmlinux");
             if (!out.isEmpty()) return out; // the probes below would fail for the same reason
