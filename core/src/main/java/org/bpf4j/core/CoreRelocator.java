@@ -30,6 +30,13 @@ import org.bpf4j.btf.CoreReloKind;
  * target are decoded at most once per relocator. Semantics follow libbpf 1.1 (what the
  * differential tests compare with) except where newer libbpf fixed a bug: the memory size check
  * of a load from an array member uses the element's size (libbpf 1.6, d7a4ab15).
+ *
+ * <p>Why one file of this size: it follows {@code relo_core.c} function by function (candidate
+ * search, spec parsing, field/type/enum matching, target value computation, patching), so that a
+ * difference from libbpf's answer can be traced to the libbpf function that decides it; the
+ * differential tests ({@code scripts/core-oracle}) compare both on every relocation of the
+ * fixtures. Splitting it across classes would break that correspondence without making a part
+ * usable alone.
  */
 public final class CoreRelocator {
     /** libbpf's marker in a poisoned instruction: {@code call 0xbad2310} ("bad relo"). */
