@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bpf4j-jfr: the kernel events of one process (targ_tgid) for JDK Flight Recorder, through one
+ * ring buffer. Off-CPU spans (sched_switch: out, then in) with the kernel stack, the task state
+ * and the system call in flight; openat/open with path, flags and result; any system call that
+ * takes at least syscall_min_ns. Threads listed in skip_tids (the reader's own) are ignored. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "jfr.h"
+
+#define MAX_THREADS 16384
+#define PERF_MAX_STACK_DEPTH 127
+
+const volatile pid_t targ_tgid = -1;
+const volatile bool offcpu_enabled = true;
+const volatile bool file_open_enabled = true;
+const volatile bool syscall_enabled = true;
+const volatile u64 offcpu_min_ns = 0;
+const volatile u64 syscall_min_ns = 0;
+
+/* events the ring buffer had no room for */
+u64 dropped = 0;
+
+struct offcpu_start {
+	u64 ts;
+	s64 state;
+	s32 kern_stack_id;
+	s32 syscall;
+};
+
+struct syscall_start {
+	u64 ts;
+	s64 nr;
+};
+
+struct open_start {
+	u64 ts;
+	const char *fname;
+	s64 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, PERF_MAX_STACK_DEPTH * sizeof(u64));
+	__uint(max_entries, 4096);
+} stackmap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, u32);
+	__type(value, u8);
+} skip_tids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, u32);
+	__type(value, struct offcpu_start);
+} offcpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, u32);
+	__type(value, struct syscall_start);
+} syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, u32);
+	__type(value, struct open_start);
+} opens SEC(".maps");
+
+static __always_inline bool skipped(u32 tid)
+{
+	return bpf_map_lookup_elem(&skip_tids, &tid) != NULL;
+}
+
+/* the current thread, if it is one of the target's: its tid, else 0 */
+static __always_inline u32 target_tid(void)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	u32 tid = (u32)id;
+
+	if ((pid_t)(id >> 32) != targ_tgid || skipped(tid))
+		return 0;
+	return tid;
+}
+
+static __always_inline struct jfr_event *reserve(void)
+{
+	struct jfr_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e)
+		__sync_fetch_and_add(&dropped, 1);
+	return e;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct offcpu_start *s, st = {};
+	struct syscall_start *sc;
+	struct jfr_event *e;
+	u32 tid;
+	u64 now;
+
+	if (!offcpu_enabled)
+		return 0;
+	now = bpf_ktime_get_ns();
+	tid = BPF_CORE_READ(prev, pid);
+	if (BPF_CORE_READ(prev, tgid) == targ_tgid && !skipped(tid)) {
+		st.ts = now;
+		st.state = BPF_CORE_READ(prev, __state);
+		st.kern_stack_id = bpf_get_stackid(ctx, &stackmap, 0);
+		sc = bpf_map_lookup_elem(&syscalls, &tid);
+		st.syscall = sc ? (s32)sc->nr : -1;
+		bpf_map_update_elem(&offcpu, &tid, &st, BPF_ANY);
+	}
+	if (BPF_CORE_READ(next, tgid) != targ_tgid)
+		return 0;
+	tid = BPF_CORE_READ(next, pid);
+	s = bpf_map_lookup_elem(&offcpu, &tid);
+	if (!s)
+		return 0;
+	if (now - s->ts >= offcpu_min_ns && (e = reserve())) {
+		e->kind = JFR_OFFCPU;
+		e->tid = tid;
+		e->start_ns = s->ts;
+		e->duration_ns = now - s->ts;
+		e->ret = 0;
+		e->arg = s->state;
+		e->kern_stack_id = s->kern_stack_id;
+		e->syscall = s->syscall;
+		e->path[0] = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&offcpu, &tid);
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct syscall_start st;
+	u32 tid = target_tid();
+
+	if (!tid)
+		return 0;
+	st.ts = bpf_ktime_get_ns();
+	st.nr = ctx->id;
+	bpf_map_update_elem(&syscalls, &tid, &st, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct syscall_start *s;
+	struct jfr_event *e;
+	u32 tid = target_tid();
+	u64 now;
+
+	if (!tid)
+		return 0;
+	s = bpf_map_lookup_elem(&syscalls, &tid);
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (syscall_enabled && now - s->ts >= syscall_min_ns && (e = reserve())) {
+		e->kind = JFR_SYSCALL;
+		e->tid = tid;
+		e->start_ns = s->ts;
+		e->duration_ns = now - s->ts;
+		e->ret = ctx->ret;
+		e->arg = s->nr;
+		e->kern_stack_id = -1;
+		e->syscall = -1;
+		e->path[0] = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&syscalls, &tid);
+	return 0;
+}
+
+static __always_inline void open_enter(const char *fname, s64 flags)
+{
+	struct open_start st;
+	u32 tid;
+
+	if (!file_open_enabled || !(tid = target_tid()))
+		return;
+	st.ts = bpf_ktime_get_ns();
+	st.fname = fname;
+	st.flags = flags;
+	bpf_map_update_elem(&opens, &tid, &st, BPF_ANY);
+}
+
+static __always_inline void open_exit(long ret)
+{
+	struct open_start *s;
+	struct jfr_event *e;
+	u32 tid;
+
+	if (!file_open_enabled || !(tid = target_tid()))
+		return;
+	s = bpf_map_lookup_elem(&opens, &tid);
+	if (!s)
+		return;
+	if ((e = reserve())) {
+		e->kind = JFR_FILE_OPEN;
+		e->tid = tid;
+		e->start_ns = s->ts;
+		e->duration_ns = bpf_ktime_get_ns() - s->ts;
+		e->ret = ret;
+		e->arg = s->flags;
+		e->kern_stack_id = -1;
+		e->syscall = -1;
+		if (bpf_probe_read_user_str(e->path, sizeof(e->path), s->fname) < 0)
+			e->path[0] = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&opens, &tid);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int openat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	open_enter((const char *)ctx->args[1], (s64)ctx->args[2]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int openat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	open_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int open_enter_tp(struct trace_event_raw_sys_enter *ctx)
+{
+	open_enter((const char *)ctx->args[0], (s64)ctx->args[1]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int open_exit_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	open_exit(ctx->ret);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

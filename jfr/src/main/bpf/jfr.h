@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by jfr.bpf.c and, through the skeleton's record of struct jfr_event, KernelEvents.java. */
+#ifndef __BPF4J_JFR_H
+#define __BPF4J_JFR_H
+
+#define JFR_PATH_MAX 256
+
+enum jfr_kind {
+	JFR_OFFCPU = 1,
+	JFR_FILE_OPEN = 2,
+	JFR_SYSCALL = 3,
+};
+
+/* one kernel event; a FILE_OPEN carries the path, the others end at path */
+struct jfr_event {
+	__u32 kind;
+	__u32 tid;
+	__u64 start_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 duration_ns;
+	__s64 ret;		/* SYSCALL, FILE_OPEN: the return value (fd or -errno) */
+	__s64 arg;		/* OFFCPU: task state; SYSCALL: its number; FILE_OPEN: the flags */
+	__s32 kern_stack_id;	/* OFFCPU: id in stackmap, or a negative error */
+	__s32 syscall;		/* OFFCPU: the system call the thread blocked in, or -1 */
+	char path[JFR_PATH_MAX];
+};
+
+#endif

@@ -1,0 +1,270 @@
+package org.bpf4j.jfr;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.io.IOException;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.FlightRecorder;
+import org.bpf4j.BpfException;
+import org.bpf4j.jfr.bpf.JfrSkeleton;
+import org.bpf4j.jfr.bpf.JfrSkeleton.JfrEvent;
+import org.bpf4j.map.StackTraceMap;
+import org.bpf4j.ringbuf.RingBufReader;
+import org.bpf4j.symbols.Frame;
+import org.bpf4j.symbols.Symbolizer;
+import org.bpf4j.tools.SyscallNames;
+
+/**
+ * Kernel events of one process into JDK Flight Recorder: loads and attaches {@code jfr.bpf.c} for
+ * the process, and a daemon thread ({@code bpf4j-jfr}) reads its ring buffer and commits a
+ * {@code bpf4j.*} event for each record, which JFR writes into every recording that has the event
+ * enabled (and whose {@code kernelThreshold} it passes). Close to stop.
+ *
+ * <p>{@link #start(String)} traces this JVM (the agent calls it); {@link #attach(long, Options)}
+ * any process, whose events then go into this JVM's recordings ({@code bpf4j jfr record}).
+ */
+public final class BpfJfr implements AutoCloseable {
+    private static final int OFF_KIND = off("kind"), OFF_TID = off("tid"), OFF_START = off("start_ns"),
+            OFF_DURATION = off("duration_ns"), OFF_RET = off("ret"), OFF_ARG = off("arg"),
+            OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_PATH = off("path");
+    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, PATH_MAX = 256;
+
+    private static int off(String member) {
+        return (int) JfrEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
+    }
+
+    private final long pid;
+    private final JfrSkeleton skel;
+    private final RingBufReader reader;
+    private final Thread thread;
+    private final Threads threads;
+    private final StackTraceMap stacks;
+    private final Symbolizer symbols = new Symbolizer();
+    private final Map<Integer, String> stackText = new HashMap<>();
+    /** CLOCK_MONOTONIC (the kernel's bpf_ktime_get_ns, the JDK's nanoTime on Linux) to epoch nanoseconds */
+    private final long monoToEpoch;
+    private final Runnable droppedHook;
+    private volatile boolean running = true;
+    private long committed;
+
+    private BpfJfr(long pid, Options options) {
+        this.pid = pid;
+        Instant now = Instant.now();
+        monoToEpoch = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        threads = new Threads((int) pid);
+        FlightRecorder.register(OffCpuEvent.class);
+        FlightRecorder.register(FileOpenEvent.class);
+        FlightRecorder.register(SyscallEvent.class);
+        FlightRecorder.register(DroppedEvent.class);
+        skel = JfrSkeleton.open();
+        try {
+            skel.rodata().targTgid((int) pid).offcpuEnabled(options.has("offcpu"))
+                    .fileOpenEnabled(options.has("fileopen")).syscallEnabled(options.has("syscall"))
+                    .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
+            if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
+            if (!options.has("fileopen")) {
+                skel.openatEnterSpec().autoload(false);
+                skel.openatExitSpec().autoload(false);
+            }
+            boolean open = Files.isDirectory(org.bpf4j.link.Tracefs.root().resolve("events/syscalls/sys_enter_open"));
+            if (!options.has("fileopen") || !open) {
+                skel.openEnterTpSpec().autoload(false);
+                skel.openExitTpSpec().autoload(false);
+            }
+            skel.load();
+            stacks = new StackTraceMap(skel.stackmap());
+            reader = RingBufReader.of(skel.events(), this::onRecord);
+        } catch (RuntimeException e) {
+            skel.close();
+            throw e;
+        }
+        CountDownLatch ready = new CountDownLatch(1);
+        thread = Thread.ofPlatform().daemon().name("bpf4j-jfr").unstarted(() -> run(ready));
+        droppedHook = () -> {
+            DroppedEvent e = new DroppedEvent();
+            e.dropped = skel.bss().dropped();
+            e.commit();
+        };
+        try {
+            thread.start();
+            ready.await(10, TimeUnit.SECONDS);
+            skel.attach();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new BpfException("bpf4j-jfr: interrupted while starting");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        FlightRecorder.addPeriodicEvent(DroppedEvent.class, droppedHook);
+    }
+
+    /** Traces this JVM with the options of an agent string ({@link Options#parse}). */
+    public static BpfJfr start(String options) {
+        return attach(ProcessHandle.current().pid(), Options.parse(options));
+    }
+
+    /** Traces process {@code pid} (Java or not); its events go into this JVM's recordings. */
+    public static BpfJfr attach(long pid, Options options) {
+        return new BpfJfr(pid, options);
+    }
+
+    /** The process traced. */
+    public long pid() {
+        return pid;
+    }
+
+    /** Events the ring buffer had no room for, so far. */
+    public long dropped() {
+        return skel.bss().dropped();
+    }
+
+    /** Records read from the ring buffer, so far. */
+    public synchronized long read() {
+        return committed;
+    }
+
+    private void run(CountDownLatch ready) {
+        try {
+            // this thread's own system calls and sleeps stay out of the events
+            if (pid == ProcessHandle.current().pid()) skel.skipTids().put(selfTid(), 1);
+        } finally {
+            ready.countDown();
+        }
+        while (running) {
+            reader.poll(100);
+        }
+        reader.consume();
+    }
+
+    /**
+     * Commits what the kernel sent up to now, from the calling thread (a recording about to be
+     * dumped calls this to lose nothing); the reader's polls and this are serialized.
+     */
+    public void flush() {
+        reader.consume();
+    }
+
+    private static int selfTid() {
+        try {
+            // /proc/thread-self -> PID/task/TID
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private synchronized void onRecord(MemorySegment d, long off, int length) {
+        committed++;
+        int kind = d.get(JAVA_INT_UNALIGNED, off + OFF_KIND);
+        int tid = d.get(JAVA_INT_UNALIGNED, off + OFF_TID);
+        long start = d.get(JAVA_LONG_UNALIGNED, off + OFF_START), duration = d.get(JAVA_LONG_UNALIGNED, off + OFF_DURATION);
+        KernelEvent e;
+        switch (kind) {
+            case KIND_OFFCPU -> {
+                OffCpuEvent o = new OffCpuEvent();
+                if (!fill(o, tid, start, duration)) return;
+                o.state = state(d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG));
+                int nr = d.get(JAVA_INT_UNALIGNED, off + OFF_SYSCALL);
+                o.syscall = nr < 0 ? null : SyscallNames.name(nr);
+                o.kernelStack = stack(d.get(JAVA_INT_UNALIGNED, off + OFF_STACK));
+                e = o;
+            }
+            case KIND_FILE_OPEN -> {
+                FileOpenEvent o = new FileOpenEvent();
+                if (!fill(o, tid, start, duration)) return;
+                o.path = cString(d, off + OFF_PATH, Math.min(PATH_MAX, length - OFF_PATH));
+                o.flags = "0" + Long.toOctalString(d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG));
+                o.result = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
+                e = o;
+            }
+            case KIND_SYSCALL -> {
+                SyscallEvent o = new SyscallEvent();
+                if (!fill(o, tid, start, duration)) return;
+                long nr = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
+                o.number = nr;
+                o.name = SyscallNames.name((int) nr);
+                o.returnValue = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
+                e = o;
+            }
+            default -> {
+                return;
+            }
+        }
+        e.commit();
+    }
+
+    /** Sets what every event has; false if no recording wants it (not enabled, under its threshold). */
+    private boolean fill(KernelEvent e, int tid, long start, long duration) {
+        if (!e.isEnabled()) return false;
+        e.kernelDuration = duration;
+        e.kernelStart = (start + monoToEpoch) / 1_000_000L;
+        e.begin();
+        if (!e.shouldCommit()) return false;
+        e.osThreadId = tid;
+        e.threadName = threads.name(tid);
+        e.javaThread = threads.thread(tid);
+        return true;
+    }
+
+    /** The kernel's task state as ps writes it. */
+    static String state(long s) {
+        if (s == 0) return "R";
+        if ((s & 0x402) == 0x402) return "I";
+        if ((s & 1) != 0) return "S";
+        if ((s & 2) != 0) return "D";
+        if ((s & 4) != 0) return "T";
+        if ((s & 8) != 0) return "t";
+        if ((s & 0x20) != 0) return "Z";
+        if ((s & 0x10) != 0) return "X";
+        return "0x" + Long.toHexString(s);
+    }
+
+    private String stack(int id) {
+        if (id < 0) return null;
+        return stackText.computeIfAbsent(id, i -> {
+            long[] addrs = stacks.stack(i);
+            if (addrs == null) return null;
+            StringBuilder sb = new StringBuilder();
+            for (long a : addrs) {
+                if (a == 0) break;
+                Frame f = symbols.kernel(a);
+                if (!sb.isEmpty()) sb.append('\n');
+                sb.append(f == null ? "0x" + Long.toHexString(a) : f.withOffset());
+            }
+            return sb.toString();
+        });
+    }
+
+    private static String cString(MemorySegment d, long off, int max) {
+        int n = 0;
+        while (n < max && d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + n) != 0) n++;
+        byte[] b = new byte[n];
+        MemorySegment.copy(d, java.lang.foreign.ValueLayout.JAVA_BYTE, off, b, 0, n);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        FlightRecorder.removePeriodicEvent(droppedHook);
+        running = false;
+        try {
+            if (thread.isAlive() && thread != Thread.currentThread()) thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reader.close();
+        skel.close();
+    }
+}
