@@ -141,6 +141,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		e->arg = s->state;
 		e->kern_stack_id = s->kern_stack_id;
 		e->syscall = s->syscall;
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), next->comm);
 		e->path[0] = 0;
 		bpf_ringbuf_submit(e, 0);
 	}
@@ -185,6 +186,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		e->arg = s->nr;
 		e->kern_stack_id = -1;
 		e->syscall = -1;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		e->path[0] = 0;
 		bpf_ringbuf_submit(e, 0);
 	}
@@ -225,6 +227,7 @@ static __always_inline void open_exit(long ret)
 		e->arg = s->flags;
 		e->kern_stack_id = -1;
 		e->syscall = -1;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		if (bpf_probe_read_user_str(e->path, sizeof(e->path), s->fname) < 0)
 			e->path[0] = 0;
 		bpf_ringbuf_submit(e, 0);

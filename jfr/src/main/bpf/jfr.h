@@ -4,6 +4,7 @@
 #define __BPF4J_JFR_H
 
 #define JFR_PATH_MAX 256
+#define JFR_COMM_LEN 16
 
 enum jfr_kind {
 	JFR_OFFCPU = 1,
@@ -21,6 +22,7 @@ struct jfr_event {
 	__s64 arg;		/* OFFCPU: task state; SYSCALL: its number; FILE_OPEN: the flags */
 	__s32 kern_stack_id;	/* OFFCPU: id in stackmap, or a negative error */
 	__s32 syscall;		/* OFFCPU: the system call the thread blocked in, or -1 */
+	char comm[JFR_COMM_LEN];	/* the thread's name, as the kernel had it */
 	char path[JFR_PATH_MAX];
 };
 

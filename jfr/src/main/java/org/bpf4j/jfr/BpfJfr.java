@@ -36,8 +36,8 @@ import org.bpf4j.tools.SyscallNames;
 public final class BpfJfr implements AutoCloseable {
     private static final int OFF_KIND = off("kind"), OFF_TID = off("tid"), OFF_START = off("start_ns"),
             OFF_DURATION = off("duration_ns"), OFF_RET = off("ret"), OFF_ARG = off("arg"),
-            OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_PATH = off("path");
-    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, PATH_MAX = 256;
+            OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_COMM = off("comm"), OFF_PATH = off("path");
+    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, PATH_MAX = 256, COMM_LEN = 16;
 
     private static int off(String member) {
         return (int) JfrEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
@@ -61,7 +61,7 @@ public final class BpfJfr implements AutoCloseable {
         this.pid = pid;
         Instant now = Instant.now();
         monoToEpoch = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        threads = new Threads((int) pid);
+        threads = new Threads(pid);
         FlightRecorder.register(OffCpuEvent.class);
         FlightRecorder.register(FileOpenEvent.class);
         FlightRecorder.register(SyscallEvent.class);
@@ -82,6 +82,7 @@ public final class BpfJfr implements AutoCloseable {
                 skel.openExitTpSpec().autoload(false);
             }
             skel.load();
+            if (options.has("offcpu")) symbols.kernel();
             stacks = new StackTraceMap(skel.stackmap());
             reader = RingBufReader.of(skel.events(), this::onRecord);
         } catch (RuntimeException e) {
@@ -174,7 +175,7 @@ public final class BpfJfr implements AutoCloseable {
         switch (kind) {
             case KIND_OFFCPU -> {
                 OffCpuEvent o = new OffCpuEvent();
-                if (!fill(o, tid, start, duration)) return;
+                if (!fill(o, d, off, tid, start, duration)) return;
                 o.state = state(d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG));
                 int nr = d.get(JAVA_INT_UNALIGNED, off + OFF_SYSCALL);
                 o.syscall = nr < 0 ? null : SyscallNames.name(nr);
@@ -183,7 +184,7 @@ public final class BpfJfr implements AutoCloseable {
             }
             case KIND_FILE_OPEN -> {
                 FileOpenEvent o = new FileOpenEvent();
-                if (!fill(o, tid, start, duration)) return;
+                if (!fill(o, d, off, tid, start, duration)) return;
                 o.path = cString(d, off + OFF_PATH, Math.min(PATH_MAX, length - OFF_PATH));
                 o.flags = "0" + Long.toOctalString(d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG));
                 o.result = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
@@ -191,7 +192,7 @@ public final class BpfJfr implements AutoCloseable {
             }
             case KIND_SYSCALL -> {
                 SyscallEvent o = new SyscallEvent();
-                if (!fill(o, tid, start, duration)) return;
+                if (!fill(o, d, off, tid, start, duration)) return;
                 long nr = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
                 o.number = nr;
                 o.name = SyscallNames.name((int) nr);
@@ -206,15 +207,17 @@ public final class BpfJfr implements AutoCloseable {
     }
 
     /** Sets what every event has; false if no recording wants it (not enabled, under its threshold). */
-    private boolean fill(KernelEvent e, int tid, long start, long duration) {
+    private boolean fill(KernelEvent e, MemorySegment d, long off, int tid, long start, long duration) {
         if (!e.isEnabled()) return false;
         e.kernelDuration = duration;
         e.kernelStart = (start + monoToEpoch) / 1_000_000L;
+        // the implicit start and duration: now, 0 (the kernel's are the fields above)
         e.begin();
         if (!e.shouldCommit()) return false;
+        e.end();
         e.osThreadId = tid;
-        e.threadName = threads.name(tid);
-        e.javaThread = threads.thread(tid);
+        e.threadName = cString(d, off + OFF_COMM, COMM_LEN);
+        e.javaThread = threads.thread(tid, e.threadName);
         return true;
     }
 
@@ -237,9 +240,13 @@ public final class BpfJfr implements AutoCloseable {
             long[] addrs = stacks.stack(i);
             if (addrs == null) return null;
             StringBuilder sb = new StringBuilder();
+            boolean top = true;
             for (long a : addrs) {
                 if (a == 0) break;
                 Frame f = symbols.kernel(a);
+                // the frames of the BPF program itself and of its tracepoint's call
+                if (top && f != null && (f.name().startsWith("bpf_prog_") || f.name().startsWith("bpf_trace_run"))) continue;
+                top = false;
                 if (!sb.isEmpty()) sb.append('\n');
                 sb.append(f == null ? "0x" + Long.toHexString(a) : f.withOffset());
             }

@@ -24,7 +24,7 @@ import jdk.jfr.Timestamp;
  *
  * <p>The thread: {@code javaThread} is the {@code java.lang.Thread} of the kernel's tid when this
  * JVM is the target and the name tells which one it is; {@code osThreadId} and
- * {@code threadName} (from {@code /proc/PID/task/TID/comm}) are always set. The event's own thread
+ * {@code threadName} (the kernel's comm at the time of the event) are always set. The event's own thread
  * is the reader's, so it carries no stack trace.
  */
 @Category({"Kernel"})

@@ -1,60 +1,41 @@
 package org.bpf4j.jfr;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Names the kernel's thread ids of one process: the name from {@code /proc/PID/task/TID/comm}, and,
- * when that process is this JVM, the {@code java.lang.Thread} whose name it is (HotSpot gives each
- * Java thread its name, cut to 15 bytes, as the kernel's comm), where exactly one thread has it.
- * Called from the reader thread only; the cache is dropped every second, as tids are reused.
+ * Finds the {@code java.lang.Thread} of a kernel thread id when the traced process is this JVM:
+ * HotSpot gives each Java thread its name, cut to 15 bytes, as the kernel's comm, which the BPF
+ * program sends with each event; the thread is the one live Java thread of that name (none when
+ * two have it, or it is a JVM-internal thread such as "VM Thread"). Answers, found or not, are
+ * kept per tid for a second (tids are reused, threads renamed). Used by the reader thread only.
  */
 final class Threads {
     static final int COMM_LEN = 15;
-    private final int pid;
-    private final boolean self;
-    private final Map<Integer, String> names = new HashMap<>();
-    private final Map<Integer, Thread> threads = new HashMap<>();
-    private long refreshed = System.nanoTime();
 
-    Threads(int pid) {
-        this.pid = pid;
+    private record Entry(String comm, Thread thread, long at) {}
+
+    private final boolean self;
+    private final Map<Integer, Entry> cache = new HashMap<>();
+
+    Threads(long pid) {
         this.self = pid == ProcessHandle.current().pid();
     }
 
-    private void expire() {
+    /** The Java thread of {@code tid} in this JVM, named {@code comm} by the kernel, or null. */
+    Thread thread(int tid, String comm) {
+        if (!self || comm.isEmpty()) return null;
         long now = System.nanoTime();
-        if (now - refreshed > 1_000_000_000L) {
-            names.clear();
-            threads.clear();
-            refreshed = now;
-        }
-    }
-
-    /** The kernel's name of {@code tid}, or "" once it is gone. */
-    String name(int tid) {
-        expire();
-        return names.computeIfAbsent(tid, t -> {
-            try {
-                return Files.readString(Path.of("/proc/" + pid + "/task/" + t + "/comm")).strip();
-            } catch (IOException e) {
-                return "";
-            }
-        });
-    }
-
-    /** The Java thread of {@code tid} in this JVM, or null. */
-    Thread thread(int tid) {
-        if (!self) return null;
-        expire();
-        return threads.computeIfAbsent(tid, t -> find(name(t)));
+        Entry e = cache.get(tid);
+        if (e != null && e.comm.equals(comm) && now - e.at < 1_000_000_000L) return e.thread;
+        Thread t = find(comm);
+        cache.put(tid, new Entry(comm, t, now));
+        if (cache.size() > 10_000) cache.clear();
+        return t;
     }
 
     private static Thread find(String comm) {
-        if (comm.isEmpty()) return null;
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) root = root.getParent();
         Thread[] all = new Thread[root.activeCount() + 16];
@@ -71,8 +52,8 @@ final class Threads {
 
     /** A Java thread name as the kernel keeps it: its first 15 bytes of UTF-8. */
     static String comm(String name) {
-        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
         if (b.length <= COMM_LEN) return name;
-        return new String(b, 0, COMM_LEN, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, 0, COMM_LEN, StandardCharsets.UTF_8);
     }
 }
