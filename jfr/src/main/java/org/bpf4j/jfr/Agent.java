@@ -27,7 +27,8 @@ public final class Agent {
         try {
             running = BpfJfr.start(options);
         } catch (PermissionException e) {
-            System.err.println("bpf4j-jfr: kernel events off: missing " + e.capability() + " (" + oneLine(e) + ")");
+            System.err.println("bpf4j-jfr: kernel events off: missing capability " + e.capability()
+                    + "; the application runs on without them");
         } catch (BpfException e) {
             System.err.println("bpf4j-jfr: kernel events off: " + oneLine(e));
         } catch (RuntimeException | LinkageError e) {

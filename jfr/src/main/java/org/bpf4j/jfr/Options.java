@@ -32,13 +32,13 @@ public record Options(Set<String> events, long offcpuMinNs, long syscallMinNs) {
             part = part.trim();
             if (part.isEmpty()) continue;
             int eq = part.indexOf('=');
-            if (eq < 0) throw new BpfException("bpf4j-jfr: option '" + part + "' has no value (events=, offcpu=, syscall=)");
+            if (eq < 0) throw new BpfException("option '" + part + "' has no value (events=, offcpu=, syscall=)");
             String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT), value = part.substring(eq + 1).trim();
             o = switch (key) {
                 case "events" -> new Options(events(value), o.offcpuMinNs, o.syscallMinNs);
                 case "offcpu" -> new Options(o.events, duration(key, value), o.syscallMinNs);
                 case "syscall" -> new Options(o.events, o.offcpuMinNs, duration(key, value));
-                default -> throw new BpfException("bpf4j-jfr: unknown option '" + key + "' (events=, offcpu=, syscall=)");
+                default -> throw new BpfException("unknown option '" + key + "' (events=, offcpu=, syscall=)");
             };
         }
         return o;
@@ -50,16 +50,16 @@ public record Options(Set<String> events, long offcpuMinNs, long syscallMinNs) {
             e = e.trim().toLowerCase(Locale.ROOT);
             if (e.isEmpty()) continue;
             if (e.equals("all")) set.addAll(EVENTS);
-            else if (!EVENTS.contains(e)) throw new BpfException("bpf4j-jfr: unknown event '" + e + "' (offcpu, fileopen, syscall, all)");
+            else if (!EVENTS.contains(e)) throw new BpfException("unknown event '" + e + "' (offcpu, fileopen, syscall, all)");
             else set.add(e);
         }
-        if (set.isEmpty()) throw new BpfException("bpf4j-jfr: events= names no event (offcpu, fileopen, syscall, all)");
+        if (set.isEmpty()) throw new BpfException("events= names no event (offcpu, fileopen, syscall, all)");
         return set;
     }
 
     static long duration(String key, String value) {
         if (!value.matches("\\d+\\s*(ns|us|ms|s)?")) {
-            throw new BpfException("bpf4j-jfr: " + key + "=" + value + " is not a duration (such as 10ms, 500us, 1s)");
+            throw new BpfException("" + key + "=" + value + " is not a duration (such as 10ms, 500us, 1s)");
         }
         return KernelThreshold.parse(value);
     }
