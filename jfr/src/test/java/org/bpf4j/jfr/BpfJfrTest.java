@@ -1,0 +1,131 @@
+package org.bpf4j.jfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.bpf4j.BpfException;
+import org.bpf4j.testing.KernelTests;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link BpfJfr} in this JVM: the events obey the recording's settings; options; the threshold setting's values. */
+class BpfJfrTest {
+    @TempDir
+    Path dir;
+
+    /** Opens {@code file} {@code n} times under a recording with {@code settings}; the FileOpen and Syscall events of {@code file}. */
+    List<RecordedEvent> opens(BpfJfr jfr, Path file, int n, Map<String, String> settings) throws IOException {
+        Path out = dir.resolve("r.jfr");
+        try (Recording r = new Recording()) {
+            r.setSettings(settings);
+            r.start();
+            for (int i = 0; i < n; i++) Files.readAllBytes(file);
+            jfr.flush();
+            r.stop();
+            r.dump(out);
+        }
+        return RecordingFile.readAllEvents(out).stream()
+                .filter(e -> e.getEventType().getName().equals("bpf4j.FileOpen") && e.getString("path").equals(file.toString())
+                        || e.getEventType().getName().equals("bpf4j.Syscall"))
+                .toList();
+    }
+
+    @Test
+    void eventsObeyEnabledAndKernelThreshold() throws IOException {
+        KernelTests.requireKernel();
+        Path file = Files.writeString(dir.resolve("f.txt"), "x");
+        try (BpfJfr jfr = BpfJfr.start("events=fileopen")) {
+            List<RecordedEvent> all = opens(jfr, file, 25, Map.of("bpf4j.FileOpen#enabled", "true"));
+            assertEquals(25, all.size(), "25 opens, and no Syscall events (not asked for)");
+            assertEquals(0, opens(jfr, file, 25, Map.of("bpf4j.FileOpen#enabled", "false")).size());
+            assertEquals(0, opens(jfr, file, 25, Map.of("bpf4j.FileOpen#enabled", "true",
+                    "bpf4j.FileOpen#kernelThreshold", "1 s")).size(), "no open takes a second");
+            assertEquals(25, opens(jfr, file, 25, Map.of("bpf4j.FileOpen#enabled", "true",
+                    "bpf4j.FileOpen#kernelThreshold", "0 ns")).size());
+            assertEquals(0, jfr.dropped());
+            assertEquals(ProcessHandle.current().pid(), jfr.pid());
+        }
+        // closed: nothing traced any more
+        assertTrue(KernelTests.openFds().stream().noneMatch(s -> s.contains("anon_inode:bpf") || s.contains("anon_inode:[perf_event]")), KernelTests.openFds().toString());
+    }
+
+    @Test
+    void slowSyscallsAboveTheKernelMinimum() throws Exception {
+        KernelTests.requireKernel();
+        try (BpfJfr jfr = BpfJfr.attach(ProcessHandle.current().pid(), Options.parse("events=syscall,syscall=30ms"));
+             Recording r = new Recording()) {
+            r.enable("bpf4j.Syscall");
+            r.start();
+            Thread t = Thread.ofPlatform().name("bpf4j-napper").start(() -> {
+                try {
+                    Thread.sleep(60);
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            t.join();
+            jfr.flush();
+            r.stop();
+            Path out = dir.resolve("s.jfr");
+            r.dump(out);
+            List<RecordedEvent> naps = RecordingFile.readAllEvents(out).stream()
+                    .filter(e -> e.getEventType().getName().equals("bpf4j.Syscall") && e.getString("threadName").equals("bpf4j-napper"))
+                    .toList();
+            assertEquals(1, naps.size(), naps.toString());
+            RecordedEvent e = naps.getFirst();
+            assertTrue(Set.of("futex", "clock_nanosleep", "nanosleep").contains(e.getString("name")), e.toString());
+            long ms = e.getDuration("kernelDuration").toMillis();
+            assertTrue(ms >= 55 && ms < 200, e.toString());
+        }
+    }
+
+    @Test
+    void options() {
+        assertEquals(Options.DEFAULT, Options.parse(null));
+        assertEquals(Options.DEFAULT, Options.parse(""));
+        Options o = Options.parse("events=offcpu+syscall,offcpu=5ms,syscall=100us");
+        assertEquals(Set.of("offcpu", "syscall"), o.events());
+        assertEquals(5_000_000, o.offcpuMinNs());
+        assertEquals(100_000, o.syscallMinNs());
+        assertEquals(Options.EVENTS, Options.parse("events=all").events());
+        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, all)",
+                assertThrows(BpfException.class, () -> Options.parse("events=foo")).getMessage());
+        assertEquals("unknown option 'x' (events=, offcpu=, syscall=)",
+                assertThrows(BpfException.class, () -> Options.parse("x=1")).getMessage());
+        assertEquals("offcpu=soon is not a duration (such as 10ms, 500us, 1s)",
+                assertThrows(BpfException.class, () -> Options.parse("offcpu=soon")).getMessage());
+    }
+
+    @Test
+    void thresholdValues() {
+        assertEquals(20_000_000, KernelThreshold.parse("20 ms"));
+        assertEquals(1_000_000_000, KernelThreshold.parse("1 s"));
+        assertEquals(7, KernelThreshold.parse("7 ns"));
+        assertEquals(0, KernelThreshold.parse("0"));
+        KernelThreshold t = new KernelThreshold();
+        assertEquals("5 ms", t.combine(Set.of("5 ms", "1 s", "20 ms")));
+        t.setValue("2 us");
+        assertEquals(2_000, t.nanos());
+        assertEquals("2 us", t.getValue());
+    }
+
+    @Test
+    void threadNamesAsTheKernelKeepsThem() {
+        assertEquals("bpf4j-sleeper", Threads.comm("bpf4j-sleeper"));
+        assertEquals("C1 CompilerThre", Threads.comm("C1 CompilerThread0"));
+        assertEquals("S", BpfJfr.state(1));
+        assertEquals("R", BpfJfr.state(0));
+        assertEquals("D", BpfJfr.state(2));
+        assertEquals("I", BpfJfr.state(0x402));
+    }
+}
