@@ -131,8 +131,8 @@ public final class BpfJfr implements AutoCloseable {
         return skel.bss().dropped();
     }
 
-    /** Records read from the ring buffer, so far. */
-    public synchronized long read() {
+    /** Events committed to JFR so far (the records no recording wanted are not counted). */
+    public synchronized long committed() {
         return committed;
     }
 
@@ -167,7 +167,6 @@ public final class BpfJfr implements AutoCloseable {
     }
 
     private synchronized void onRecord(MemorySegment d, long off, int length) {
-        committed++;
         int kind = d.get(JAVA_INT_UNALIGNED, off + OFF_KIND);
         int tid = d.get(JAVA_INT_UNALIGNED, off + OFF_TID);
         long start = d.get(JAVA_LONG_UNALIGNED, off + OFF_START), duration = d.get(JAVA_LONG_UNALIGNED, off + OFF_DURATION);
@@ -204,6 +203,7 @@ public final class BpfJfr implements AutoCloseable {
             }
         }
         e.commit();
+        committed++;
     }
 
     /** Sets what every event has; false if no recording wants it (not enabled, under its threshold). */
