@@ -2,7 +2,8 @@
 /* bpf4j-jfr: the kernel events of one process (targ_tgid) for JDK Flight Recorder, through one
  * ring buffer. Off-CPU spans (sched_switch: out, then in) with the kernel stack, the task state
  * and the system call in flight; openat/open with path, flags and result; any system call that
- * takes at least syscall_min_ns. Threads listed in skip_tids (the reader's own) are ignored. */
+ * takes at least syscall_min_ns; the TCP connections the target opens (connect latency at
+ * ESTABLISHED, lifetime and bytes at CLOSE, as libbpf-tools' tcpconnlat and tcplife). Threads listed in skip_tids (the reader's own) are ignored. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -16,6 +17,7 @@ const volatile pid_t targ_tgid = -1;
 const volatile bool offcpu_enabled = true;
 const volatile bool file_open_enabled = true;
 const volatile bool syscall_enabled = true;
+const volatile bool tcp_enabled = true;
 const volatile u64 offcpu_min_ns = 0;
 const volatile u64 syscall_min_ns = 0;
 
@@ -79,6 +81,47 @@ struct {
 	__type(key, u32);
 	__type(value, struct open_start);
 } opens SEC(".maps");
+
+#define IPPROTO_TCP 6
+#define AF_INET 2
+#define AF_INET6 10
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+
+/* sock:inet_sock_set_state's context and tcp_sock's byte counts: CO-RE flavours of the kernel's
+ * types (the tools' trimmed vmlinux.h has neither) */
+struct trace_event_raw_inet_sock_set_state___jfr {
+	const void *skaddr;
+	int oldstate;
+	int newstate;
+	u16 sport;
+	u16 dport;
+	u16 family;
+	u16 protocol;
+	u8 saddr[4];
+	u8 daddr[4];
+	u8 saddr_v6[16];
+	u8 daddr_v6[16];
+} __attribute__((preserve_access_index));
+
+struct tcp_sock___jfr {
+	u64 bytes_received;
+	u64 bytes_acked;
+} __attribute__((preserve_access_index));
+
+struct tcp_start {
+	u64 ts;
+	u32 tid;
+	char comm[JFR_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, u64);
+	__type(value, struct tcp_start);
+} tcps SEC(".maps");
 
 static __always_inline bool skipped(u32 tid)
 {
@@ -260,6 +303,72 @@ SEC("tracepoint/syscalls/sys_exit_open")
 int open_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	open_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int inet_sock_set_state(struct trace_event_raw_inet_sock_set_state___jfr *ctx)
+{
+	u64 sk = (u64)BPF_CORE_READ(ctx, skaddr), now;
+	int newstate = BPF_CORE_READ(ctx, newstate);
+	struct tcp_start *s, st = {};
+	struct jfr_event *e;
+	u16 family;
+	u32 tid;
+
+	if (!tcp_enabled || BPF_CORE_READ(ctx, protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_SYN_SENT) {
+		/* connect(2), in the connecting thread */
+		if (!(tid = target_tid()))
+			return 0;
+		st.ts = bpf_ktime_get_ns();
+		st.tid = tid;
+		bpf_get_current_comm(st.comm, sizeof(st.comm));
+		bpf_map_update_elem(&tcps, &sk, &st, BPF_ANY);
+		return 0;
+	}
+	if (newstate != TCP_CLOSE && newstate != TCP_ESTABLISHED)
+		return 0;
+	/* later states come in any context (softirq): the socket tells */
+	s = bpf_map_lookup_elem(&tcps, &sk);
+	if (!s)
+		return 0;
+	if (newstate == TCP_ESTABLISHED && BPF_CORE_READ(ctx, oldstate) != TCP_SYN_SENT)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if ((e = reserve())) {
+		e->kind = newstate == TCP_ESTABLISHED ? JFR_TCP_CONNECT : JFR_TCP_CLOSE;
+		e->tid = s->tid;
+		e->start_ns = s->ts;
+		e->duration_ns = now - s->ts;
+		e->ret = 0;
+		e->arg = 0;
+		if (newstate == TCP_CLOSE) {
+			e->ret = BPF_CORE_READ((struct tcp_sock___jfr *)sk, bytes_received);
+			e->arg = BPF_CORE_READ((struct tcp_sock___jfr *)sk, bytes_acked);
+		}
+		e->kern_stack_id = -1;
+		e->syscall = -1;
+		__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
+		family = BPF_CORE_READ(ctx, family);
+		e->family = family;
+		e->sport = BPF_CORE_READ(ctx, sport);
+		e->dport = BPF_CORE_READ(ctx, dport);
+		if (family == AF_INET6) {
+			BPF_CORE_READ_INTO(&e->saddr, ctx, saddr_v6);
+			BPF_CORE_READ_INTO(&e->daddr, ctx, daddr_v6);
+		} else {
+			__builtin_memset(e->saddr, 0, sizeof(e->saddr));
+			__builtin_memset(e->daddr, 0, sizeof(e->daddr));
+			BPF_CORE_READ_INTO((u32 *)&e->saddr, ctx, saddr);
+			BPF_CORE_READ_INTO((u32 *)&e->daddr, ctx, daddr);
+		}
+		e->path[0] = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	if (newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&tcps, &sk);
 	return 0;
 }
 

@@ -10,9 +10,11 @@ enum jfr_kind {
 	JFR_OFFCPU = 1,
 	JFR_FILE_OPEN = 2,
 	JFR_SYSCALL = 3,
+	JFR_TCP_CONNECT = 4,
+	JFR_TCP_CLOSE = 5,
 };
 
-/* one kernel event; a FILE_OPEN carries the path, the others end at path */
+/* one kernel event; a FILE_OPEN carries the path */
 struct jfr_event {
 	__u32 kind;
 	__u32 tid;
@@ -23,6 +25,14 @@ struct jfr_event {
 	__s32 kern_stack_id;	/* OFFCPU: id in stackmap, or a negative error */
 	__s32 syscall;		/* OFFCPU: the system call the thread blocked in, or -1 */
 	char comm[JFR_COMM_LEN];	/* the thread's name, as the kernel had it */
+	/* TCP_*: addresses (4 bytes for AF_INET, 16 for AF_INET6) and ports (host order);
+	 * TCP_CLOSE: ret = bytes received, arg = bytes acked (sent) */
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u16 pad;
 	char path[JFR_PATH_MAX];
 };
 

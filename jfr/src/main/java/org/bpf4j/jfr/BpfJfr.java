@@ -2,6 +2,7 @@ package org.bpf4j.jfr;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.io.IOException;
 import java.lang.foreign.MemoryLayout;
@@ -36,8 +37,10 @@ import org.bpf4j.tools.SyscallNames;
 public final class BpfJfr implements AutoCloseable {
     private static final int OFF_KIND = off("kind"), OFF_TID = off("tid"), OFF_START = off("start_ns"),
             OFF_DURATION = off("duration_ns"), OFF_RET = off("ret"), OFF_ARG = off("arg"),
-            OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_COMM = off("comm"), OFF_PATH = off("path");
-    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, PATH_MAX = 256, COMM_LEN = 16;
+            OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_COMM = off("comm"), OFF_PATH = off("path"),
+            OFF_SADDR = off("saddr"), OFF_DADDR = off("daddr"), OFF_SPORT = off("sport"), OFF_DPORT = off("dport"),
+            OFF_FAMILY = off("family");
+    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, KIND_TCP_CONNECT = 4, KIND_TCP_CLOSE = 5, AF_INET6 = 10, PATH_MAX = 256, COMM_LEN = 16;
 
     private static int off(String member) {
         return (int) JfrEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
@@ -65,13 +68,17 @@ public final class BpfJfr implements AutoCloseable {
         FlightRecorder.register(OffCpuEvent.class);
         FlightRecorder.register(FileOpenEvent.class);
         FlightRecorder.register(SyscallEvent.class);
+        FlightRecorder.register(TcpConnectEvent.class);
+        FlightRecorder.register(TcpCloseEvent.class);
         FlightRecorder.register(DroppedEvent.class);
         skel = JfrSkeleton.open();
         try {
             skel.rodata().targTgid((int) pid).offcpuEnabled(options.has("offcpu"))
                     .fileOpenEnabled(options.has("fileopen")).syscallEnabled(options.has("syscall"))
+                    .tcpEnabled(options.has("tcp"))
                     .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
             if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
+            if (!options.has("tcp")) skel.inetSockSetStateSpec().autoload(false);
             if (!options.has("fileopen")) {
                 skel.openatEnterSpec().autoload(false);
                 skel.openatExitSpec().autoload(false);
@@ -198,6 +205,26 @@ public final class BpfJfr implements AutoCloseable {
                 o.returnValue = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
                 e = o;
             }
+            case KIND_TCP_CONNECT -> {
+                TcpConnectEvent o = new TcpConnectEvent();
+                if (!fill(o, d, off, tid, start, duration)) return;
+                o.sourceAddress = address(d, off + OFF_SADDR, d.get(JAVA_SHORT_UNALIGNED, off + OFF_FAMILY));
+                o.destinationAddress = address(d, off + OFF_DADDR, d.get(JAVA_SHORT_UNALIGNED, off + OFF_FAMILY));
+                o.sourcePort = Short.toUnsignedInt(d.get(JAVA_SHORT_UNALIGNED, off + OFF_SPORT));
+                o.destinationPort = Short.toUnsignedInt(d.get(JAVA_SHORT_UNALIGNED, off + OFF_DPORT));
+                e = o;
+            }
+            case KIND_TCP_CLOSE -> {
+                TcpCloseEvent o = new TcpCloseEvent();
+                if (!fill(o, d, off, tid, start, duration)) return;
+                o.sourceAddress = address(d, off + OFF_SADDR, d.get(JAVA_SHORT_UNALIGNED, off + OFF_FAMILY));
+                o.destinationAddress = address(d, off + OFF_DADDR, d.get(JAVA_SHORT_UNALIGNED, off + OFF_FAMILY));
+                o.sourcePort = Short.toUnsignedInt(d.get(JAVA_SHORT_UNALIGNED, off + OFF_SPORT));
+                o.destinationPort = Short.toUnsignedInt(d.get(JAVA_SHORT_UNALIGNED, off + OFF_DPORT));
+                o.bytesReceived = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
+                o.bytesAcked = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
+                e = o;
+            }
             default -> {
                 return;
             }
@@ -252,6 +279,17 @@ public final class BpfJfr implements AutoCloseable {
             }
             return sb.toString();
         });
+    }
+
+    /** An IPv4 (the first 4 bytes) or IPv6 address as InetAddress writes it. */
+    static String address(MemorySegment d, long off, short family) {
+        byte[] b = new byte[family == AF_INET6 ? 16 : 4];
+        MemorySegment.copy(d, java.lang.foreign.ValueLayout.JAVA_BYTE, off, b, 0, b.length);
+        try {
+            return java.net.InetAddress.getByAddress(b).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String cString(MemorySegment d, long off, int max) {

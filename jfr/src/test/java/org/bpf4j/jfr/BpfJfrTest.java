@@ -89,6 +89,72 @@ class BpfJfrTest {
         }
     }
 
+    /**
+     * Five connections a named thread opens to a server in this JVM, each sending 1000 bytes and
+     * reading 100: five TcpConnect and five TcpClose events with the addresses, ports and bytes;
+     * the server's accepted sockets are not the target's connections.
+     */
+    @Test
+    void tcpConnectionsTheTargetOpens() throws Exception {
+        KernelTests.requireKernel();
+        try (BpfJfr jfr = BpfJfr.start("events=tcp");
+             java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             Recording r = new Recording()) {
+            r.enable("bpf4j.TcpConnect");
+            r.enable("bpf4j.TcpClose");
+            r.start();
+            Thread serving = Thread.ofPlatform().name("bpf4j-server").start(() -> {
+                for (int i = 0; i < 5; i++) {
+                    try (java.net.Socket s = server.accept()) {
+                        s.getInputStream().readNBytes(1000);
+                        s.getOutputStream().write(new byte[100]);
+                        s.getInputStream().read(); // the client's close
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            int[] localPorts = new int[5];
+            Thread client = Thread.ofPlatform().name("bpf4j-client").start(() -> {
+                for (int i = 0; i < 5; i++) {
+                    try (java.net.Socket s = new java.net.Socket(server.getInetAddress(), server.getLocalPort())) {
+                        localPorts[i] = s.getLocalPort();
+                        s.getOutputStream().write(new byte[1000]);
+                        s.getInputStream().readNBytes(100);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            client.join();
+            serving.join();
+            Thread.sleep(200); // the last FINs
+            jfr.flush();
+            r.stop();
+            Path out = dir.resolve("t.jfr");
+            r.dump(out);
+            List<RecordedEvent> events = RecordingFile.readAllEvents(out);
+            List<RecordedEvent> connects = events.stream().filter(e -> e.getEventType().getName().equals("bpf4j.TcpConnect")).toList();
+            List<RecordedEvent> closes = events.stream().filter(e -> e.getEventType().getName().equals("bpf4j.TcpClose")).toList();
+            assertEquals(5, connects.size(), connects.toString());
+            assertEquals(5, closes.size(), closes.toString());
+            for (int i = 0; i < 5; i++) {
+                for (RecordedEvent e : List.of(connects.get(i), closes.get(i))) {
+                    assertEquals("bpf4j-client", e.getString("threadName"));
+                    assertEquals("127.0.0.1", e.getString("sourceAddress"));
+                    assertEquals("127.0.0.1", e.getString("destinationAddress"));
+                    assertEquals(server.getLocalPort(), e.getInt("destinationPort"));
+                    assertEquals(localPorts[i], e.getInt("sourcePort"));
+                }
+                // the kernel's counts (tcp_info's tcpi_bytes_received, tcpi_bytes_acked), by sequence
+                // number: the peer's FIN counts as a byte received, our SYN and FIN as two acked
+                assertEquals(List.of(101L, 1002L), List.of(closes.get(i).getLong("bytesReceived"),
+                        closes.get(i).getLong("bytesAcked")), closes.get(i).toString());
+                assertTrue(closes.get(i).getDuration("kernelDuration").compareTo(connects.get(i).getDuration("kernelDuration")) > 0);
+            }
+        }
+    }
+
     @Test
     void options() {
         assertEquals(Options.DEFAULT, Options.parse(null));
@@ -98,7 +164,7 @@ class BpfJfrTest {
         assertEquals(5_000_000, o.offcpuMinNs());
         assertEquals(100_000, o.syscallMinNs());
         assertEquals(Options.EVENTS, Options.parse("events=all").events());
-        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, all)",
+        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, tcp, all)",
                 assertThrows(BpfException.class, () -> Options.parse("events=foo")).getMessage());
         assertEquals("unknown option 'x' (events=, offcpu=, syscall=)",
                 assertThrows(BpfException.class, () -> Options.parse("x=1")).getMessage());
