@@ -3,7 +3,8 @@
  * ring buffer. Off-CPU spans (sched_switch: out, then in) with the kernel stack, the task state
  * and the system call in flight; openat/open with path, flags and result; any system call that
  * takes at least syscall_min_ns; the TCP connections the target opens (connect latency at
- * ESTABLISHED, lifetime and bytes at CLOSE, as libbpf-tools' tcpconnlat and tcplife). Threads listed in skip_tids (the reader's own) are ignored. */
+ * ESTABLISHED, lifetime and bytes at CLOSE, as libbpf-tools' tcpconnlat and tcplife); major page
+ * faults (the perf software event PERF_COUNT_SW_PAGE_FAULTS_MAJ, every one, on each CPU). Threads listed in skip_tids (the reader's own) are ignored. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -18,6 +19,7 @@ const volatile bool offcpu_enabled = true;
 const volatile bool file_open_enabled = true;
 const volatile bool syscall_enabled = true;
 const volatile bool tcp_enabled = true;
+const volatile bool page_fault_enabled = true;
 const volatile u64 offcpu_min_ns = 0;
 const volatile u64 syscall_min_ns = 0;
 
@@ -369,6 +371,38 @@ int inet_sock_set_state(struct trace_event_raw_inet_sock_set_state___jfr *ctx)
 	}
 	if (newstate == TCP_CLOSE)
 		bpf_map_delete_elem(&tcps, &sk);
+	return 0;
+}
+
+/* the perf_event program's context, UAPI's struct bpf_perf_event_data (a fixed layout the verifier
+ * rewrites: no CO-RE here) */
+struct bpf_perf_event_data___jfr {
+	struct pt_regs regs;
+	u64 sample_period;
+	u64 addr;
+};
+
+SEC("perf_event")
+int major_fault(struct bpf_perf_event_data___jfr *ctx)
+{
+	struct jfr_event *e;
+	u32 tid;
+
+	if (!page_fault_enabled || !(tid = target_tid()))
+		return 0;
+	if ((e = reserve())) {
+		e->kind = JFR_PAGE_FAULT;
+		e->tid = tid;
+		e->start_ns = bpf_ktime_get_ns();
+		e->duration_ns = 0;
+		e->arg = ctx->addr;
+		e->ret = ctx->regs.ip;
+		e->kern_stack_id = -1;
+		e->syscall = -1;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		e->path[0] = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
 	return 0;
 }
 

@@ -12,9 +12,11 @@ enum jfr_kind {
 	JFR_SYSCALL = 3,
 	JFR_TCP_CONNECT = 4,
 	JFR_TCP_CLOSE = 5,
+	JFR_PAGE_FAULT = 6,
 };
 
-/* one kernel event; a FILE_OPEN carries the path */
+/* one kernel event; a FILE_OPEN carries the path; a PAGE_FAULT its address in arg, the
+ * instruction in ret */
 struct jfr_event {
 	__u32 kind;
 	__u32 tid;

@@ -19,10 +19,12 @@ import jdk.jfr.FlightRecorder;
 import org.bpf4j.BpfException;
 import org.bpf4j.jfr.bpf.JfrSkeleton;
 import org.bpf4j.jfr.bpf.JfrSkeleton.JfrEvent;
+import org.bpf4j.link.PerfEventLink;
 import org.bpf4j.map.StackTraceMap;
 import org.bpf4j.ringbuf.RingBufReader;
 import org.bpf4j.symbols.Frame;
 import org.bpf4j.symbols.Symbolizer;
+import org.bpf4j.sys.PerfEvent;
 import org.bpf4j.tools.SyscallNames;
 
 /**
@@ -40,7 +42,7 @@ public final class BpfJfr implements AutoCloseable {
             OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_COMM = off("comm"), OFF_PATH = off("path"),
             OFF_SADDR = off("saddr"), OFF_DADDR = off("daddr"), OFF_SPORT = off("sport"), OFF_DPORT = off("dport"),
             OFF_FAMILY = off("family");
-    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, KIND_TCP_CONNECT = 4, KIND_TCP_CLOSE = 5, AF_INET6 = 10, PATH_MAX = 256, COMM_LEN = 16;
+    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, KIND_TCP_CONNECT = 4, KIND_TCP_CLOSE = 5, KIND_PAGE_FAULT = 6, AF_INET6 = 10, PATH_MAX = 256, COMM_LEN = 16;
 
     private static int off(String member) {
         return (int) JfrEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
@@ -58,6 +60,7 @@ public final class BpfJfr implements AutoCloseable {
     private final long monoToEpoch;
     private final Runnable droppedHook;
     private volatile boolean running = true;
+    private PerfEventLink faults;
     private long committed;
 
     private BpfJfr(long pid, Options options) {
@@ -70,12 +73,13 @@ public final class BpfJfr implements AutoCloseable {
         FlightRecorder.register(SyscallEvent.class);
         FlightRecorder.register(TcpConnectEvent.class);
         FlightRecorder.register(TcpCloseEvent.class);
+        FlightRecorder.register(PageFaultEvent.class);
         FlightRecorder.register(DroppedEvent.class);
         skel = JfrSkeleton.open();
         try {
             skel.rodata().targTgid((int) pid).offcpuEnabled(options.has("offcpu"))
                     .fileOpenEnabled(options.has("fileopen")).syscallEnabled(options.has("syscall"))
-                    .tcpEnabled(options.has("tcp"))
+                    .tcpEnabled(options.has("tcp")).pageFaultEnabled(options.has("pagefault"))
                     .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
             if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
             if (!options.has("tcp")) skel.inetSockSetStateSpec().autoload(false);
@@ -88,6 +92,8 @@ public final class BpfJfr implements AutoCloseable {
                 skel.openEnterTpSpec().autoload(false);
                 skel.openExitTpSpec().autoload(false);
             }
+            // a perf event, attached below on each CPU (the skeleton's attach() does not know it)
+            skel.majorFaultSpec().autoload(options.has("pagefault"));
             skel.load();
             if (options.has("offcpu")) symbols.kernel();
             stacks = new StackTraceMap(skel.stackmap());
@@ -107,6 +113,10 @@ public final class BpfJfr implements AutoCloseable {
             thread.start();
             ready.await(10, TimeUnit.SECONDS);
             skel.attach();
+            if (options.has("pagefault")) {
+                faults = PerfEventLink.attach(skel.majorFault().fd(),
+                        PerfEventLink.Event.software(PerfEvent.COUNT_SW_PAGE_FAULTS_MAJ));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -225,6 +235,13 @@ public final class BpfJfr implements AutoCloseable {
                 o.bytesAcked = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
                 e = o;
             }
+            case KIND_PAGE_FAULT -> {
+                PageFaultEvent o = new PageFaultEvent();
+                if (!fill(o, d, off, tid, start, duration)) return;
+                o.address = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
+                o.instruction = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
+                e = o;
+            }
             default -> {
                 return;
             }
@@ -309,6 +326,7 @@ public final class BpfJfr implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (faults != null) faults.close();
         reader.close();
         skel.close();
     }

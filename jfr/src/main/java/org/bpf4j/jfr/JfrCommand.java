@@ -36,9 +36,10 @@ public final class JfrCommand {
 
               record   writes the kernel events of process PID to FILE (default bpf4j-PID.jfr) as a
                        JFR recording, for DURATION (30s, 500ms, 2m; default: until Ctrl-C) or until
-                       the process ends. LIST: offcpu, fileopen, syscall, tcp (default: all), comma-separated.
-                       The kernel sends off-CPU spans of at least --offcpu-min (default 1ms) and system
-                       calls of at least --syscall-min (default 10ms).
+                       the process ends. LIST, comma-separated: offcpu, fileopen, syscall, tcp,
+                       pagefault (default: all). The kernel sends off-CPU spans of at least
+                       --offcpu-min (default 1ms) and system calls of at least --syscall-min
+                       (default 10ms).
               summary  prints the off-CPU time of FILE's bpf4j.OffCpu events per thread and reason
                        (the task state and the system call it blocked in).
             """;
@@ -130,7 +131,8 @@ public final class JfrCommand {
         }
         try (Recording recording = new Recording()) {
             recording.setName("bpf4j kernel events of " + pid);
-            for (String name : List.of("bpf4j.OffCpu", "bpf4j.FileOpen", "bpf4j.Syscall", "bpf4j.TcpConnect", "bpf4j.TcpClose")) {
+            for (String name : List.of("bpf4j.OffCpu", "bpf4j.FileOpen", "bpf4j.Syscall", "bpf4j.TcpConnect", "bpf4j.TcpClose",
+                    "bpf4j.PageFault")) {
                 recording.enable(name).with("kernelThreshold", "0 ns");
             }
             recording.enable("bpf4j.Dropped");

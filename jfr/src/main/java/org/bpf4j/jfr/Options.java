@@ -6,13 +6,13 @@ import java.util.Set;
 import org.bpf4j.BpfException;
 
 /**
- * What to trace: the agent's option string, {@code events=offcpu+fileopen+syscall+tcp,offcpu=1ms,syscall=10ms}
+ * What to trace: the agent's option string, {@code events=offcpu+fileopen+syscall+tcp+pagefault,offcpu=1ms,syscall=10ms}
  * (every part optional). {@code offcpu} and {@code syscall} are the least durations the kernel
  * sends (below them nothing reaches Java); JFR's {@code kernelThreshold} setting filters further.
  */
 public record Options(Set<String> events, long offcpuMinNs, long syscallMinNs) {
     /** The event names of {@code events=}. */
-    public static final Set<String> EVENTS = Set.of("offcpu", "fileopen", "syscall", "tcp");
+    public static final Set<String> EVENTS = Set.of("offcpu", "fileopen", "syscall", "tcp", "pagefault");
 
     public static final Options DEFAULT = new Options(EVENTS, 1_000_000, 10_000_000);
 
@@ -50,10 +50,10 @@ public record Options(Set<String> events, long offcpuMinNs, long syscallMinNs) {
             e = e.trim().toLowerCase(Locale.ROOT);
             if (e.isEmpty()) continue;
             if (e.equals("all")) set.addAll(EVENTS);
-            else if (!EVENTS.contains(e)) throw new BpfException("unknown event '" + e + "' (offcpu, fileopen, syscall, tcp, all)");
+            else if (!EVENTS.contains(e)) throw new BpfException("unknown event '" + e + "' (offcpu, fileopen, syscall, tcp, pagefault, all)");
             else set.add(e);
         }
-        if (set.isEmpty()) throw new BpfException("events= names no event (offcpu, fileopen, syscall, tcp, all)");
+        if (set.isEmpty()) throw new BpfException("events= names no event (offcpu, fileopen, syscall, tcp, pagefault, all)");
         return set;
     }
 

@@ -155,6 +155,55 @@ class BpfJfrTest {
         }
     }
 
+    /**
+     * A named thread touches each page of a mapped 4 MiB file whose page cache was dropped
+     * ({@code dd iflag=nocache count=0}, on a disk file system): its major faults come with the
+     * thread and an address inside the mapping; the touches of pages read ahead are not major.
+     */
+    @Test
+    void majorPageFaultsInAMappedFile() throws Exception {
+        KernelTests.requireKernel();
+        Path file = dir.resolve("mapped.bin");
+        byte[] page = new byte[4096];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 1024; i++) {
+                page[0] = (byte) i;
+                out.write(page);
+            }
+        }
+        Process sync = new ProcessBuilder("sh", "-c", "sync '" + file + "' && dd if='" + file
+                + "' iflag=nocache count=0 status=none").inheritIO().start();
+        assertEquals(0, sync.waitFor());
+        try (BpfJfr jfr = BpfJfr.start("events=pagefault");
+             java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+             Recording r = new Recording()) {
+            r.enable("bpf4j.PageFault");
+            r.start();
+            java.lang.foreign.MemorySegment m = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            long[] sum = {0};
+            Thread toucher = Thread.ofPlatform().name("bpf4j-toucher").start(() -> {
+                for (long o = 0; o < m.byteSize(); o += 4096) sum[0] += m.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o);
+            });
+            toucher.join();
+            jfr.flush();
+            r.stop();
+            Path out = dir.resolve("p.jfr");
+            r.dump(out);
+            List<RecordedEvent> faults = RecordingFile.readAllEvents(out).stream()
+                    .filter(e -> e.getEventType().getName().equals("bpf4j.PageFault")
+                            && e.getString("threadName").equals("bpf4j-toucher")).toList();
+            assertTrue(!faults.isEmpty() && faults.size() <= 1024, faults.size() + " major faults");
+            for (RecordedEvent e : faults) {
+                long a = e.getLong("address");
+                assertTrue(a >= m.address() && a < m.address() + m.byteSize(), Long.toHexString(a) + " in the mapping at "
+                        + Long.toHexString(m.address()));
+                // one thread (its Java thread may have ended before the reader saw the event)
+                assertEquals(faults.getFirst().getLong("osThreadId"), e.getLong("osThreadId"));
+            }
+        }
+    }
+
     @Test
     void options() {
         assertEquals(Options.DEFAULT, Options.parse(null));
@@ -164,7 +213,7 @@ class BpfJfrTest {
         assertEquals(5_000_000, o.offcpuMinNs());
         assertEquals(100_000, o.syscallMinNs());
         assertEquals(Options.EVENTS, Options.parse("events=all").events());
-        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, tcp, all)",
+        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, tcp, pagefault, all)",
                 assertThrows(BpfException.class, () -> Options.parse("events=foo")).getMessage());
         assertEquals("unknown option 'x' (events=, offcpu=, syscall=)",
                 assertThrows(BpfException.class, () -> Options.parse("x=1")).getMessage());
