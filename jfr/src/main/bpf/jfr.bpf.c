@@ -4,7 +4,8 @@
  * and the system call in flight; openat/open with path, flags and result; any system call that
  * takes at least syscall_min_ns; the TCP connections the target opens (connect latency at
  * ESTABLISHED, lifetime and bytes at CLOSE, as libbpf-tools' tcpconnlat and tcplife); major page
- * faults (the perf software event PERF_COUNT_SW_PAGE_FAULTS_MAJ, every one, on each CPU). Threads listed in skip_tids (the reader's own) are ignored. */
+ * faults (the perf software event PERF_COUNT_SW_PAGE_FAULTS_MAJ, every one, on each CPU). The thread
+ * skip_tid (the reader's own) is ignored. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -58,20 +59,15 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, u32);
-	__type(value, u8);
-} skip_tids SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_THREADS);
 	__type(key, u32);
 	__type(value, struct offcpu_start);
 } offcpu SEC(".maps");
 
+/* per thread, kept from one call to the next (ts 0 between calls): an update only for a new
+ * thread, the least recently used thread's entry going when full */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MAX_THREADS);
 	__type(key, u32);
 	__type(value, struct syscall_start);
@@ -125,9 +121,12 @@ struct {
 	__type(value, struct tcp_start);
 } tcps SEC(".maps");
 
+/* the reader's thread, whose polls are not the target's doing */
+u32 skip_tid = 0;
+
 static __always_inline bool skipped(u32 tid)
 {
-	return bpf_map_lookup_elem(&skip_tids, &tid) != NULL;
+	return tid == skip_tid;
 }
 
 /* the current thread, if it is one of the target's: its tid, else 0 */
@@ -168,7 +167,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		st.state = BPF_CORE_READ(prev, __state);
 		st.kern_stack_id = bpf_get_stackid(ctx, &stackmap, 0);
 		sc = bpf_map_lookup_elem(&syscalls, &tid);
-		st.syscall = sc ? (s32)sc->nr : -1;
+		st.syscall = sc && sc->ts ? (s32)sc->nr : -1;
 		bpf_map_update_elem(&offcpu, &tid, &st, BPF_ANY);
 	}
 	if (BPF_CORE_READ(next, tgid) != targ_tgid)
@@ -194,22 +193,30 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
-SEC("tracepoint/raw_syscalls/sys_enter")
-int sys_enter(struct trace_event_raw_sys_enter *ctx)
+/* tp_btf rather than the tracepoint: the kernel calls the program with the arguments as they are,
+ * without building the trace event first (the cost every system call of the target pays) */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	struct syscall_start st;
+	struct syscall_start *s, st;
 	u32 tid = target_tid();
 
 	if (!tid)
 		return 0;
+	s = bpf_map_lookup_elem(&syscalls, &tid);
+	if (s) {
+		s->ts = bpf_ktime_get_ns();
+		s->nr = id;
+		return 0;
+	}
 	st.ts = bpf_ktime_get_ns();
-	st.nr = ctx->id;
+	st.nr = id;
 	bpf_map_update_elem(&syscalls, &tid, &st, BPF_ANY);
 	return 0;
 }
 
-SEC("tracepoint/raw_syscalls/sys_exit")
-int sys_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct syscall_start *s;
 	struct jfr_event *e;
@@ -219,7 +226,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 	if (!tid)
 		return 0;
 	s = bpf_map_lookup_elem(&syscalls, &tid);
-	if (!s)
+	if (!s || !s->ts)
 		return 0;
 	now = bpf_ktime_get_ns();
 	if (syscall_enabled && now - s->ts >= syscall_min_ns && (e = reserve())) {
@@ -227,7 +234,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		e->tid = tid;
 		e->start_ns = s->ts;
 		e->duration_ns = now - s->ts;
-		e->ret = ctx->ret;
+		e->ret = ret;
 		e->arg = s->nr;
 		e->kern_stack_id = -1;
 		e->syscall = -1;
@@ -235,7 +242,7 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		e->path[0] = 0;
 		bpf_ringbuf_submit(e, 0);
 	}
-	bpf_map_delete_elem(&syscalls, &tid);
+	s->ts = 0;
 	return 0;
 }
 

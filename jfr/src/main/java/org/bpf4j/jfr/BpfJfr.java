@@ -83,6 +83,11 @@ public final class BpfJfr implements AutoCloseable {
                     .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
             if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
             if (!options.has("tcp")) skel.inetSockSetStateSpec().autoload(false);
+            // the system call in flight: for Syscall, and for OffCpu's syscall field
+            if (!options.has("syscall") && !options.has("offcpu")) {
+                skel.sysEnterSpec().autoload(false);
+                skel.sysExitSpec().autoload(false);
+            }
             if (!options.has("fileopen")) {
                 skel.openatEnterSpec().autoload(false);
                 skel.openatExitSpec().autoload(false);
@@ -105,6 +110,7 @@ public final class BpfJfr implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(1);
         thread = Thread.ofPlatform().daemon().name("bpf4j-jfr").unstarted(() -> run(ready));
         droppedHook = () -> {
+            flush();
             DroppedEvent e = new DroppedEvent();
             e.dropped = skel.bss().dropped();
             e.commit();
@@ -156,7 +162,7 @@ public final class BpfJfr implements AutoCloseable {
     private void run(CountDownLatch ready) {
         try {
             // this thread's own system calls and sleeps stay out of the events
-            if (pid == ProcessHandle.current().pid()) skel.skipTids().put(selfTid(), 1);
+            if (pid == ProcessHandle.current().pid()) skel.bss().skipTid(selfTid());
         } finally {
             ready.countDown();
         }

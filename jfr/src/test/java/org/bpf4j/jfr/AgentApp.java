@@ -43,8 +43,7 @@ public final class AgentApp {
             opener.start();
             sleeper.join();
             opener.join();
-            // the reader thread commits as the ring buffer wakes it: let it see the last records
-            Thread.sleep(500);
+            // no wait: at the end of the recording's chunk, the agent commits what the kernel sent
             r.stop();
             r.dump(out);
             System.out.println("slept 20 times, read " + bytes[0] + " bytes");

@@ -95,7 +95,11 @@ class AgentTest {
         List<Duration> longOnes = sleeps.stream().map(e -> e.getDuration("kernelDuration"))
                 .filter(d -> d.toMillis() >= 45).toList();
         // each sleep one span (none split, none twice), each within 45-80 ms
-        assertEquals(20, longOnes.size(), "sleeper spans of 45 ms or more: " + longOnes);
+        long dropped = events.stream().filter(e -> e.getEventType().getName().equals("bpf4j.Dropped"))
+                .mapToLong(e -> e.getLong("dropped")).max().orElse(0);
+        assertEquals(20, longOnes.size(), "sleeper spans of 45 ms or more: " + longOnes + "; all its spans: "
+                + sleeps.stream().map(e -> e.getString("state") + " " + e.getString("syscall") + " "
+                + e.getDuration("kernelDuration").toNanos() / 1000 + " us").toList() + "; dropped " + dropped);
         for (Duration d : longOnes) assertTrue(d.toMillis() <= 80, "a sleep of " + d);
         for (RecordedEvent e : sleeps) {
             if (e.getDuration("kernelDuration").toMillis() < 45) continue;
