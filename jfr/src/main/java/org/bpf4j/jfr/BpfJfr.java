@@ -83,8 +83,10 @@ public final class BpfJfr implements AutoCloseable {
                     .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
             if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
             if (!options.has("tcp")) skel.inetSockSetStateSpec().autoload(false);
-            // the system call in flight: for Syscall, and for OffCpu's syscall field
-            if (!options.has("syscall") && !options.has("offcpu")) {
+            // the system call in flight, for Syscall and OffCpu's syscall field: tracing the entry of
+            // system calls makes every one of every process take the kernel's slow path (measured:
+            // about 1 us a call here, bench/jfr-overhead), so only when Syscall is asked for
+            if (!options.has("syscall")) {
                 skel.sysEnterSpec().autoload(false);
                 skel.sysExitSpec().autoload(false);
             }
@@ -295,7 +297,7 @@ public final class BpfJfr implements AutoCloseable {
                 if (a == 0) break;
                 Frame f = symbols.kernel(a);
                 // the frames of the BPF program itself and of its tracepoint's call
-                if (top && f != null && (f.name().startsWith("bpf_prog_") || f.name().startsWith("bpf_trace_run"))) continue;
+                if (top && f != null && tracing(f.name())) continue;
                 top = false;
                 if (!sb.isEmpty()) sb.append('\n');
                 sb.append(f == null ? "0x" + Long.toHexString(a) : f.withOffset());
@@ -313,6 +315,11 @@ public final class BpfJfr implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean tracing(String frame) {
+        return frame.startsWith("bpf_prog_") || frame.startsWith("bpf_trace_run") || frame.startsWith("__traceiter_")
+                || frame.startsWith("__bpf_trace_");
     }
 
     private static String cString(MemorySegment d, long off, int max) {

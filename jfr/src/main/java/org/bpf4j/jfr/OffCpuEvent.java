@@ -16,7 +16,7 @@ final class OffCpuEvent extends KernelEvent {
     String state;
 
     @Label("System Call")
-    @Description("The system call it was in, if any")
+    @Description("The system call it was in, if any (known when the Syscall event is traced too)")
     String syscall;
 
     @Label("Kernel Stack")
