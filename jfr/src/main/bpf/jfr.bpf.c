@@ -26,6 +26,8 @@ const volatile u64 syscall_min_ns = 0;
 
 /* events the ring buffer had no room for */
 u64 dropped = 0;
+/* off-CPU starts the map could not keep */
+u64 offcpu_lost = 0;
 
 struct offcpu_start {
 	u64 ts;
@@ -168,7 +170,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		st.kern_stack_id = bpf_get_stackid(ctx, &stackmap, 0);
 		sc = bpf_map_lookup_elem(&syscalls, &tid);
 		st.syscall = sc && sc->ts ? (s32)sc->nr : -1;
-		bpf_map_update_elem(&offcpu, &tid, &st, BPF_ANY);
+		if (bpf_map_update_elem(&offcpu, &tid, &st, BPF_ANY))
+			__sync_fetch_and_add(&offcpu_lost, 1);
 	}
 	if (BPF_CORE_READ(next, tgid) != targ_tgid)
 		return 0;

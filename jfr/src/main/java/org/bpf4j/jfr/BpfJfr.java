@@ -114,7 +114,7 @@ public final class BpfJfr implements AutoCloseable {
         droppedHook = () -> {
             flush();
             DroppedEvent e = new DroppedEvent();
-            e.dropped = skel.bss().dropped();
+            e.dropped = dropped();
             e.commit();
         };
         try {
@@ -153,7 +153,7 @@ public final class BpfJfr implements AutoCloseable {
 
     /** Events the ring buffer had no room for, so far. */
     public long dropped() {
-        return skel.bss().dropped();
+        return skel.bss().dropped() + skel.bss().offcpuLost();
     }
 
     /** Events committed to JFR so far (the records no recording wanted are not counted). */
