@@ -4,7 +4,8 @@
  * and the system call in flight; openat/open with path, flags and result; any system call that
  * takes at least syscall_min_ns; the TCP connections the target opens (connect latency at
  * ESTABLISHED, lifetime and bytes at CLOSE, as libbpf-tools' tcpconnlat and tcplife); major page
- * faults (the perf software event PERF_COUNT_SW_PAGE_FAULTS_MAJ, every one, on each CPU). The thread
+ * faults (the perf software event PERF_COUNT_SW_PAGE_FAULTS_MAJ, every one, on each CPU); run queue
+ * latency of at least runq_min_ns (wake-up or preemption to sched_switch in, as runqlat). The thread
  * skip_tid (the reader's own) is ignored. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +22,8 @@ const volatile bool file_open_enabled = true;
 const volatile bool syscall_enabled = true;
 const volatile bool tcp_enabled = true;
 const volatile bool page_fault_enabled = true;
+const volatile bool runq_enabled = true;
+const volatile u64 runq_min_ns = 0;
 const volatile u64 offcpu_min_ns = 0;
 const volatile u64 syscall_min_ns = 0;
 
@@ -81,6 +84,19 @@ struct {
 	__type(key, u32);
 	__type(value, struct open_start);
 } opens SEC(".maps");
+
+struct runq_start {
+	u64 ts;
+	s64 preempted;
+};
+
+/* when a thread of the target became runnable: woken, or preempted */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, u32);
+	__type(value, struct runq_start);
+} runq SEC(".maps");
 
 #define IPPROTO_TCP 6
 #define AF_INET 2
@@ -160,10 +176,36 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	u32 tid;
 	u64 now;
 
-	if (!offcpu_enabled)
-		return 0;
 	now = bpf_ktime_get_ns();
 	tid = BPF_CORE_READ(prev, pid);
+	if (runq_enabled && BPF_CORE_READ(prev, tgid) == targ_tgid && !skipped(tid) && BPF_CORE_READ(prev, __state) == 0) {
+		struct runq_start rq = { .ts = now, .preempted = 1 };
+
+		bpf_map_update_elem(&runq, &tid, &rq, BPF_ANY);
+	}
+	if (runq_enabled && BPF_CORE_READ(next, tgid) == targ_tgid) {
+		u32 ntid = BPF_CORE_READ(next, pid);
+		struct runq_start *r = bpf_map_lookup_elem(&runq, &ntid);
+
+		if (r) {
+			if (now - r->ts >= runq_min_ns && (e = reserve())) {
+				e->kind = JFR_RUNQ;
+				e->tid = ntid;
+				e->start_ns = r->ts;
+				e->duration_ns = now - r->ts;
+				e->ret = 0;
+				e->arg = r->preempted;
+				e->kern_stack_id = -1;
+				e->syscall = -1;
+				bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), next->comm);
+				e->path[0] = 0;
+				bpf_ringbuf_submit(e, 0);
+			}
+			bpf_map_delete_elem(&runq, &ntid);
+		}
+	}
+	if (!offcpu_enabled)
+		return 0;
 	if (BPF_CORE_READ(prev, tgid) == targ_tgid && !skipped(tid)) {
 		st.ts = now;
 		st.state = BPF_CORE_READ(prev, __state);
@@ -198,6 +240,34 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 /* tp_btf rather than the tracepoint: the kernel calls the program with the arguments as they are,
  * without building the trace event first (the cost every system call of the target pays) */
+static __always_inline void woken(struct task_struct *p)
+{
+	struct runq_start rq = {};
+	u32 tid;
+
+	if (!runq_enabled || BPF_CORE_READ(p, tgid) != targ_tgid)
+		return;
+	tid = BPF_CORE_READ(p, pid);
+	if (skipped(tid))
+		return;
+	rq.ts = bpf_ktime_get_ns();
+	bpf_map_update_elem(&runq, &tid, &rq, BPF_ANY);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	woken(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	woken(p);
+	return 0;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {

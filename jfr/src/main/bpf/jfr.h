@@ -13,10 +13,11 @@ enum jfr_kind {
 	JFR_TCP_CONNECT = 4,
 	JFR_TCP_CLOSE = 5,
 	JFR_PAGE_FAULT = 6,
+	JFR_RUNQ = 7,
 };
 
 /* one kernel event; a FILE_OPEN carries the path; a PAGE_FAULT its address in arg, the
- * instruction in ret */
+ * instruction in ret; a RUNQ in arg 1 when the thread was preempted, 0 when woken */
 struct jfr_event {
 	__u32 kind;
 	__u32 tid;

@@ -42,7 +42,7 @@ public final class BpfJfr implements AutoCloseable {
             OFF_STACK = off("kern_stack_id"), OFF_SYSCALL = off("syscall"), OFF_COMM = off("comm"), OFF_PATH = off("path"),
             OFF_SADDR = off("saddr"), OFF_DADDR = off("daddr"), OFF_SPORT = off("sport"), OFF_DPORT = off("dport"),
             OFF_FAMILY = off("family");
-    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, KIND_TCP_CONNECT = 4, KIND_TCP_CLOSE = 5, KIND_PAGE_FAULT = 6, AF_INET6 = 10, PATH_MAX = 256, COMM_LEN = 16;
+    private static final int KIND_OFFCPU = 1, KIND_FILE_OPEN = 2, KIND_SYSCALL = 3, KIND_TCP_CONNECT = 4, KIND_TCP_CLOSE = 5, KIND_PAGE_FAULT = 6, KIND_RUNQ = 7, AF_INET6 = 10, PATH_MAX = 256, COMM_LEN = 16;
 
     private static int off(String member) {
         return (int) JfrEvent.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(member));
@@ -74,14 +74,20 @@ public final class BpfJfr implements AutoCloseable {
         FlightRecorder.register(TcpConnectEvent.class);
         FlightRecorder.register(TcpCloseEvent.class);
         FlightRecorder.register(PageFaultEvent.class);
+        FlightRecorder.register(RunQueueLatencyEvent.class);
         FlightRecorder.register(DroppedEvent.class);
         skel = JfrSkeleton.open();
         try {
             skel.rodata().targTgid((int) pid).offcpuEnabled(options.has("offcpu"))
                     .fileOpenEnabled(options.has("fileopen")).syscallEnabled(options.has("syscall"))
                     .tcpEnabled(options.has("tcp")).pageFaultEnabled(options.has("pagefault"))
+                    .runqEnabled(options.has("runqueue")).runqMinNs(options.runqMinNs())
                     .offcpuMinNs(options.offcpuMinNs()).syscallMinNs(options.syscallMinNs());
-            if (!options.has("offcpu")) skel.schedSwitchSpec().autoload(false);
+            if (!options.has("offcpu") && !options.has("runqueue")) skel.schedSwitchSpec().autoload(false);
+            if (!options.has("runqueue")) {
+                skel.schedWakeupSpec().autoload(false);
+                skel.schedWakeupNewSpec().autoload(false);
+            }
             if (!options.has("tcp")) skel.inetSockSetStateSpec().autoload(false);
             // the system call in flight, for Syscall and OffCpu's syscall field: tracing the entry of
             // system calls makes every one of every process take the kernel's slow path (measured:
@@ -241,6 +247,12 @@ public final class BpfJfr implements AutoCloseable {
                 o.destinationPort = Short.toUnsignedInt(d.get(JAVA_SHORT_UNALIGNED, off + OFF_DPORT));
                 o.bytesReceived = d.get(JAVA_LONG_UNALIGNED, off + OFF_RET);
                 o.bytesAcked = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG);
+                e = o;
+            }
+            case KIND_RUNQ -> {
+                RunQueueLatencyEvent o = new RunQueueLatencyEvent();
+                if (!fill(o, d, off, tid, start, duration)) return;
+                o.preempted = d.get(JAVA_LONG_UNALIGNED, off + OFF_ARG) != 0;
                 e = o;
             }
             case KIND_PAGE_FAULT -> {

@@ -31,15 +31,15 @@ public final class JfrCommand {
 
     static final String USAGE = """
             Usage: bpf4j jfr record -p PID [-d DURATION] [-o FILE] [--events LIST] [--offcpu-min DURATION]
-                                    [--syscall-min DURATION]
+                                    [--syscall-min DURATION] [--runqueue-min DURATION]
                    bpf4j jfr summary FILE
 
               record   writes the kernel events of process PID to FILE (default bpf4j-PID.jfr) as a
                        JFR recording, for DURATION (30s, 500ms, 2m; default: until Ctrl-C) or until
                        the process ends. LIST, comma-separated: offcpu, fileopen, syscall, tcp,
-                       pagefault (default: all). The kernel sends off-CPU spans of at least
-                       --offcpu-min (default 1ms) and system calls of at least --syscall-min
-                       (default 10ms).
+                       pagefault, runqueue (default: all). The kernel sends off-CPU spans of at
+                       least --offcpu-min (default 1ms), system calls of at least --syscall-min
+                       (default 10ms) and run queue waits of at least --runqueue-min (1ms).
               summary  prints the off-CPU time of FILE's bpf4j.OffCpu events per thread and reason
                        (the task state and the system call it blocked in).
             """;
@@ -91,7 +91,7 @@ public final class JfrCommand {
     static int record(List<String> args, PrintStream out, PrintStream err, CountDownLatch stop) {
         long pid = -1, durationMs = 0;
         Path file = null;
-        String events = "all", offcpuMin = "1ms", syscallMin = "10ms";
+        String events = "all", offcpuMin = "1ms", syscallMin = "10ms", runqMin = "1ms";
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("-")) throw new Usage("unexpected argument '" + a + "'");
@@ -111,6 +111,7 @@ public final class JfrCommand {
                 case "--events" -> events = v.replace(',', '+');
                 case "--offcpu-min" -> offcpuMin = v;
                 case "--syscall-min" -> syscallMin = v;
+                case "--runqueue-min" -> runqMin = v;
                 default -> throw new Usage("unknown option '" + a + "'");
             }
         }
@@ -118,7 +119,7 @@ public final class JfrCommand {
         Optional<ProcessHandle> target = ProcessHandle.of(pid);
         if (target.isEmpty() || !target.get().isAlive()) throw new BpfException("no process " + pid);
         if (file == null) file = Path.of("bpf4j-" + pid + ".jfr");
-        Options options = Options.parse("events=" + events + ",offcpu=" + offcpuMin + ",syscall=" + syscallMin);
+        Options options = Options.parse("events=" + events + ",offcpu=" + offcpuMin + ",syscall=" + syscallMin + ",runqueue=" + runqMin);
 
         CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
         SignalHandler h = s -> stopped.countDown();
@@ -132,7 +133,7 @@ public final class JfrCommand {
         try (Recording recording = new Recording()) {
             recording.setName("bpf4j kernel events of " + pid);
             for (String name : List.of("bpf4j.OffCpu", "bpf4j.FileOpen", "bpf4j.Syscall", "bpf4j.TcpConnect", "bpf4j.TcpClose",
-                    "bpf4j.PageFault")) {
+                    "bpf4j.PageFault", "bpf4j.RunQueueLatency")) {
                 recording.enable(name).with("kernelThreshold", "0 ns");
             }
             recording.enable("bpf4j.Dropped");

@@ -204,6 +204,42 @@ class BpfJfrTest {
         }
     }
 
+    /**
+     * Four threads spinning 400 ms on this machine's CPUs (2 here) must wait on the run queue:
+     * RunQueueLatency events of at least the kernel minimum (1 ms), for those threads, after
+     * preemptions; none for a thread that only sleeps.
+     */
+    @Test
+    void runQueueLatencyOfSpinningThreads() throws Exception {
+        KernelTests.requireKernel();
+        int n = 2 * Runtime.getRuntime().availableProcessors();
+        try (BpfJfr jfr = BpfJfr.start("events=runqueue,runqueue=1ms"); Recording r = new Recording()) {
+            r.enable("bpf4j.RunQueueLatency");
+            r.start();
+            List<Thread> spinners = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                spinners.add(Thread.ofPlatform().name("bpf4j-spin-" + i).start(() -> {
+                    long end = System.nanoTime() + 400_000_000L, x = 0;
+                    while (System.nanoTime() < end) x++;
+                    if (x == 42) System.out.print("");
+                }));
+            }
+            for (Thread t : spinners) t.join();
+            jfr.flush();
+            r.stop();
+            Path out = dir.resolve("q.jfr");
+            r.dump(out);
+            List<RecordedEvent> waits = RecordingFile.readAllEvents(out).stream()
+                    .filter(e -> e.getEventType().getName().equals("bpf4j.RunQueueLatency")).toList();
+            List<RecordedEvent> spins = waits.stream().filter(e -> e.getString("threadName").startsWith("bpf4j-spin-")).toList();
+            assertTrue(spins.size() >= n, spins.size() + " waits of " + n + " spinners");
+            assertTrue(spins.stream().anyMatch(e -> e.getBoolean("preempted")), "some after a preemption");
+            for (RecordedEvent e : waits) {
+                assertTrue(e.getDuration("kernelDuration").toNanos() >= 1_000_000, e.toString());
+            }
+        }
+    }
+
     @Test
     void options() {
         assertEquals(Options.DEFAULT, Options.parse(null));
@@ -213,9 +249,9 @@ class BpfJfrTest {
         assertEquals(5_000_000, o.offcpuMinNs());
         assertEquals(100_000, o.syscallMinNs());
         assertEquals(Options.EVENTS, Options.parse("events=all").events());
-        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, tcp, pagefault, all)",
+        assertEquals("unknown event 'foo' (offcpu, fileopen, syscall, tcp, pagefault, runqueue, all)",
                 assertThrows(BpfException.class, () -> Options.parse("events=foo")).getMessage());
-        assertEquals("unknown option 'x' (events=, offcpu=, syscall=)",
+        assertEquals("unknown option 'x' (events=, offcpu=, syscall=, runqueue=)",
                 assertThrows(BpfException.class, () -> Options.parse("x=1")).getMessage());
         assertEquals("offcpu=soon is not a duration (such as 10ms, 500us, 1s)",
                 assertThrows(BpfException.class, () -> Options.parse("offcpu=soon")).getMessage());
