@@ -33,6 +33,9 @@ public final class Main {
               exporter --config.dir DIR --config.names A,B [--web.listen-address 127.0.0.1:9435]
                                    run ebpf_exporter's configs (NAME.yaml + NAME.bpf.o) and serve
                                    their metrics to Prometheus (module exporter/)
+              jfr record -p PID [-d DURATION] [-o FILE] [--events LIST], jfr summary FILE
+                                   kernel events of a process (off-CPU, file opens, slow system
+                                   calls) as a JFR recording; off-CPU time per thread (module jfr/)
             Kernel:
               prog { show | list } [id ID | pinned FILE | name NAME] [-j|-p]
                                    the loaded programs, like bpftool prog show; also prog pin
@@ -89,7 +92,8 @@ public final class Main {
                 case "features" -> FeaturesCommand.run(args, out, err);
                 case "bcc" -> BccCommand.run(args, out, err);
                 case "jshell" -> JshellCommand.run(args, out, err);
-                case "exporter" -> exporter(args, out, err);
+                case "exporter" -> module("org.bpf4j.exporter.ExporterCommand", "exporter", args, out, err);
+                case "jfr" -> module("org.bpf4j.jfr.JfrCommand", "jfr", args, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -116,17 +120,17 @@ public final class Main {
     }
 
     /**
-     * {@code bpf4j exporter}: the exporter module (exporter/, which depends on this one, with its
-     * Prometheus and YAML libraries) found on the class path, as the launcher puts it there.
+     * {@code bpf4j exporter}, {@code bpf4j jfr}: a module that depends on this one (exporter/, with its
+     * Prometheus and YAML libraries; jfr/) found on the class path, as the launcher puts it there.
      */
-    static int exporter(String[] args, PrintStream out, PrintStream err) {
+    static int module(String className, String name, String[] args, PrintStream out, PrintStream err) {
         try {
-            var run = Class.forName("org.bpf4j.exporter.ExporterCommand")
+            var run = Class.forName(className)
                     .getMethod("run", String[].class, PrintStream.class, PrintStream.class);
             return (Integer) run.invoke(null, args, out, err);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            err.println("bpf4j exporter: the exporter is not on the class path (build the exporter module:"
-                    + " mvn package, then run it through ./bpf4j)");
+            err.println("bpf4j " + name + ": the " + name + " module is not on the class path (build the " + name
+                    + " module: mvn package, then run it through ./bpf4j)");
             return 1;
         } catch (ReflectiveOperationException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
