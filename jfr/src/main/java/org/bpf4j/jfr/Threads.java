@@ -9,7 +9,8 @@ import java.util.Map;
  * HotSpot gives each Java thread its name, cut to 15 bytes, as the kernel's comm, which the BPF
  * program sends with each event; the thread is the one live Java thread of that name (none when
  * two have it, or it is a JVM-internal thread such as "VM Thread"). Answers, found or not, are
- * kept per tid for a second (tids are reused, threads renamed). Used by the reader thread only.
+ * kept per tid for a second (tids are reused, threads renamed); a thread that has ended keeps its
+ * tid's events that arrive after its end. Used by the reader thread only.
  */
 final class Threads {
     static final int COMM_LEN = 15;
@@ -30,6 +31,11 @@ final class Threads {
         Entry e = cache.get(tid);
         if (e != null && e.comm.equals(comm) && now - e.at < 1_000_000_000L) return e.thread;
         Thread t = find(comm);
+        if (t == null && e != null && e.thread != null && e.comm.equals(comm) && !e.thread.isAlive()) {
+            // the thread has ended since: its last events (a sleep that ends just before it does)
+            // reach the reader after that, and still are its own
+            t = e.thread;
+        }
         cache.put(tid, new Entry(comm, t, now));
         if (cache.size() > 10_000) cache.clear();
         return t;

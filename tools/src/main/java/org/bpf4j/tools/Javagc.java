@@ -61,7 +61,8 @@ final class Javagc extends Tool {
     @Override
     int run(Argp.Parsed p, PrintStream out, PrintStream err) {
         int pid = p.has("p") ? positive(p.get("p"), "invalid PID: ") : 0;
-        long time = p.has("t") ? strtol(p.get("t"), "invalid time: " + p.get("t")) : 0;
+        // libbpf-tools' default: collections of 1000 us or less are not printed
+        long time = p.has("t") ? strtol(p.get("t"), "invalid time: " + p.get("t")) : 1000;
         if (time < 0) throw Argp.invalid("invalid time: " + p.get("t"));
         if (!p.operands().isEmpty()) throw Argp.invalid("unexpected argument '" + p.operands().get(0) + "'");
         return trace(new Options(pid, time, p.has("json")), out, err);

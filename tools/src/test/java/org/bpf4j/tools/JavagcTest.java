@@ -46,9 +46,10 @@ class JavagcTest {
             assertEquals("ready", in.readLine());
             String pid = Long.toString(jvm.pid());
             if (Files.isExecutable(Path.of("/usr/sbin/javagc")) && Files.isExecutable(Path.of("/usr/bin/stdbuf"))) {
-                oracle = new ExecsnoopTest.Oracle("/usr/sbin/javagc", "-p", pid);
+                oracle = new ExecsnoopTest.Oracle("/usr/sbin/javagc", "-p", pid, "-t", "0");
             }
-            SyscountTest.Running gc = new SyscountTest.Running("javagc", "-p", pid);
+            // -t 0: every collection (both tools print only those over 1000 us by default)
+            SyscountTest.Running gc = new SyscountTest.Running("javagc", "-p", pid, "-t", "0");
             gc.awaitOutput(HEADER, 60_000);
             if (oracle != null) oracle.await(l -> l.startsWith("TIME "), 1, 30_000); // attached once it printed its header
             Writer w = new OutputStreamWriter(jvm.getOutputStream(), StandardCharsets.UTF_8);
