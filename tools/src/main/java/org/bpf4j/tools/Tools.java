@@ -14,7 +14,7 @@ final class Tools {
             new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist(),
             new Hardirqs(), new Softirqs(), new Bitesize(), new Biopattern(), new Runqlen(), new Cpufreq(),
             new Exitsnoop(), new Sigsnoop(), new Killsnoop(), new Javagc(),
-            new Profile(), new Offcputime());
+            new Profile(), new Offcputime(), new Futexctn());
 
 
 
