@@ -51,6 +51,14 @@ public final class ProcessSymbols {
         return hotSpot;
     }
 
+    /**
+     * Whether the process's memory map was read (now, or before it exited): false when it is
+     * gone and was never read, so that none of its user addresses can be named.
+     */
+    public synchronized boolean mapped() {
+        return !maps(false).isEmpty();
+    }
+
     /** The path of the target's libjvm.so, or null. */
     public synchronized String libjvm() {
         for (Mapping m : maps(false)) if (m.path != null && m.path.endsWith("/libjvm.so")) return m.path;

@@ -183,7 +183,11 @@ final class Stacks {
             boolean hasKern = !userOnly && e.kernStackId() != -14 && e.kernStackId() != -1;
             boolean hasUser = !kernelOnly && e.userStackId() != -14 && e.userStackId() != -1;
             if (hasKern) kern = e.kernStackId() < 0 ? null : names.kernel(e.kernStackId(), e.pid());
-            if (hasUser) user = e.userStackId() < 0 ? null : names.user(e.userStackId(), e.pid());
+            // a process gone before its memory map was read: libbpf-tools names none of its frames
+            // and says "failed to get syms" (multi-line output), and so does bpf4j
+            boolean noSyms = hasUser && e.userStackId() >= 0 && !names.syms.process(e.pid()).mapped();
+            if (hasUser) user = e.userStackId() < 0 ? null : noSyms ? List.of() : names.user(e.userStackId(), e.pid());
+            if (noSyms && !folded && !json) err.println("failed to get syms");
             if (hasKern && e.kernStackId() < 0) missing++;
             if (hasUser && e.userStackId() < 0) missing++;
             if (e.kernStackId() == -17 || e.userStackId() == -17) collision = true;
