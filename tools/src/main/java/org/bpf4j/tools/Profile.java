@@ -96,7 +96,15 @@ final class Profile extends Tool {
             for (int pid : pids) skel.pids().put(pid, 0);
             if (pids.isEmpty()) for (int tid : tids) skel.tids().put(tid, 0);
             Symbolizer syms = new Symbolizer();
-            if (!userOnly) syms.kernel();
+            // /proc/kallsyms (5 MB the kernel formats on each read) is only needed for the report:
+            // read while the tool attaches and samples, not before its banner
+            if (!userOnly) Thread.ofPlatform().daemon().name("bpf4j kallsyms").start(() -> {
+                try {
+                    syms.kernel();
+                } catch (RuntimeException e) {
+                    // the report reads it again, and says why it cannot
+                }
+            });
             if (!kernelOnly) for (int pid : pids) syms.process(pid).hotSpot(); // its memory map now: it may exit before the report
             List<Stacks.Entry> entries;
             Stacks.Names names = new Stacks.Names(new StackTraceMap(skel.stackmap()), stacks.depth, syms, p.has("v"));
@@ -127,7 +135,9 @@ final class Profile extends Tool {
             long left = end - System.nanoTime();
             if (left <= 0 || !session.pause(Math.min(left / 1_000_000 + 1, 1000))) return;
             if (end - System.nanoTime() > 300_000_000L) {
-                names.ahead(read(skel.counts().toMap()), userOnly, kernelOnly, end - 200_000_000L);
+                // at most half a second at a time, so that a signal is not kept waiting
+                names.ahead(read(skel.counts().toMap()), userOnly, kernelOnly,
+                        Math.min(end - 200_000_000L, System.nanoTime() + 500_000_000L));
             }
         }
     }
