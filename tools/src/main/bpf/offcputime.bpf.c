@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpf4j offcputime: blocked time with stacks, as libbpf-tools' offcputime. At each
- * sched_switch (tp_btf) the task going off the CPU has its stacks and the time stored; when it
+ * sched_switch (tp_btf, or raw_tp where the kernel has no BTF tracepoints: user space loads
+ * one of the two, as libbpf-tools does) the task going off the CPU has its stacks and the time stored; when it
  * comes back on, the time it was off (in microseconds, between -m and -M) is added under
  * (thread, process, user stack id, kernel stack id). */
 #include "vmlinux.h"
@@ -77,8 +78,7 @@ static __always_inline bool allow_record(struct task_struct *t)
 	return true;
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+static __always_inline int switched(void *ctx, struct task_struct *prev, struct task_struct *next)
 {
 	struct internal_key *i, ik = {};
 	struct val_t *valp, val = {};
@@ -118,6 +118,19 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 cleanup:
 	bpf_map_delete_elem(&start, &pid);
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return switched(ctx, prev, next);
+}
+
+/* the same on a raw tracepoint: its arguments are the tracepoint's, read through probes */
+SEC("raw_tp/sched_switch")
+int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return switched(ctx, prev, next);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -63,6 +63,16 @@ public final class ProcessSymbols {
     }
 
     /**
+     * Whether the process's memory map was read (now, or before it exited): false when it is
+     * gone and was never read, so that none of its user addresses can be named.
+     *
+     * @return whether any mapping is known
+     */
+    public synchronized boolean mapped() {
+        return !maps(false).isEmpty();
+    }
+
+    /**
      * The path of the target's libjvm.so, or null.
      *
      * @return the path, or null if the process is no HotSpot JVM

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bpf4j.features.Features;
 import org.bpf4j.map.StackTraceMap;
 import org.bpf4j.symbols.Symbolizer;
 import org.bpf4j.tools.bpf.OffcputimeSkeleton;
@@ -12,7 +13,8 @@ import org.bpf4j.tools.bpf.OffcputimeSkeleton.ValT;
 
 /**
  * {@code bpf4j offcputime}: time blocked off the CPU by stack, with the options and output of
- * libbpf-tools' offcputime (tp_btf sched_switch; microseconds), plus -f folded output and --svg.
+ * libbpf-tools' offcputime (tp_btf sched_switch, or raw_tp sched_switch where the kernel has no
+ * BTF tracepoints, as libbpf-tools falls back; microseconds), plus -f folded output and --svg.
  */
 final class Offcputime extends Tool {
     static final Argp.Opt FOLDED = new Argp.Opt('f', "folded", null, "output folded format (flame graph input)");
@@ -53,6 +55,19 @@ final class Offcputime extends Tool {
                 bpf4j offcputime -k          # only trace kernel threads (no user)
             """;
 
+    /**
+     * Why offcputime uses raw_tp/sched_switch instead of tp_btf, or null when it does not: the
+     * kernel has no BTF tracepoints ({@link Features.Attach#TP_BTF}), or {@code BPF4J_NO_TP_BTF=1}
+     * (or the system property {@code bpf4j.noTpBtf=true}) asks for the fallback, as on such kernels.
+     */
+    static String rawTpReason() {
+        if ("1".equals(System.getenv("BPF4J_NO_TP_BTF")) || Boolean.getBoolean("bpf4j.noTpBtf")) {
+            return "tp_btf not used: BPF4J_NO_TP_BTF";
+        }
+        Features.Probe tpBtf = Features.attach(Features.Attach.TP_BTF);
+        return tpBtf.supported() ? null : "no BTF tracepoints: " + tpBtf.detail();
+    }
+
     @Override
     String[] coreTypes() {
         return new String[] {"task_struct"};
@@ -92,6 +107,10 @@ final class Offcputime extends Tool {
             return 1;
         }
         OffcputimeSkeleton skel = OffcputimeSkeleton.open();
+        String why = rawTpReason();
+        skel.schedSwitchSpec().autoload(why == null);
+        skel.schedSwitchRawSpec().autoload(why != null);
+        if (p.has("v")) err.println(why == null ? "sched_switch: tp_btf" : "sched_switch: raw_tp (" + why + ")");
         skel.rodata().targTgid(pid).targPid(tid).userThreadsOnly(p.has("u")).kernelThreadsOnly(p.has("k")).state(state)
                 .minBlockNs(min).maxBlockNs(max);
         stacks.size(skel.stackmapSpec());

@@ -96,23 +96,49 @@ final class Profile extends Tool {
             for (int pid : pids) skel.pids().put(pid, 0);
             if (pids.isEmpty()) for (int tid : tids) skel.tids().put(tid, 0);
             Symbolizer syms = new Symbolizer();
-            if (!userOnly) syms.kernel();
+            // /proc/kallsyms (5 MB the kernel formats on each read) is only needed for the report:
+            // read while the tool attaches and samples, not before its banner
+            if (!userOnly) Thread.ofPlatform().daemon().name("bpf4j kallsyms").start(() -> {
+                try {
+                    syms.kernel();
+                } catch (RuntimeException e) {
+                    // the report reads it again, and says why it cannot
+                }
+            });
             if (!kernelOnly) for (int pid : pids) syms.process(pid).hotSpot(); // its memory map now: it may exit before the report
             List<Stacks.Entry> entries;
+            Stacks.Names names = new Stacks.Names(new StackTraceMap(skel.stackmap()), stacks.depth, syms, p.has("v"));
             try (PerfEventLink link = PerfEventLink.attach(skel.doPerfEvent().fd(), PerfEventLink.Event.cpuClock(freq), cpus);
                  Session session = new Session()) {
                 if (!folded && !json) out.println(header(freq, pids, tids, userOnly, kernelOnly, cpu, duration));
                 out.flush();
-                session.pause(duration * 1000);
+                sample(session, duration, names, skel, userOnly, kernelOnly);
             }
             entries = read(skel.counts().toMap());
             if (javaSymbols && !kernelOnly) {
                 Set<Integer> targets = pids.isEmpty() ? Stacks.pids(entries) : new TreeSet<>(pids);
                 Stacks.javaSymbols(syms, targets, err);
             }
-            List<String> lines = Stacks.print(entries, new StackTraceMap(skel.stackmap()), stacks.depth, userOnly,
-                    kernelOnly, folded, p.has("d"), p.has("v"), json, syms, out, err, "count");
+            List<String> lines = Stacks.print(entries, names, userOnly, kernelOnly, folded, p.has("d"), json, out, err, "count");
             return Stacks.svg(p.get(Stacks.SVG.id()), "CPU profile (" + freq + " Hz)", "samples", lines, err);
+        }
+    }
+
+    /**
+     * Waits out the duration (or a signal); each second until the last, reads the stacks counted
+     * so far and names their frames ahead ({@link Stacks.Names#ahead}), never past the end.
+     */
+    private static void sample(Session session, long duration, Stacks.Names names, ProfileSkeleton skel, boolean userOnly,
+                               boolean kernelOnly) {
+        long end = System.nanoTime() + duration * 1_000_000_000L;
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0 || !session.pause(Math.min(left / 1_000_000 + 1, 1000))) return;
+            if (end - System.nanoTime() > 300_000_000L) {
+                // at most half a second at a time, so that a signal is not kept waiting
+                names.ahead(read(skel.counts().toMap()), userOnly, kernelOnly,
+                        Math.min(end - 200_000_000L, System.nanoTime() + 500_000_000L));
+            }
         }
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.bpf4j.BpfException;
@@ -92,6 +95,82 @@ final class Stacks {
     static List<String> print(List<Entry> entries, StackTraceMap stackmap, int depth, boolean userOnly, boolean kernelOnly,
                               boolean folded, boolean delimited, boolean verbose, boolean json, Symbolizer syms,
                               PrintStream out, PrintStream err, String unit) {
+        return print(entries, new Names(stackmap, depth, syms, verbose), userOnly, kernelOnly, folded, delimited, json, out, err, unit);
+    }
+
+    /**
+     * The stacks of a stack map and the names of their frames, each read and named once: a
+     * stack id stands for the same addresses as long as the map lives (bpf_get_stackid without
+     * BPF_F_REUSE_STACKID never overwrites one). {@link #ahead} reads and names the stacks of
+     * the entries counted so far while the tool is still sampling, so that the report at the
+     * end has only the newest stacks left to do. User stacks of a HotSpot JVM are not kept
+     * named: its JIT's perf map may be asked for or grow before the report.
+     */
+    static final class Names {
+        private final StackTraceMap map;
+        private final int depth;
+        private final Symbolizer syms;
+        private final boolean verbose;
+        private final Map<Integer, long[]> stacks = new HashMap<>();
+        private final Map<Integer, List<String>> kernel = new HashMap<>();
+        private final Map<Long, List<String>> user = new HashMap<>();
+        private final Set<Long> warmed = new HashSet<>();
+
+        Names(StackTraceMap map, int depth, Symbolizer syms, boolean verbose) {
+            this.map = map;
+            this.depth = depth;
+            this.syms = syms;
+            this.verbose = verbose;
+        }
+
+        /** Stack {@code id}'s addresses, or null (none, or a negative id). */
+        long[] stack(int id) {
+            if (id < 0) return null;
+            long[] ips = stacks.get(id);
+            if (ips == null) {
+                ips = map.stack(id);
+                if (ips != null) stacks.put(id, ips);
+            }
+            return ips;
+        }
+
+        List<String> kernel(int id, int pid) {
+            List<String> names = kernel.get(id);
+            if (names != null) return names;
+            names = frames(stack(id), depth, true, pid, syms, verbose);
+            if (names != null) kernel.put(id, names);
+            return names;
+        }
+
+        List<String> user(int id, int pid) {
+            long key = ((long) pid << 32) | (id & 0xffffffffL);
+            List<String> names = user.get(key);
+            if (names != null) return names;
+            names = frames(stack(id), depth, false, pid, syms, verbose);
+            if (names != null && !syms.process(pid).hotSpot()) user.put(key, names);
+            return names;
+        }
+
+        /**
+         * Reads and names the stacks of {@code entries} not done yet, stopping at
+         * {@code deadline} ({@link System#nanoTime()}); a JVM's user stacks only once, to load
+         * its files' symbols.
+         */
+        void ahead(List<Entry> entries, boolean userOnly, boolean kernelOnly, long deadline) {
+            for (Entry e : entries) {
+                if (System.nanoTime() > deadline) return;
+                if (!userOnly && e.kernStackId() >= 0) kernel(e.kernStackId(), e.pid());
+                if (!kernelOnly && e.userStackId() >= 0) {
+                    long key = ((long) e.pid() << 32) | (e.userStackId() & 0xffffffffL);
+                    if (!user.containsKey(key) && warmed.add(key)) user(e.userStackId(), e.pid());
+                }
+            }
+        }
+    }
+
+    static List<String> print(List<Entry> entries, Names names, boolean userOnly, boolean kernelOnly,
+                              boolean folded, boolean delimited, boolean json,
+                              PrintStream out, PrintStream err, String unit) {
         entries = new ArrayList<>(entries);
         entries.sort((a, b) -> Long.compare(b.value(), a.value()));
         List<String> foldedLines = new ArrayList<>();
@@ -103,8 +182,12 @@ final class Stacks {
             // -EFAULT: no such stack (a kernel stack in user mode); -1: not taken (-U, -K, a kernel thread's user stack)
             boolean hasKern = !userOnly && e.kernStackId() != -14 && e.kernStackId() != -1;
             boolean hasUser = !kernelOnly && e.userStackId() != -14 && e.userStackId() != -1;
-            if (hasKern) kern = frames(e.kernStackId() < 0 ? null : stackmap.stack(e.kernStackId()), depth, true, e.pid(), syms, verbose);
-            if (hasUser) user = frames(e.userStackId() < 0 ? null : stackmap.stack(e.userStackId()), depth, false, e.pid(), syms, verbose);
+            if (hasKern) kern = e.kernStackId() < 0 ? null : names.kernel(e.kernStackId(), e.pid());
+            // a process gone before its memory map was read: libbpf-tools names none of its frames
+            // and says "failed to get syms" (multi-line output), and so does bpf4j
+            boolean noSyms = hasUser && e.userStackId() >= 0 && !names.syms.process(e.pid()).mapped();
+            if (hasUser) user = e.userStackId() < 0 ? null : noSyms ? List.of() : names.user(e.userStackId(), e.pid());
+            if (noSyms && !folded && !json) err.println("failed to get syms");
             if (hasKern && e.kernStackId() < 0) missing++;
             if (hasUser && e.userStackId() < 0) missing++;
             if (e.kernStackId() == -17 || e.userStackId() == -17) collision = true;

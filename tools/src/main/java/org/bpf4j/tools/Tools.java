@@ -15,7 +15,7 @@ final class Tools {
             new Hardirqs(), new Softirqs(), new Bitesize(), new Biopattern(), new Runqlen(), new Cpufreq(),
             new Exitsnoop(), new Sigsnoop(), new Killsnoop(), new Javagc(),
             new Jvmgc(), new Jvmthreads(), new Jvmclassload(), new Jvmcompile(), new Jvmstat(),
-            new Profile(), new Offcputime());
+            new Profile(), new Offcputime(), new Futexctn());
 
 
 

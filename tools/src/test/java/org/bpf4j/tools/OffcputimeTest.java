@@ -43,13 +43,52 @@ class OffcputimeTest {
         return n;
     }
 
+    /** The program types (fdinfo {@code prog_type}) of this JVM's BPF program fds. */
+    static List<Integer> progTypes() throws IOException {
+        List<Integer> types = new java.util.ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    for (String l : Files.readAllLines(fd)) {
+                        if (l.startsWith("prog_type:")) types.add(Integer.parseInt(l.substring(10).trim()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return types;
+    }
+
+    /** BPF_PROG_TYPE_RAW_TRACEPOINT and BPF_PROG_TYPE_TRACING (tp_btf). */
+    static final int RAW_TRACEPOINT = 17, TRACING = 26;
+
     @Test
     void nanosleepTimeWithKernelStackThroughSchedule() throws Exception {
+        nanosleep(false);
+    }
+
+    /**
+     * The raw_tp fallback of kernels without BTF tracepoints, forced here (bpf4j.noTpBtf, as
+     * BPF4J_NO_TP_BTF=1 does): raw_tp/sched_switch loads instead of tp_btf, with the same result.
+     */
+    @Test
+    void rawTracepointFallbackGivesTheSameTime() throws Exception {
+        System.setProperty("bpf4j.noTpBtf", "true");
+        try {
+            nanosleep(true);
+        } finally {
+            System.clearProperty("bpf4j.noTpBtf");
+        }
+    }
+
+    void nanosleep(boolean raw) throws Exception {
         ProfileTest.gcc(dir, "-O1", "-g", "-fno-omit-frame-pointer", "-o", "sleeper",
                 Path.of("src/test/c/sleeper.c").toAbsolutePath().toString());
         Process child = new ProcessBuilder(dir.resolve("sleeper").toString()).start();
         try {
             int before = tracingLinks();
+            List<Integer> typesBefore = progTypes();
             SyscountTest.Running r = new SyscountTest.Running("offcputime", "-p", Long.toString(child.pid()), "-f", "60");
             long deadline = System.currentTimeMillis() + 60_000;
             while (tracingLinks() <= before) {
@@ -57,6 +96,10 @@ class OffcputimeTest {
                 if (System.currentTimeMillis() > deadline) fail("offcputime not attached after 60 s");
                 Thread.sleep(10);
             }
+            // the one program it loaded is of the kind asked for
+            List<Integer> types = new java.util.ArrayList<>(progTypes());
+            for (Integer t : typesBefore) types.remove(t);
+            assertEquals(List.of(raw ? RAW_TRACEPOINT : TRACING), types, r.errBuf.toString());
             OutputStream in = child.getOutputStream();
             in.write("go\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
