@@ -558,6 +558,10 @@ final class ObjectReader {
                     if (func) throw bad(".BTF", "extern function '" + name + "' is unsupported under .kconfig");
                     long size = btf.sizeOf(type);
                     int align = btf.alignOf(type);
+                    if (size <= 0 || size > MAX_DATA_SECTION || align <= 0) {
+                        throw bad(".BTF", "extern (kcfg) '" + name + "': impossible size " + size + " or alignment "
+                                + align + " of type " + btf.describe(type));
+                    }
                     boolean[] signed = new boolean[1];
                     Extern.Kcfg k = kcfgType(type, signed);
                     if (k == null) {
@@ -575,12 +579,17 @@ final class ObjectReader {
         kcfg.sort((a, b) -> a.align() != b.align() ? Integer.compare(b.align(), a.align())
                 : a.size() != b.size() ? Integer.compare(a.size(), b.size()) : a.name().compareTo(b.name()));
         ksym.sort((a, b) -> a.name().compareTo(b.name()));
-        int off = 0;
+        long end = 0;
         for (Extern e : kcfg) {
-            off = (off + e.align() - 1) / e.align() * e.align();
-            externs.add(e.at(off));
-            off += e.size();
+            end = (end + e.align() - 1) / e.align() * e.align();
+            externs.add(e.at((int) end));
+            end += e.size();
+            if (end > MAX_DATA_SECTION) {
+                throw bad(".BTF", "the kconfig externs need " + end + " bytes, more than a data section may hold ("
+                        + MAX_DATA_SECTION + ")");
+            }
         }
+        int off = (int) end;
         externs.addAll(ksym);
         if (!kcfg.isEmpty()) {
             MapSpec spec = new MapSpec(ObjectSpec.KCONFIG, MapSpec.Kind.KCONFIG, ObjectSpec.KCONFIG);
