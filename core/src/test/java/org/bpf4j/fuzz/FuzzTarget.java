@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,7 +81,10 @@ enum FuzzTarget {
             BtfExt.parse(input, (Btf) context, "fuzz.o (.BTF.ext)");
         }
     },
-    /** The ELF reader: headers, symbols, dynamic symbols and versions, relocations, USDT notes. */
+    /**
+     * The ELF reader: headers, symbols, dynamic symbols and versions, relocations, USDT notes,
+     * and {@code readSection}, which reads one section of a file without the rest.
+     */
     ELF {
         @Override
         List<Mutator.Seed> seeds() {
@@ -103,6 +108,14 @@ enum FuzzTarget {
                 if (s.isRelocation()) elf.relocations(s);
             }
             UsdtNote.all(elf);
+            // the path of --btf FILE and btf dump FILE: only the .BTF section is read from the file
+            try {
+                Path file = scratchFile();
+                Files.write(file, input);
+                ElfFile.readSection(file, ".BTF");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             try {
                 SymbolOffsets.find(elf, "main");
                 SymbolOffsets.find(elf, "malloc@GLIBC_2.2.5");
@@ -125,6 +138,21 @@ enum FuzzTarget {
     };
 
     abstract List<Mutator.Seed> seeds();
+
+    private static final ThreadLocal<Path> SCRATCH = new ThreadLocal<>();
+
+    /** A file of this thread's own (in memory where /dev/shm is), rewritten for each input, removed at exit. */
+    static Path scratchFile() throws IOException {
+        Path p = SCRATCH.get();
+        if (p == null) {
+            Path shm = Path.of("/dev/shm");
+            p = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempFile(shm, "bpf4j-fuzz", ".o")
+                    : Files.createTempFile("bpf4j-fuzz", ".o");
+            p.toFile().deleteOnExit();
+            SCRATCH.set(p);
+        }
+        return p;
+    }
 
     abstract void run(byte[] input, Object context);
 
