@@ -87,6 +87,9 @@ final class Reproducers {
                 ElfEdit.putU32(btf, base + rec.sizeAt(), 200 << 20)));
         out.put("btf-dump-member-offset-beyond-size", dir -> dumpWith(dir, "member.o", (btf, base, rec) ->
                 ElfEdit.putU32(btf, base + rec.memberOffsetAt(rec.vlen() - 1), rec.kflag() ? 0x00ffffff : 0xc0000000)));
+        // not of the issue: a member before the one before it, which the kernel's BTF verifier refuses too
+        out.put("btf-dump-member-out-of-order", dir -> dumpWith(dir, "order.o", (btf, base, rec) ->
+                ElfEdit.putU32(btf, base + rec.memberOffsetAt(rec.vlen() - 1), 0)));
         return out;
     }
 

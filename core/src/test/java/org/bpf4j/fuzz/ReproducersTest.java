@@ -37,6 +37,7 @@ class ReproducersTest {
         EXPECTED.put("btf-dump-struct-size-2GB", "size.o: impossible layout of ");
         EXPECTED.put("btf-dump-struct-size-200MB", "size200.o: impossible layout of ");
         EXPECTED.put("btf-dump-member-offset-beyond-size", "member.o: impossible layout of ");
+        EXPECTED.put("btf-dump-member-out-of-order", "order.o: impossible layout of ");
     }
 
     static List<String> names() {
