@@ -42,6 +42,12 @@ final class ObjectReader {
     private final List<Extern> externs = new ArrayList<>();
     /** Where each map of .maps lies (its symbol's offset and size) and its definition's BTF struct. */
     private final Map<String, long[]> mapExtents = new LinkedHashMap<>();
+    /**
+     * The largest global data section (.data, .rodata, .bss) this reader takes: its contents are
+     * held in a Java array before load, and a .bss takes no room in the file that could justify
+     * its size (the kernel itself accepts array values up to about 2 GB).
+     */
+    static final long MAX_DATA_SECTION = 64L << 20;
     private int textIndex = -1;
     private int mapsIndex = -1;
 
@@ -142,9 +148,12 @@ final class ObjectReader {
             syms.sort((x, y) -> Long.compare(x.value(), y.value()));
             for (Symbol sym : syms) {
                 long off = sym.value(), size = sym.size();
-                if (off % 8 != 0 || size % 8 != 0 || off + size > code.length || size == 0) {
-                    throw bad(secName, "function '" + sym.name() + "' at offset " + off + " (" + size
-                            + " bytes) does not fit the section");
+                // st_value and st_size are u64: a "negative" one is beyond any section
+                if (off % 8 != 0 || size % 8 != 0 || size == 0 || Long.compareUnsigned(off, code.length) > 0
+                        || Long.compareUnsigned(size, code.length - off) > 0) {
+                    throw bad(secName, "function '" + sym.name() + "' at offset " + Long.toUnsignedString(off)
+                            + " (" + Long.toUnsignedString(size) + " bytes) does not fit the section ("
+                            + code.length + " bytes)");
                 }
                 boolean global = sym.bind() != Symbol.STB_LOCAL;
                 if (!text && !global) {
@@ -301,7 +310,11 @@ final class ObjectReader {
             else if ((n.equals(".bss") || n.startsWith(".bss.")) && s.type() == Section.SHT_NOBITS) kind = MapSpec.Kind.BSS;
             else continue;
             if ((s.flags() & Section.SHF_EXECINSTR) != 0 || s.size() == 0) continue;
-            if (s.size() > Integer.MAX_VALUE - 8) throw bad(n, "too large for a global data map");
+            if (Long.compareUnsigned(s.size(), MAX_DATA_SECTION) > 0) {
+                throw bad(n, Long.toUnsignedString(s.size()) + " bytes of global data: bpf4j holds at most "
+                        + MAX_DATA_SECTION + " bytes (" + (MAX_DATA_SECTION >> 20) + " MiB) of a data section in memory; "
+                        + "declare a large buffer as an array map in .maps instead");
+            }
             MapSpec spec = new MapSpec(n, kind, n);
             spec.type(MapType.ARRAY).keySize(4).valueSize((int) s.size());
             spec.maxEntriesInternal(1);
@@ -335,13 +348,13 @@ final class ObjectReader {
             Symbol sym = syms.get(var.name());
             long offset = sym != null ? sym.value() : vsi.offset();
             boolean hidden = sym != null && (sym.visibility() == 1 || sym.visibility() == 2);
-            int size = vsi.size() > 0 ? vsi.size() : (int) btf.sizeOf(var.type());
-            if (offset + size > s.size()) {
-                throw bad(s.name(), "variable '" + var.name() + "' at " + offset + " (+" + size
+            long size = vsi.size() != 0 ? Integer.toUnsignedLong(vsi.size()) : btf.sizeOf(var.type());
+            if (Long.compareUnsigned(offset, s.size()) > 0 || size < 0 || Long.compareUnsigned(size, s.size() - offset) > 0) {
+                throw bad(s.name(), "variable '" + var.name() + "' at " + Long.toUnsignedString(offset) + " (+" + size
                         + ") lies outside the section");
             }
             boolean exposed = var.linkage() != 0 && !hidden;
-            vars.add(new GlobalData.Variable(var.name(), (int) offset, size, exposed ? var.type() : -1,
+            vars.add(new GlobalData.Variable(var.name(), (int) offset, (int) size, exposed ? var.type() : -1,
                     isSigned(var.type())));
         }
         vars.sort((x, y) -> Integer.compare(x.offset(), y.offset()));
@@ -381,6 +394,11 @@ final class ObjectReader {
         for (Section rel : elf.sections()) {
             if (rel.type() != Section.SHT_REL) continue;
             Section target = elf.section(rel.info());
+            if (target == null) {
+                // as libbpf's bpf_object__elf_collect: a relocation of no section is a format error
+                throw bad(rel.name(), "relocations for section #" + Integer.toUnsignedString(rel.info())
+                        + ", which does not exist (" + elf.sections().size() + " sections)");
+            }
             if (target != null && target.index() == mapsIndex && mapsIndex >= 0) {
                 for (Relocation r : elf.relocations(rel)) readMapRelocation(r);
                 continue;
@@ -453,8 +471,10 @@ final class ObjectReader {
         }
         int idx = dataMapIndex(sym.sectionIndex());
         if (idx < 0) {
+            Section symSection = elf.section(sym.sectionIndex());
             throw bad(sec, where + ": relocation against '" + symName + "' in section "
-                    + elf.section(sym.sectionIndex()).name() + ", which is neither a map nor global data");
+                    + (symSection == null ? "#" + sym.sectionIndex() + " (no such section)" : symSection.name())
+                    + ", which is neither a map nor global data");
         }
         long offset = (long) in.imm(insn) + sym.value();
         f.relocs.add(new Function.Reloc(insn, Function.Reloc.Type.MAP_VALUE, symName, idx, offset));
@@ -538,6 +558,10 @@ final class ObjectReader {
                     if (func) throw bad(".BTF", "extern function '" + name + "' is unsupported under .kconfig");
                     long size = btf.sizeOf(type);
                     int align = btf.alignOf(type);
+                    if (size <= 0 || size > MAX_DATA_SECTION || align <= 0) {
+                        throw bad(".BTF", "extern (kcfg) '" + name + "': impossible size " + size + " or alignment "
+                                + align + " of type " + btf.describe(type));
+                    }
                     boolean[] signed = new boolean[1];
                     Extern.Kcfg k = kcfgType(type, signed);
                     if (k == null) {
@@ -555,12 +579,17 @@ final class ObjectReader {
         kcfg.sort((a, b) -> a.align() != b.align() ? Integer.compare(b.align(), a.align())
                 : a.size() != b.size() ? Integer.compare(a.size(), b.size()) : a.name().compareTo(b.name()));
         ksym.sort((a, b) -> a.name().compareTo(b.name()));
-        int off = 0;
+        long end = 0;
         for (Extern e : kcfg) {
-            off = (off + e.align() - 1) / e.align() * e.align();
-            externs.add(e.at(off));
-            off += e.size();
+            end = (end + e.align() - 1) / e.align() * e.align();
+            externs.add(e.at((int) end));
+            end += e.size();
+            if (end > MAX_DATA_SECTION) {
+                throw bad(".BTF", "the kconfig externs need " + end + " bytes, more than a data section may hold ("
+                        + MAX_DATA_SECTION + ")");
+            }
         }
+        int off = (int) end;
         externs.addAll(ksym);
         if (!kcfg.isEmpty()) {
             MapSpec spec = new MapSpec(ObjectSpec.KCONFIG, MapSpec.Kind.KCONFIG, ObjectSpec.KCONFIG);

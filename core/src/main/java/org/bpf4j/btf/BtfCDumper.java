@@ -160,7 +160,66 @@ public final class BtfCDumper {
         this.identNames = new NameCounts(count);
         order[0] = ORDERED;
         emit[0] = EMITTED;
+        checkLayouts();
         markReferenced();
+    }
+
+    /** Struct sizes past this are beyond libbpf's layout arithmetic (bit offsets in 32 bits). */
+    static final long MAX_STRUCT_SIZE = (1L << 28) - 1;
+    /** Padding allowed in total: this much, plus {@link #PADDING_PER_TYPE} per type of the BTF. */
+    static final long PADDING_BASE = 16L << 20;
+    static final long PADDING_PER_TYPE = 4096;
+
+    /**
+     * Refuses layouts no compiler makes, before anything is written: a struct member that starts
+     * before the one before it or ends past the struct's size, or a union member past the union's
+     * size (the kernel's BTF verifier refuses both), a struct larger than {@link #MAX_STRUCT_SIZE}
+     * (libbpf's bit offsets wrap there), and padding (bytes no member covers, each becoming
+     * {@code long: 64;} lines) beyond what the size of the BTF can justify. A corrupted BTF of a
+     * few KB would otherwise write hundreds of MB of padding lines.
+     */
+    private void checkLayouts() {
+        long padding = 0;
+        long allowed = PADDING_BASE + PADDING_PER_TYPE * count;
+        for (int id = 1; id < count; id++) {
+            int k = kindCode(id);
+            if (k != STRUCT && k != UNION) continue;
+            long size = Integer.toUnsignedLong(sizeOrType(id));
+            if (size > MAX_STRUCT_SIZE) {
+                throw badLayout(id, "size " + size + " bytes is larger than any C layout bpf4j (or libbpf) writes ("
+                        + MAX_STRUCT_SIZE + ")");
+            }
+            boolean kflag = kindFlag(id);
+            long off = 0, last = 0;
+            for (int i = 0, n = vlen(id); i < n; i++) {
+                int raw = word(id, 3 * i + 2);
+                int bitSize = kflag ? raw >>> 24 : 0;
+                long mOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+                long bits = bitSize != 0 ? bitSize : Math.max(0, resolveSize(memberType(id, i))) * 8;
+                if (k == STRUCT && mOff < last) {
+                    throw badLayout(id, "member #" + i + " at bit " + mOff + " starts before the member before it (bit "
+                            + last + ")");
+                }
+                if (mOff + bits > size * 8) {
+                    throw badLayout(id, "member #" + i + " at bit " + mOff + " (" + bits + " bits) ends past the size ("
+                            + size + " bytes)");
+                }
+                if (k == STRUCT) {
+                    padding += Math.max(0, mOff - off) / 8;
+                    off = Math.max(off, mOff + bits);
+                    last = mOff;
+                }
+            }
+            if (k == STRUCT) padding += (size * 8 - off) / 8;
+            if (padding > allowed) {
+                throw badLayout(id, "the BTF's structs would need more than " + allowed + " bytes of padding lines ("
+                        + (count - 1) + " types); its sizes disagree with their members");
+            }
+        }
+    }
+
+    private ObjectFileException badLayout(int id, String problem) {
+        return new ObjectFileException(btf.origin(), null, "impossible layout of " + btf.describe(id) + ": " + problem);
     }
 
     private static byte[] ascii(String s) {

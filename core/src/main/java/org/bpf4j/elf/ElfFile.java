@@ -95,10 +95,10 @@ public final class ElfFile {
             checkRange(data, origin, null, shoff, SHDR_SIZE, "section header 0");
             long count = shnum;
             if (count == 0) count = u64(data, (int) shoff + 32); // extended count lives in section 0
-            if (shstrndx == Symbol.SHN_XINDEX) shstrndx = (int) u32(data, (int) shoff + 40);
-            if (count > (data.length - shoff) / shentsize) {
-                throw new ObjectFileException(origin, null, "truncated: " + count + " section headers at offset "
-                        + shoff + " do not fit in the file (" + data.length + " bytes)");
+            if (shstrndx == Symbol.SHN_XINDEX) shstrndx = (int) Math.min(u32(data, (int) shoff + 40), Integer.MAX_VALUE);
+            if (Long.compareUnsigned(count, (data.length - shoff) / shentsize) > 0) {
+                throw new ObjectFileException(origin, null, "truncated: " + Long.toUnsignedString(count)
+                        + " section headers at offset " + shoff + " do not fit in the file (" + data.length + " bytes)");
             }
             sections = readSections(data, origin, (int) shoff, shentsize, (int) count, shstrndx);
         }
@@ -109,9 +109,9 @@ public final class ElfFile {
                 throw new ObjectFileException(origin, null, "bad program header size " + phentsize
                         + " (ELF64 needs " + PHDR_SIZE + ")");
             }
-            if (phoff > data.length || (long) phnum * phentsize > data.length - phoff) {
+            if (Long.compareUnsigned(phoff, data.length) > 0 || (long) phnum * phentsize > data.length - phoff) {
                 throw new ObjectFileException(origin, null, "truncated: " + phnum + " program headers at offset "
-                        + phoff + " do not fit in the file (" + data.length + " bytes)");
+                        + Long.toUnsignedString(phoff) + " do not fit in the file (" + data.length + " bytes)");
             }
             ProgramHeader[] ph = new ProgramHeader[phnum];
             for (int i = 0; i < phnum; i++) {
@@ -169,15 +169,17 @@ public final class ElfFile {
             if (shentsize < SHDR_SIZE) {
                 throw new ObjectFileException(origin, null, "bad section header size " + shentsize);
             }
-            if (shoff > fileSize - SHDR_SIZE) {
-                throw new ObjectFileException(origin, null, "truncated: section headers at offset " + shoff
+            if (fileSize < SHDR_SIZE || Long.compareUnsigned(shoff, fileSize - SHDR_SIZE) > 0) {
+                throw new ObjectFileException(origin, null, "truncated: section headers at offset "
+                        + Long.toUnsignedString(shoff)
                         + " beyond the end of the file (" + fileSize + " bytes)");
             }
             byte[] sh0 = readAt(ch, shoff, SHDR_SIZE);
             long count = shnum != 0 ? shnum : u64(sh0, 32);
-            if (shstrndx == Symbol.SHN_XINDEX) shstrndx = (int) u32(sh0, 40);
-            if (count > (fileSize - shoff) / shentsize || count * shentsize > Integer.MAX_VALUE) {
-                throw new ObjectFileException(origin, null, "truncated: " + count + " section headers at offset "
+            if (shstrndx == Symbol.SHN_XINDEX) shstrndx = (int) Math.min(u32(sh0, 40), Integer.MAX_VALUE);
+            if (Long.compareUnsigned(count, (fileSize - shoff) / shentsize) > 0 || count * shentsize > Integer.MAX_VALUE) {
+                throw new ObjectFileException(origin, null, "truncated: " + Long.toUnsignedString(count)
+                        + " section headers at offset "
                         + shoff + " do not fit in the file (" + fileSize + " bytes)");
             }
             byte[] table = readAt(ch, shoff, (int) (count * shentsize));
@@ -234,14 +236,14 @@ public final class ElfFile {
     }
 
     /**
-     * The section with this index.
+     * The section with this index, or null if there is none (an index read from the file, such as
+     * a relocation section's {@code sh_info} or a symbol's {@code st_shndx}, may point anywhere).
      *
      * @param index the index in the section header table, 0 for the null section
-     * @return the section
-     * @throws IndexOutOfBoundsException if there is no such section
+     * @return the section, or null
      */
     public Section section(int index) {
-        return sections.get(index);
+        return index >= 0 && index < sections.size() ? sections.get(index) : null;
     }
 
     /**

@@ -183,6 +183,8 @@ public final class SymbolOffsets {
     }
 
     private static String cString(byte[] d, long start, long limit) {
+        // a name offset read from the file may point past its string table
+        if (start < 0 || start >= limit || start >= d.length) return null;
         int s = (int) start, e = s;
         while (e < limit && e < d.length && d[e] != 0) e++;
         return new String(d, s, e - s, StandardCharsets.UTF_8);

@@ -49,8 +49,12 @@ public record UsdtNote(String provider, String name, long address, long base, lo
         int p = 0;
         while (p + 12 <= d.length) {
             int namesz = u32(d, p), descsz = u32(d, p + 4), type = u32(d, p + 8);
-            int nameOff = p + 12, descOff = nameOff + align4(namesz);
-            if (namesz < 0 || descsz < 0 || descOff + (long) descsz > d.length) throw bad(elf, "note at " + p + " is truncated");
+            int nameOff = p + 12;
+            // namesz and descsz are u32: over 2 GB, or past the section, the note cannot be whole
+            if (namesz < 0 || descsz < 0 || nameOff + ((namesz + 3L) & ~3L) + descsz > d.length) {
+                throw bad(elf, "note at " + p + " is truncated");
+            }
+            int descOff = nameOff + align4(namesz);
             p = descOff + align4(descsz);
             String owner = cString(d, nameOff, nameOff + namesz);
             if (!owner.equals("stapsdt") || type != NT_STAPSDT) continue;

@@ -1,6 +1,7 @@
 package org.bpf4j.tools;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import org.bpf4j.BpfException;
 
 /** The {@code bpf4j} command line. */
@@ -65,12 +66,50 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command; returns the exit status. */
+    /**
+     * Runs a command; returns the exit status. Every failure ends in one line on {@code err} and
+     * a status of the README's table: an error bpf4j did not foresee (a bug) too, whose stack
+     * trace {@code --debug} (anywhere before a {@code --}) adds; output that cannot be written
+     * (a full disk, a closed pipe) is status 1.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.print(USAGE);
             return 2;
         }
+        boolean debug = false;
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals("--debug")) {
+                debug = true;
+                String[] rest = new String[args.length - 1];
+                System.arraycopy(args, 0, rest, 0, i);
+                System.arraycopy(args, i + 1, rest, i, args.length - i - 1);
+                args = rest;
+                i--;
+            }
+        }
+        String cmd = args[0];
+        int status;
+        try {
+            status = dispatch(args, out, err);
+        } catch (UncheckedIOException e) {
+            err.println("bpf4j " + cmd + ": " + e.getMessage());
+            if (debug) e.printStackTrace(err);
+            return 1;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            err.println("bpf4j " + cmd + ": internal error: " + e
+                    + (debug ? "" : " (--debug prints where; please report it)"));
+            if (debug) e.printStackTrace(err);
+            return 1;
+        }
+        if (out.checkError()) {
+            err.println("bpf4j " + cmd + ": error writing the output");
+            return 1;
+        }
+        return status;
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) {
         String cmd = args[0];
         Tool tool = Tools.find(cmd);
         // a tool answers --version/-V itself, as argp does ("syscount 0.1.0"); the other commands here
@@ -104,8 +143,7 @@ public final class Main {
                     yield 0;
                 }
                 default -> {
-                    err.println("bpf4j: unknown command '" + cmd + "'");
-                    err.print(USAGE);
+                    err.println("bpf4j: unknown command '" + cmd + "' (`bpf4j help` lists the commands)");
                     yield 2;
                 }
             };

@@ -67,11 +67,40 @@ abstract class Tool {
                 (p.helpToStderr ? err : out).print(p.help());
                 return 0;
             }
+            checkPids(p);
             return run(p, out, err);
         } catch (Argp.UsageError e) {
             err.print(argp.errorText(e));
             return Argp.EX_USAGE;
         }
+    }
+
+    /**
+     * A {@code -p PID} (or {@code -p PID,PID}) naming a process that does not exist is an error
+     * naming it, before anything is loaded: traced, it would show nothing and exit 0. What is no
+     * number is left to the tool, which reports it as a usage error.
+     */
+    private void checkPids(Argp.Parsed p) {
+        String v = p.get("p");
+        if (v == null || !takesPid()) return;
+        for (String one : v.split(",")) {
+            long pid;
+            try {
+                pid = Long.parseLong(one.trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (pid > 0 && pid <= Integer.MAX_VALUE && !java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/" + pid))) {
+                throw new org.bpf4j.BpfException("-p " + pid + ": no such process");
+            }
+        }
+    }
+
+    private boolean takesPid() {
+        for (Argp.Opt o : options) {
+            if (o.key() == 'p' && "pid".equals(o.name())) return true;
+        }
+        return false;
     }
 
     // ---- the options and checks libbpf-tools' tools share

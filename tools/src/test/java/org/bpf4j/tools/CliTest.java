@@ -107,7 +107,7 @@ class CliTest {
             }
         }
         assertTrue(Main.version().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), Main.version());
-        assertTrue(usageError("nosuchcommand").startsWith("bpf4j: unknown command 'nosuchcommand'\n"));
+        assertTrue(usageError("nosuchcommand").startsWith("bpf4j: unknown command 'nosuchcommand' (`bpf4j help` lists the commands)\n"));
         assertTrue(usageError("btf", "dump", "--nosuchoption").contains("--nosuchoption"));
         assertTrue(usageError("prog", "--type").contains("--type"));
         assertEquals(2, Main.run(new String[0], o, new PrintStream(new ByteArrayOutputStream())), "no command");
