@@ -116,8 +116,10 @@ class ArgpTest {
     /** The help lines of bpf4j's own options: --json, and offcputime's -f and --svg. */
     static final String BPF4J_OPTIONS = "(?m)^  (    |-f, )--(json|folded|svg=FILE) .*\n";
 
-    /** Tools Debian's libbpf-tools 0.26 does not ship (profile needs blazesym there; futexctn came later: FutexctnTest compares it). */
-    static final Set<String> NOT_IN_DEBIAN = Set.of("profile", "futexctn");
+    /** Tools Debian's libbpf-tools 0.26 does not ship (profile needs blazesym there; futexctn came later: FutexctnTest compares it with one built from bcc's sources, on request). */
+    static final Set<String> NOT_IN_DEBIAN = Set.of("profile", "futexctn",
+            // bpf4j's own JVM tools: no libbpf-tools namesake at all
+            "jvmgc", "jvmthreads", "jvmclassload", "jvmcompile", "jvmstat");
 
     /** From the first option line to the end, without the bug address. */
     static String options(String help) {
