@@ -320,6 +320,7 @@ class ExporterFeaturesKernelTest {
     }
 
     @Test
+    @org.bpf4j.junit.CheckedAfterAll("the SIGHUP reload's objects belong to the class's exporter, closed after all")
     void xdpSectionCountsThePacketsOnItsDevice() throws Exception {
         String page = ExporterKernelTest.get("/");
         assertTrue(page.contains("xdp_udp (xdp/" + VETH + ", id "), page);

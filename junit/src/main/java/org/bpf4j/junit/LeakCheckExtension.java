@@ -13,7 +13,8 @@ import org.opentest4j.AssertionFailedError;
  * Fails a test that leaves behind a file descriptor bpf4j opened (and so the program, map, link,
  * BTF object or perf event it holds) or a tracefs kprobe/uprobe event bpf4j created, naming each
  * one and the stack where it was made. A test method is checked for what it created itself; a
- * class, after {@code @AfterAll}, for what its {@code @BeforeAll} created. Register it with
+ * class, after {@code @AfterAll}, for what its {@code @BeforeAll} created and what its methods marked
+ * {@link CheckedAfterAll} created. Register it with
  * {@code @ExtendWith(LeakCheckExtension.class)}, or for every test through JUnit's extension
  * auto-detection ({@code junit.jupiter.extensions.autodetection.enabled=true}): this jar lists it
  * in {@code META-INF/services}.
@@ -36,6 +37,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, BeforeEachCa
 
     @Override
     public void afterEach(ExtensionContext context) {
+        // a method whose resources belong to the class's fixture is checked with the class
+        if (context.getRequiredTestMethod().isAnnotationPresent(CheckedAfterAll.class)) return;
         check(context, context.getRequiredTestMethod().getName());
     }
 

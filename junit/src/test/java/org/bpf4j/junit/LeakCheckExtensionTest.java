@@ -124,6 +124,62 @@ class LeakCheckExtensionTest {
                 "closed: the event is gone");
     }
 
+    @ExtendWith(LeakCheckExtension.class)
+    static class Fixture {
+        static BpfObject shared;
+
+        @Test
+        @CheckedAfterAll("the class closes it")
+        void opensForTheClass() {
+            shared = ObjectSpec.read(FIXTURES.resolve("attach.o")).load(LoadOptions.defaults().withPrograms(Set.of("xdp_count")));
+        }
+
+        @org.junit.jupiter.api.AfterAll
+        static void close() {
+            if (closeAfterAll) shared.close();
+            else LEFT.add(shared);
+        }
+    }
+
+    static volatile boolean closeAfterAll;
+
+    /** Runs {@code c}: its tests' outcomes into {@code tests}; returns what failed its class (the class-level check), or null. */
+    static String classFailure(Class<?> c, List<Outcome> tests) {
+        String[] failure = new String[1];
+        LauncherDiscoveryRequest req = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(c)).build();
+        LauncherFactory.create().execute(req, new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (id.isTest()) {
+                    tests.add(new Outcome(id.getDisplayName(), result.getStatus(), result.getThrowable().map(Throwable::getMessage).orElse("")));
+                } else if (id.getDisplayName().endsWith(c.getSimpleName())) {
+                    failure[0] = result.getThrowable().map(Throwable::getMessage).orElse(null);
+                }
+            }
+        });
+        return failure[0];
+    }
+
+    @Test
+    void aMethodMarkedCheckedAfterAllAnswersWithItsClass() throws Exception {
+        List<Outcome> tests = new ArrayList<>();
+        closeAfterAll = true;
+        assertEquals(null, classFailure(Fixture.class, tests), "closed by @AfterAll: no leak");
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, tests.get(0).status(), tests.toString());
+        tests.clear();
+        closeAfterAll = false;
+        String failure;
+        try {
+            failure = classFailure(Fixture.class, tests);
+        } finally {
+            for (AutoCloseable c : LEFT) c.close();
+            LEFT.clear();
+        }
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, tests.get(0).status(), "the method is not checked alone");
+        assertTrue(failure != null && failure.startsWith("Fixture (its @BeforeAll and @AfterAll) left "), String.valueOf(failure));
+        assertTrue(failure.contains("at org.bpf4j.junit.LeakCheckExtensionTest$Fixture.opensForTheClass("), failure);
+    }
+
     static class Unprivileged {
         @Test
         @RequiresKernelFeature(programs = org.bpf4j.ProgramType.XDP, attach = org.bpf4j.features.Features.Attach.KPROBE)
