@@ -116,8 +116,8 @@ class ArgpTest {
     /** The help lines of bpf4j's own options: --json, and offcputime's -f and --svg. */
     static final String BPF4J_OPTIONS = "(?m)^  (    |-f, )--(json|folded|svg=FILE) .*\n";
 
-    /** Tools Debian's libbpf-tools 0.26 does not ship (profile needs blazesym there). */
-    static final Set<String> NOT_IN_DEBIAN = Set.of("profile");
+    /** Tools Debian's libbpf-tools 0.26 does not ship (profile needs blazesym there; syncsnoop is newer). */
+    static final Set<String> NOT_IN_DEBIAN = Set.of("profile", "syncsnoop");
 
     /** From the first option line to the end, without the bug address. */
     static String options(String help) {
