@@ -1,6 +1,6 @@
 /* A subset of the kernel's types for the bpf4j tools' BPF programs, written by
  * scripts/gen-vmlinux-h (`bpf4j btf dump --type ...`; edit the type list there, not this file)
- * from the BTF of Linux 6.18.44-fc-v1147 (trimmed copy: tools/src/test/resources/vmlinux.h.btf.gz).
+ * from the BTF of Linux 6.18.44-fc-v1252 (trimmed copy: tools/src/test/resources/vmlinux.h.btf.gz).
  * As in `bpftool btf dump file /sys/kernel/btf/vmlinux format c`, every struct is
  * preserve_access_index, so each field access is a CO-RE relocation and the compiled objects
  * run on any kernel with BTF. Structs cut down to some members keep their offsets and size
@@ -186,8 +186,11 @@ struct pid_namespace {
 	char __bpf4j_pad192[152];
 };
 
+struct mnt_namespace;
+
 struct nsproxy {
-	char __bpf4j_pad0[32];
+	char __bpf4j_pad0[24];
+	struct mnt_namespace *mnt_ns;
 	struct pid_namespace *pid_ns_for_children;
 	char __bpf4j_pad40[32];
 };
@@ -422,6 +425,11 @@ struct mount {
 	struct dentry *mnt_mountpoint;
 	struct vfsmount mnt;
 	char __bpf4j_pad64[288];
+};
+
+struct mnt_namespace {
+	struct ns_common ns;
+	char __bpf4j_pad80[120];
 };
 
 typedef unsigned char u8___2;

@@ -99,4 +99,17 @@ class EventToolsOracleTest {
             }, line -> "TIME    " + line.substring(8));
         }
     }
+
+    /** Mounts and umounts of this test's children (tmpfs, with flags and data; two that fail): mountsnoop and -t. */
+    @Test
+    void mountsnoop(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String[] opts : new String[][] {{}, {"-t"}}) {
+            int at = opts.length > 0 ? 9 : 0; // the TIME column
+            Path sub = Files.createDirectory(dir.resolve("run" + opts.length));
+            compare("mountsnoop", opts, () -> MountsnoopTest.workload(sub).keySet(), 8, pids -> line -> {
+                String[] f = line.substring(Math.min(at, line.length())).split(" +", 5);
+                return f.length == 5 && f[1].matches("\\d+") && pids.contains(Long.parseLong(f[1]));
+            }, line -> "TIME     ".substring(0, at) + line.substring(at));
+        }
+    }
 }
