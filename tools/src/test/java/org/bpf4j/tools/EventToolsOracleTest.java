@@ -112,4 +112,18 @@ class EventToolsOracleTest {
             }, line -> "TIME     ".substring(0, at) + line.substring(at));
         }
     }
+
+    /** Three loopback connections to a server of this test: tcpstates -L PORT (its side of them: 5 changes each), and -D PORT -w (the clients': 5 each). */
+    @Test
+    void tcpstates() throws Exception {
+        try (var server = TcpstatesTest.server("127.0.0.1", 0)) {
+            String port = Integer.toString(TcpstatesTest.port(server));
+            for (String[] opts : new String[][] {{"-L", port}, {"-D", port, "-w"}}) {
+                compare("tcpstates", opts, () -> {
+                    TcpstatesTest.connections(server, 3, i -> 100 * (i + 1));
+                    return Set.of();
+                }, 15, pids -> line -> !line.startsWith("SKADDR"), line -> line.replaceFirst(" [0-9.]+$", " MS"));
+            }
+        }
+    }
 }
