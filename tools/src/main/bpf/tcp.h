@@ -40,10 +40,11 @@ static __always_inline bool tcp_filter_ok(u16 family, u16 lport, u16 rport)
 }
 
 /* the tracepoint's addresses (IPv4 in the first 4 bytes) */
-static __always_inline void tcp_addrs(struct trace_event_raw_inet_sock_set_state *ctx, u8 *saddr, u8 *daddr)
+static __always_inline void tcp_addrs(struct trace_event_raw_inet_sock_set_state *ctx, u16 family, u8 *saddr,
+				      u8 *daddr)
 {
 	/* read, not copied: the verifier refuses loads through a ctx pointer plus an offset */
-	if (ctx->family == AF_INET) {
+	if (family == AF_INET) {
 		bpf_probe_read_kernel(saddr, 4, ctx->saddr);
 		bpf_probe_read_kernel(daddr, 4, ctx->daddr);
 	} else {

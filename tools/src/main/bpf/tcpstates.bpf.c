@@ -40,7 +40,7 @@ int set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	e.family = ctx->family;
 	e.sport = ctx->sport;
 	e.dport = ctx->dport;
-	tcp_addrs(ctx, e.saddr, e.daddr);
+	tcp_addrs(ctx, e.family, e.saddr, e.daddr);
 	bpf_get_current_comm(e.task, sizeof(e.task));
 	if (submit_event(ctx, &e, sizeof(e)))
 		__sync_fetch_and_add(&output_errors, 1);

@@ -126,4 +126,18 @@ class EventToolsOracleTest {
             }
         }
     }
+
+    /** Three loopback connections of this test, both ends (6 sessions), beside Debian's tcplife: plain and -w; MS masked. */
+    @Test
+    void tcplife() throws Exception {
+        try (var server = TcpstatesTest.server("127.0.0.1", 0)) {
+            int port = TcpstatesTest.port(server);
+            for (String[] opts : new String[][] {{"-p", Integer.toString(Os.getpid())}, {"-w", "-p", Integer.toString(Os.getpid())}}) {
+                compare("tcplife", opts, () -> {
+                    TcplifeTest.connections(server, 3);
+                    return Set.of();
+                }, 6, pids -> line -> line.matches(".* " + port + " .*"), line -> line.replaceFirst(" [0-9.]+$", " MS"));
+            }
+        }
+    }
 }
