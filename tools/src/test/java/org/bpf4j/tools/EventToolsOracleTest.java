@@ -140,4 +140,17 @@ class EventToolsOracleTest {
             }
         }
     }
+
+    /** A thread kept off its CPU N times by a SCHED_FIFO spinner (RunqslowerTest's workload): runqslower -t TID; TIME and LAT masked. */
+    @Test
+    void runqslower() throws Exception {
+        RunqslowerTest.Workload w = new RunqslowerTest.Workload();
+        int tid = w.start()[0];
+        compare("runqslower", new String[] {"-t", Integer.toString(tid), "20000"}, () -> {
+            w.run();
+            return Set.of();
+        }, RunqslowerTest.ROUNDS, pids -> line -> line.length() >= 47 && line.substring(32, 47).trim().matches("\\d+")
+                && Long.parseLong(line.substring(32, 47).trim()) >= (RunqslowerTest.SPIN_MS - 5) * 1000L,
+                line -> "TIME     " + line.substring(9, 32) + "LAT");
+    }
 }
