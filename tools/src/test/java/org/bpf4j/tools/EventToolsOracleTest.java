@@ -153,4 +153,14 @@ class EventToolsOracleTest {
                 && Long.parseLong(line.substring(32, 47).trim()) >= (RunqslowerTest.SPIN_MS - 5) * 1000L,
                 line -> "TIME     " + line.substring(9, 32) + "LAT");
     }
+
+    /** The six numeric look-ups of GethostlatencyTest's named thread, beside Debian's gethostlatency -p; TIME and LATms masked. */
+    @Test
+    void gethostlatency() throws Exception {
+        compare("gethostlatency", new String[] {"-p", Integer.toString(Os.getpid())}, () -> {
+            GethostlatencyTest.lookups();
+            return Set.of();
+        }, 6, pids -> line -> line.contains(" " + GethostlatencyTest.THREAD + " "),
+                line -> "TIME     " + line.substring(9, 34) + "LATms      " + line.substring(45));
+    }
 }
