@@ -13,7 +13,7 @@ final class Tools {
     static final List<Tool> ALL = List.of(
             new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist(),
             new Hardirqs(), new Softirqs(), new Bitesize(), new Biopattern(), new Runqlen(), new Cpufreq(),
-            new Exitsnoop(), new Sigsnoop(), new Killsnoop(), new Javagc(), new Syncsnoop(), new Statsnoop(), new Mountsnoop(), new Tcpstates(), new Tcplife(), new Biosnoop(), new Runqslower(), new Gethostlatency(),
+            new Exitsnoop(), new Sigsnoop(), new Killsnoop(), new Javagc(), new Syncsnoop(), new Statsnoop(), new Mountsnoop(), new Tcpstates(), new Tcplife(), new Biosnoop(), new Runqslower(), new Gethostlatency(), new Bashreadline(),
             new Profile(), new Offcputime());
 
 

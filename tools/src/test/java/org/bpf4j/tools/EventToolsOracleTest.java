@@ -163,4 +163,12 @@ class EventToolsOracleTest {
         }, 6, pids -> line -> line.contains(" " + GethostlatencyTest.THREAD + " "),
                 line -> "TIME     " + line.substring(9, 34) + "LATms      " + line.substring(45));
     }
+
+    /** The lines of an interactive bash of BashreadlineTest, beside Debian's bashreadline; TIME masked. */
+    @Test
+    void bashreadline() throws Exception {
+        compare("bashreadline", new String[0], () -> Set.of(BashreadlineTest.bash(4)), 5,
+                pids -> line -> line.length() > 18 && pids.contains(Long.parseLong("0" + line.substring(10, 17).trim().replaceAll("\\D", ""))),
+                line -> "TIME      " + line.substring(10));
+    }
 }

@@ -31,7 +31,7 @@ class StartupClassesTest {
      * 1% (loaded) or 5 (spun), and say why in the commit. (One stream with a collector and a
      * String.format on the path loads 41 classes more.)
      */
-    static final int MAX_LOADED = 1741, MAX_SPUN = 36;
+    static final int MAX_LOADED = 1742, MAX_SPUN = 36;
 
     private static final Pattern JVM_OPTS = Pattern.compile("(?m)^jvm_opts=\\((.*)\\)$");
 
