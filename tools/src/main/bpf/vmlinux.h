@@ -1,6 +1,6 @@
 /* A subset of the kernel's types for the bpf4j tools' BPF programs, written by
  * scripts/gen-vmlinux-h (`bpf4j btf dump --type ...`; edit the type list there, not this file)
- * from the BTF of Linux 6.18.44-fc-v1147 (trimmed copy: tools/src/test/resources/vmlinux.h.btf.gz).
+ * from the BTF of Linux 6.18.44-fc-v1252 (trimmed copy: tools/src/test/resources/vmlinux.h.btf.gz).
  * As in `bpftool btf dump file /sys/kernel/btf/vmlinux format c`, every struct is
  * preserve_access_index, so each field access is a CO-RE relocation and the compiled objects
  * run on any kernel with BTF. Structs cut down to some members keep their offsets and size
@@ -186,8 +186,11 @@ struct pid_namespace {
 	char __bpf4j_pad192[152];
 };
 
+struct mnt_namespace;
+
 struct nsproxy {
-	char __bpf4j_pad0[32];
+	char __bpf4j_pad0[24];
+	struct mnt_namespace *mnt_ns;
 	struct pid_namespace *pid_ns_for_children;
 	char __bpf4j_pad40[32];
 };
@@ -309,6 +312,23 @@ struct trace_event_raw_signal_generate {
 	char __data[0];
 };
 
+enum {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT = 2,
+	TCP_SYN_RECV = 3,
+	TCP_FIN_WAIT1 = 4,
+	TCP_FIN_WAIT2 = 5,
+	TCP_TIME_WAIT = 6,
+	TCP_CLOSE = 7,
+	TCP_CLOSE_WAIT = 8,
+	TCP_LAST_ACK = 9,
+	TCP_LISTEN = 10,
+	TCP_CLOSING = 11,
+	TCP_NEW_SYN_RECV = 12,
+	TCP_BOUND_INACTIVE = 13,
+	TCP_MAX_STATES = 14,
+};
+
 struct rq;
 
 struct cfs_rq {
@@ -416,6 +436,40 @@ enum {
 	BPF_F_USER_BUILD_ID = 2048,
 };
 
+enum {
+	IPPROTO_IP = 0,
+	IPPROTO_ICMP = 1,
+	IPPROTO_IGMP = 2,
+	IPPROTO_IPIP = 4,
+	IPPROTO_TCP = 6,
+	IPPROTO_EGP = 8,
+	IPPROTO_PUP = 12,
+	IPPROTO_UDP = 17,
+	IPPROTO_IDP = 22,
+	IPPROTO_TP = 29,
+	IPPROTO_DCCP = 33,
+	IPPROTO_IPV6 = 41,
+	IPPROTO_RSVP = 46,
+	IPPROTO_GRE = 47,
+	IPPROTO_ESP = 50,
+	IPPROTO_AH = 51,
+	IPPROTO_MTP = 92,
+	IPPROTO_BEETPH = 94,
+	IPPROTO_ENCAP = 98,
+	IPPROTO_PIM = 103,
+	IPPROTO_COMP = 108,
+	IPPROTO_L2TP = 115,
+	IPPROTO_SCTP = 132,
+	IPPROTO_UDPLITE = 136,
+	IPPROTO_MPLS = 137,
+	IPPROTO_ETHERNET = 143,
+	IPPROTO_AGGFRAG = 144,
+	IPPROTO_RAW = 255,
+	IPPROTO_SMC = 256,
+	IPPROTO_MPTCP = 262,
+	IPPROTO_MAX = 263,
+};
+
 struct mount {
 	char __bpf4j_pad0[16];
 	struct mount *mnt_parent;
@@ -424,7 +478,36 @@ struct mount {
 	char __bpf4j_pad64[288];
 };
 
+struct mnt_namespace {
+	struct ns_common ns;
+	char __bpf4j_pad80[120];
+};
+
 typedef unsigned char u8___2;
+
+struct tcp_sock {
+	char __bpf4j_pad0[1752];
+	u64 bytes_received;
+	char __bpf4j_pad1760[64];
+	u64 bytes_acked;
+	char __bpf4j_pad1832[472];
+};
+
+struct trace_event_raw_inet_sock_set_state {
+	struct trace_entry ent;
+	const void *skaddr;
+	int oldstate;
+	int newstate;
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u16 protocol;
+	__u8 saddr[4];
+	__u8 daddr[4];
+	__u8 saddr_v6[16];
+	__u8 daddr_v6[16];
+	char __data[0];
+};
 
 #ifndef BPF_NO_PRESERVE_ACCESS_INDEX
 #pragma clang attribute pop

@@ -273,17 +273,28 @@ final class Argp {
         }
         sb.append(h);
         int col = h.length();
-        if (col > DOC_COLUMN) {
-            sb.append('\n');
-            col = 0;
+        // as argp: past the doc column by more than 3, the doc goes on the next line; at it or
+        // up to 3 past it, 3 spaces go before it (tcplife's "--remoteport=REMOTEPORT   Comma...")
+        if (col > DOC_COLUMN + 3) {
+            sb.append('\n').append(" ".repeat(DOC_COLUMN));
+        } else if (col >= DOC_COLUMN) {
+            sb.append("   ");
+            wrap(sb, o.doc(), DOC_COLUMN, col + 3);
+            return;
+        } else {
+            sb.append(" ".repeat(DOC_COLUMN - col));
         }
-        sb.append(" ".repeat(DOC_COLUMN - col));
         wrap(sb, o.doc(), DOC_COLUMN);
     }
 
     /** Words from {@code column} on, as argp fills them: a line ends before column 80. */
     private static void wrap(StringBuilder sb, String text, int column) {
-        int col = column;
+        wrap(sb, text, column, column);
+    }
+
+    /** {@link #wrap(StringBuilder, String, int)} with the first line starting at column {@code start}. */
+    private static void wrap(StringBuilder sb, String text, int column, int start) {
+        int col = start;
         boolean first = true;
         for (String word : text.split(" ")) {
             if (!first && col + 1 + word.length() > RIGHT_MARGIN) {

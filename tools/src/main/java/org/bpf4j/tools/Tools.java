@@ -14,6 +14,8 @@ final class Tools {
             new Syscount(), new Execsnoop(), new Opensnoop(), new Biolatency(), new Runqlat(), new Cpudist(),
             new Hardirqs(), new Softirqs(), new Bitesize(), new Biopattern(), new Runqlen(), new Cpufreq(),
             new Exitsnoop(), new Sigsnoop(), new Killsnoop(), new Javagc(),
+            new Syncsnoop(), new Statsnoop(), new Mountsnoop(), new Tcpstates(), new Tcplife(), new Biosnoop(),
+            new Runqslower(), new Gethostlatency(), new Bashreadline(),
             new Jvmgc(), new Jvmthreads(), new Jvmclassload(), new Jvmcompile(), new Jvmstat(),
             new Profile(), new Offcputime(), new Futexctn());
 

@@ -116,9 +116,12 @@ class ArgpTest {
     /** The help lines of bpf4j's own options: --json, and offcputime's -f and --svg. */
     static final String BPF4J_OPTIONS = "(?m)^  (    |-f, )--(json|folded|svg=FILE) .*\n";
 
-    /** Tools Debian's libbpf-tools 0.26 does not ship (profile needs blazesym there; futexctn came later: FutexctnTest compares it with one built from bcc's sources, on request). */
-    static final Set<String> NOT_IN_DEBIAN = Set.of("profile", "futexctn",
-            // bpf4j's own JVM tools: no libbpf-tools namesake at all
+    /**
+     * Tools Debian's libbpf-tools 0.26 does not ship: profile needs blazesym there; syncsnoop is
+     * newer; futexctn came later (FutexctnTest compares it with one built from bcc's sources, on
+     * request); the jvm* tools are bpf4j's own, with no libbpf-tools namesake.
+     */
+    static final Set<String> NOT_IN_DEBIAN = Set.of("profile", "syncsnoop", "futexctn",
             "jvmgc", "jvmthreads", "jvmclassload", "jvmcompile", "jvmstat");
 
     /** From the first option line to the end, without the bug address. */

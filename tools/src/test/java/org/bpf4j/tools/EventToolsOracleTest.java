@@ -99,4 +99,76 @@ class EventToolsOracleTest {
             }, line -> "TIME    " + line.substring(8));
         }
     }
+
+    /** Mounts and umounts of this test's children (tmpfs, with flags and data; two that fail): mountsnoop and -t. */
+    @Test
+    void mountsnoop(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String[] opts : new String[][] {{}, {"-t"}}) {
+            int at = opts.length > 0 ? 9 : 0; // the TIME column
+            Path sub = Files.createDirectory(dir.resolve("run" + opts.length));
+            compare("mountsnoop", opts, () -> MountsnoopTest.workload(sub).keySet(), 8, pids -> line -> {
+                String[] f = line.substring(Math.min(at, line.length())).split(" +", 5);
+                return f.length == 5 && f[1].matches("\\d+") && pids.contains(Long.parseLong(f[1]));
+            }, line -> "TIME     ".substring(0, at) + line.substring(at));
+        }
+    }
+
+    /** Three loopback connections to a server of this test: tcpstates -L PORT (its side of them: 5 changes each), and -D PORT -w (the clients': 5 each). */
+    @Test
+    void tcpstates() throws Exception {
+        try (var server = TcpstatesTest.server("127.0.0.1", 0)) {
+            String port = Integer.toString(TcpstatesTest.port(server));
+            for (String[] opts : new String[][] {{"-L", port}, {"-D", port, "-w"}}) {
+                compare("tcpstates", opts, () -> {
+                    TcpstatesTest.connections(server, 3, i -> 100 * (i + 1));
+                    return Set.of();
+                }, 15, pids -> line -> !line.startsWith("SKADDR"), line -> line.replaceFirst(" [0-9.]+$", " MS"));
+            }
+        }
+    }
+
+    /** Three loopback connections of this test, both ends (6 sessions), beside Debian's tcplife: plain and -w; MS masked. */
+    @Test
+    void tcplife() throws Exception {
+        try (var server = TcpstatesTest.server("127.0.0.1", 0)) {
+            int port = TcpstatesTest.port(server);
+            for (String[] opts : new String[][] {{"-p", Integer.toString(Os.getpid())}, {"-w", "-p", Integer.toString(Os.getpid())}}) {
+                compare("tcplife", opts, () -> {
+                    TcplifeTest.connections(server, 3);
+                    return Set.of();
+                }, 6, pids -> line -> line.matches(".* " + port + " .*"), line -> line.replaceFirst(" [0-9.]+$", " MS"));
+            }
+        }
+    }
+
+    /** A thread kept off its CPU N times by a SCHED_FIFO spinner (RunqslowerTest's workload): runqslower -t TID; TIME and LAT masked. */
+    @Test
+    void runqslower() throws Exception {
+        RunqslowerTest.Workload w = new RunqslowerTest.Workload();
+        int tid = w.start()[0];
+        compare("runqslower", new String[] {"-t", Integer.toString(tid), "20000"}, () -> {
+            w.run();
+            return Set.of();
+        }, RunqslowerTest.ROUNDS, pids -> line -> line.length() >= 47 && line.substring(32, 47).trim().matches("\\d+")
+                && Long.parseLong(line.substring(32, 47).trim()) >= (RunqslowerTest.SPIN_MS - 5) * 1000L,
+                line -> "TIME     " + line.substring(9, 32) + "LAT");
+    }
+
+    /** The six numeric look-ups of GethostlatencyTest's named thread, beside Debian's gethostlatency -p; TIME and LATms masked. */
+    @Test
+    void gethostlatency() throws Exception {
+        compare("gethostlatency", new String[] {"-p", Integer.toString(Os.getpid())}, () -> {
+            GethostlatencyTest.lookups();
+            return Set.of();
+        }, 6, pids -> line -> line.contains(" " + GethostlatencyTest.THREAD + " "),
+                line -> "TIME     " + line.substring(9, 34) + "LATms      " + line.substring(45));
+    }
+
+    /** The lines of an interactive bash of BashreadlineTest, beside Debian's bashreadline; TIME masked. */
+    @Test
+    void bashreadline() throws Exception {
+        compare("bashreadline", new String[0], () -> Set.of(BashreadlineTest.bash(4)), 5,
+                pids -> line -> line.length() > 18 && pids.contains(Long.parseLong("0" + line.substring(10, 17).trim().replaceAll("\\D", ""))),
+                line -> "TIME      " + line.substring(10));
+    }
 }

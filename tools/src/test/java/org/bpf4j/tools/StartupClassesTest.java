@@ -25,13 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupClassesTest {
     /**
-     * Today's counts (JDK 25.0.3, Linux 6.18: 1715-1716 loaded, 31 spun, with 26 tools in Tools.ALL,
+     * Today's counts (JDK 25.0.3, Linux 6.18: 1728 loaded, 29 spun, with 42 tools in Tools.ALL,
      * whose every class loads) plus a small margin. To update
      * after a change that needs more, run this test and set each ceiling to the count it reports plus
      * 1% (loaded) or 5 (spun), and say why in the commit. (One stream with a collector and a
      * String.format on the path loads 41 classes more.)
      */
-    static final int MAX_LOADED = 1738, MAX_SPUN = 36;
+    static final int MAX_LOADED = 1745, MAX_SPUN = 36;
 
     private static final Pattern JVM_OPTS = Pattern.compile("(?m)^jvm_opts=\\((.*)\\)$");
 
