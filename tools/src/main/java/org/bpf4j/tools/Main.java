@@ -63,6 +63,10 @@ public final class Main {
             """;
 
     public static void main(String[] args) {
+        // a tool's SIGINT/SIGTERM handlers from the start: a signal that comes while it still loads
+        // its programs ends it as soon as it traces, instead of being lost (ignored in a script's
+        // background job) or killing it halfway through attaching
+        if (args.length > 0 && Tools.find(args[0]) != null) Session.armEarly();
         System.exit(run(args, System.out, System.err));
     }
 

@@ -17,6 +17,9 @@ import sun.misc.SignalHandler;
 final class Session implements AutoCloseable {
     private static final Signal INT = new Signal("INT"), TERM = new Signal("TERM");
 
+    /** A signal that came before the session began (see {@link #armEarly()}). */
+    private static volatile boolean stopAsked;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread owner = Thread.currentThread();
     private final SignalHandler oldInt, oldTerm;
@@ -27,6 +30,20 @@ final class Session implements AutoCloseable {
         SignalHandler h = sig -> stop();
         oldInt = Signal.handle(INT, h);
         oldTerm = Signal.handle(TERM, h);
+        if (stopAsked) stop();
+    }
+
+    /**
+     * Installs the handlers before the session begins, for a tool's process: a SIGINT or SIGTERM
+     * while the tool starts up (JVM start, load, attach) is kept, and the session stops as soon as
+     * it begins (the tool prints its report and exits 0).
+     */
+    static void armEarly() {
+        Signals.unignore(Signals.SIGINT);
+        Signals.unignore(Signals.SIGTERM);
+        SignalHandler h = sig -> stopAsked = true;
+        Signal.handle(INT, h);
+        Signal.handle(TERM, h);
     }
 
     /** Asks the tool to stop. */
@@ -65,6 +82,7 @@ final class Session implements AutoCloseable {
     public void close() {
         Signal.handle(INT, oldInt);
         Signal.handle(TERM, oldTerm);
+        stopAsked = false;
     }
 
     /** {@code HH:MM:SS} of the local time, as strftime's {@code %H:%M:%S}. */

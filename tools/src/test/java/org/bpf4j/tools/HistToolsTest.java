@@ -469,4 +469,39 @@ class HistToolsTest {
             assertTrue(text.contains("     usecs               : count    distribution\n"), "the last report: " + text);
         }
     }
+
+    /**
+     * A signal that comes while the tool still starts up (its handler installed, its programs not yet
+     * attached: the banner not out) is not lost: the tool stops as soon as it traces, with its
+     * banner, its last report and status 0.
+     */
+    @Test
+    void aSignalDuringStartUpStopsItOnceItTraces(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = dir.resolve("early.out");
+        String script = "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
+                + "' org.bpf4j.tools.Main runqlat > '" + out + "' 2>&1 &\n"
+                + "p=$!\n"
+                // SigCgt bit 2 (SIGINT caught): the handler is in place; the banner may not be out yet
+                + "for i in $(seq 2000); do c=$(awk '/SigCgt/ {print $2}' /proc/$p/status); "
+                + "[ -n \"$c\" ] && [ $(( 0x$c & 2 )) -ne 0 ] && break; sleep 0.005; done\n"
+                + "grep -q 'Hit Ctrl-C' '" + out + "' && echo banner-before || echo banner-after\n"
+                + "kill -INT $p\n"
+                + "wait $p\n"
+                + "echo rc=$?\n";
+        Process sh = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        if (!sh.waitFor(120, TimeUnit.SECONDS)) {
+            sh.descendants().forEach(ProcessHandle::destroyForcibly);
+            sh.destroyForcibly();
+            fail("the tool did not stop: " + Files.readString(out));
+        }
+        String said = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String text = Files.readString(out);
+        assertTrue(said.contains("rc=0\n"), said + text);
+        assertTrue(text.startsWith("Tracing run queue latency... Hit Ctrl-C to end.\n"), text);
+        assertTrue(text.contains("     usecs               : count    distribution\n"), "the last report: " + text);
+        // the handler is in place long before the banner (load and attach take 100 ms and more):
+        // the signal must have come during start-up, or this test has not tested that
+        assertTrue(said.contains("banner-after"), "the signal was sent before the banner: " + said);
+    }
 }
