@@ -14,7 +14,6 @@ import org.bpf4j.ObjectSpec;
 import org.bpf4j.perf.PerfBufReader;
 import org.bpf4j.ringbuf.RecordHandler;
 import org.bpf4j.ringbuf.RingBufReader;
-import org.bpf4j.sys.BpfRingbuf;
 import org.bpf4j.sys.Os;
 
 /**
@@ -28,11 +27,10 @@ import org.bpf4j.sys.Os;
  * {@code --sample} seconds (notes) and reported as first/last/max. Per thread (reader, producer)
  * it reports CPU time and voluntary/involuntary context switches from /proc/thread-self.
  *
- * <p>{@code --paced} runs the ringbuf benchmark's paced protocol instead (window 50 %, batch wake-ups,
- * no drops expected), to see who loses time when the CPUs are saturated.
+ * <p>bench/run's soak-overload-busy runs the same with both CPUs saturated by two busy loops.
  *
  * <pre>soak-overload ringbuf|perfbuf OBJ [--seconds 600] [--size 8|256] [--ring BYTES] [--pages PER_CPU]
- *               [--batch N] [--work NS] [--sample SECONDS] [--paced]</pre>
+ *               [--batch N] [--work NS] [--sample SECONDS]</pre>
  */
 final class SoakOverload {
     private SoakOverload() {}
@@ -106,14 +104,12 @@ final class SoakOverload {
     public static void run(String[] argv) throws Exception {
         if (argv.length < 2 || !(argv[0].equals("ringbuf") || argv[0].equals("perfbuf"))) {
             throw die("usage: soak-overload ringbuf|perfbuf OBJ [--seconds 600] [--size 8|256] [--ring BYTES] "
-                    + "[--pages PER_CPU] [--batch N] [--work NS] [--sample SECONDS] [--paced]");
+                    + "[--pages PER_CPU] [--batch N] [--work NS] [--sample SECONDS]");
         }
         boolean ring = argv[0].equals("ringbuf");
-        boolean paced = false;
         long seconds = 600, size = 8, ringBytes = 64 << 10, pages = 8, batch = 4096, work = 200, sample = 10;
         for (int i = 2; i < argv.length; i++) {
             String a = argv[i];
-            if (a.equals("--paced")) { paced = true; continue; }
             if (i + 1 >= argv.length) throw die("missing value for %s", a);
             long v = BufBench.arg(argv[++i]);
             switch (a) {
@@ -129,30 +125,21 @@ final class SoakOverload {
         }
         if (size != 8 && size != 256) throw die("--size must be 8 or 256");
         if (batch < 1 || batch > (1 << 23)) throw die("batch %d out of range 1..1<<23", batch);
-        if (paced && !ring) throw die("--paced is for ringbuf");
-        String bench = "soak-overload-" + argv[0] + "-" + size + (paced ? "-paced" : "");
+        String bench = "soak-overload-" + argv[0] + "-" + size ;
         ObjectSpec spec = ObjectSpec.read(Path.of(argv[1]));
         if (ring) spec.map("rb").maxEntries((int) ringBytes);
         SlowCounter counter = new SlowCounter((int) size, work);
         int recordSize = (int) size;
         try (BpfObject o = spec.load()) {
             BpfMap drops = o.map("drops");
-            long limit = Long.MAX_VALUE;
             if (ring) {
                 RingbufBench.Producer p = new RingbufBench.Producer(o.program("produce"));
-                int flags = paced ? (int) BpfRingbuf.RB_NO_WAKEUP : 0;
-                int lastFlags = paced ? (int) BpfRingbuf.RB_FORCE_WAKEUP : 0;
-                if (paced) {
-                    limit = ringBytes / ((size + 8 + 7) & ~7L) / 2;
-                    batch = Math.min(batch, limit / 4);
-                }
+                int flags = 0, lastFlags = 0; // no BPF_RB_NO_WAKEUP: the kernel wakes the reader whenever it waits
                 try (RingBufReader reader = RingBufReader.of(o.map("rb"), counter)) {
                     BufBench.note("%s: ring=%d bytes, batch=%d, work=%d ns per record, %s, %d s; java %s; load average %s",
-                            bench, ringBytes, batch, work, paced ? "paced (in-flight limit " + limit
-                                    + ", batch wake-ups)" : "no pacing, wake-up flags 0",
-                            seconds, System.getProperty("java.vm.version"), SoakCycles.loadAvg());
+                            bench, ringBytes, batch, work, "no pacing, wake-up flags 0", seconds, System.getProperty("java.vm.version"), SoakCycles.loadAvg());
                     soak(bench, reader::poll, counter, (n, first) -> p.run(n, first, recordSize, flags, lastFlags),
-                            drops, seconds, batch, limit, sample);
+                            drops, seconds, batch, sample);
                 }
             } else {
                 PerfbufBench.Producer p = new PerfbufBench.Producer(o.program("produce"));
@@ -163,7 +150,7 @@ final class SoakOverload {
                             pages * Os.pageSize(), batch, work, seconds, System.getProperty("java.vm.version"),
                             SoakCycles.loadAvg());
                     soak(bench, reader::poll, counter, (n, first) -> p.run(n, first, recordSize), drops, seconds, batch,
-                            limit, sample);
+                            sample);
                     BufBench.result(bench, "lost", counter.lost, "events");
                 }
             }
@@ -171,9 +158,9 @@ final class SoakOverload {
     }
 
     private static void soak(String bench, IntUnaryOperator poll, SlowCounter counter, Batch producer, BpfMap drops,
-                             long seconds, long batch, long limit, long sampleS) throws InterruptedException {
+                             long seconds, long batch, long sampleS) throws InterruptedException {
         long drops0 = BufBench.readDrops(drops);
-        long[] produced = {0}, committed = {0}, waits = {0};
+        long[] produced = {0}, committed = {0};
         ThreadStat[] readerStat = {null}, producerStat = {null};
         long[] readerMx = {0}, producerMx = {0};
         End flags = new End();
@@ -198,12 +185,6 @@ final class SoakOverload {
             long c0 = BufBench.threadCpuNs();
             try {
                 while (System.nanoTime() < deadline) {
-                    if (limit != Long.MAX_VALUE) {
-                        while (committed[0] - counter.consumed + batch > limit) {
-                            waits[0]++;
-                            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-                        }
-                    }
                     committed[0] += producer.run(batch, produced[0]);
                     produced[0] += batch;
                 }
@@ -247,9 +228,9 @@ final class SoakOverload {
                         + "%.1f ms; load average %s", bench, produced[0], committed[0], d, consumed, counter.seqErrors,
                 (tEnd - tProduced) / 1e6, SoakCycles.loadAvg());
         BufBench.note("%s threads: reader cpu %.1f ms (proc %.0f ms), vcsw %d, nvcsw %d; producer cpu %.1f ms (proc %.0f ms), "
-                        + "vcsw %d, nvcsw %d, waits %d", bench, readerMx[0] / 1e6, readerStat[0].cpuNs() / 1e6,
+                        + "vcsw %d, nvcsw %d", bench, readerMx[0] / 1e6, readerStat[0].cpuNs() / 1e6,
                 readerStat[0].vcsw(), readerStat[0].nvcsw(), producerMx[0] / 1e6, producerStat[0].cpuNs() / 1e6,
-                producerStat[0].vcsw(), producerStat[0].nvcsw(), waits[0]);
+                producerStat[0].vcsw(), producerStat[0].nvcsw());
         BufBench.result(bench, "elapsed", wallS * 1000, "ms");
         BufBench.result(bench, "produced", produced[0], "events");
         BufBench.result(bench, "consumed", consumed, "events");
@@ -268,7 +249,6 @@ final class SoakOverload {
         BufBench.result(bench, "producer_cpu_per_event", producerMx[0] / (double) produced[0], "ns");
         BufBench.result(bench, "producer_nvcsw", producerStat[0].nvcsw(), "events");
         BufBench.result(bench, "producer_vcsw", producerStat[0].vcsw(), "events");
-        BufBench.result(bench, "producer_waits", waits[0], "events");
         if (counter.seqErrors != 0) throw die("%d records out of order or of the wrong size", counter.seqErrors);
         if (committed[0] + d != produced[0]) {
             throw die("committed %d + dropped %d != produced %d", committed[0], d, produced[0]);
