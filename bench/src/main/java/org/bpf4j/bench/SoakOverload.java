@@ -162,12 +162,12 @@ final class SoakOverload {
         long drops0 = BufBench.readDrops(drops);
         long[] produced = {0}, committed = {0};
         ThreadStat[] readerStat = {null}, producerStat = {null};
-        long[] readerMx = {0}, producerMx = {0};
+        long[] readerMx = {0}, producerMx = {0}, readerAlloc = {0}, producerAlloc = {0};
         End flags = new End();
         Throwable[] failure = {null, null};
         Thread reader = new Thread(() -> {
             ThreadStat s0 = ThreadStat.now();
-            long c0 = BufBench.threadCpuNs();
+            long c0 = BufBench.threadCpuNs(), a0 = allocatedBytes();
             try {
                 while (true) {
                     poll.applyAsInt(100);
@@ -177,12 +177,13 @@ final class SoakOverload {
                 failure[0] = t;
             }
             readerMx[0] = BufBench.threadCpuNs() - c0;
+            readerAlloc[0] = allocatedBytes() - a0;
             readerStat[0] = ThreadStat.now().minus(s0);
         }, "soak-reader");
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         Thread prod = new Thread(() -> {
             ThreadStat s0 = ThreadStat.now();
-            long c0 = BufBench.threadCpuNs();
+            long c0 = BufBench.threadCpuNs(), a0 = allocatedBytes();
             try {
                 while (System.nanoTime() < deadline) {
                     committed[0] += producer.run(batch, produced[0]);
@@ -192,6 +193,7 @@ final class SoakOverload {
                 failure[1] = t;
             }
             producerMx[0] = BufBench.threadCpuNs() - c0;
+            producerAlloc[0] = allocatedBytes() - a0;
             producerStat[0] = ThreadStat.now().minus(s0);
         }, "soak-producer");
         long t0 = System.nanoTime();
@@ -206,7 +208,9 @@ final class SoakOverload {
             if (!prod.isAlive()) break;
             lastRss = SoakCycles.rssBytes();
             maxRss = Math.max(maxRss, lastRss);
-            BufBench.note("%s %d s: rss %d bytes, consumed %d, load average %s", bench, s, lastRss, counter.consumed,
+            Runtime rt = Runtime.getRuntime();
+            BufBench.note("%s %d s: rss %d bytes, consumed %d, heap used %d of %d committed, gc runs %d, load average %s",
+                    bench, s, lastRss, counter.consumed, rt.totalMemory() - rt.freeMemory(), rt.totalMemory(), gcRuns(),
                     SoakCycles.loadAvg());
         }
         prod.join();
@@ -240,6 +244,12 @@ final class SoakOverload {
         BufBench.result(bench, "rss_first", firstRss, "bytes");
         BufBench.result(bench, "rss_last", lastRss, "bytes");
         BufBench.result(bench, "rss_max", maxRss, "bytes");
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        BufBench.result(bench, "heap_after_gc", rt.totalMemory() - rt.freeMemory(), "bytes");
+        BufBench.result(bench, "gc_runs", gcRuns(), "events");
+        BufBench.result(bench, "reader_allocated", readerAlloc[0], "bytes");
+        BufBench.result(bench, "producer_allocated", producerAlloc[0], "bytes");
         BufBench.result(bench, "reader_cpu", readerMx[0] / 1e6, "ms");
         BufBench.result(bench, "reader_cpu_share", readerMx[0] / (double) (tEnd - t0), "");
         BufBench.result(bench, "reader_nvcsw", readerStat[0].nvcsw(), "events");
@@ -255,6 +265,19 @@ final class SoakOverload {
         }
         if (consumed + d != produced[0]) throw die("consumed %d + dropped %d != produced %d", consumed, d, produced[0]);
         BufBench.note("%s: consumed + dropped == produced: %d + %d == %d", bench, consumed, d, produced[0]);
+    }
+
+    /** Bytes the calling thread allocated on the heap so far. */
+    static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
+    /** Collections so far, all collectors. */
+    static long gcRuns() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, gc.getCollectionCount());
+        return n;
     }
 
     /** The producer's end, published to the reader thread. */
