@@ -12,7 +12,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bpf4j-bench NAME ARGS... (btf-parse, hash-dump, open-load-attach, open-load-usdt, "
-                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, exporter-load, ring-loop, perf-loop, btf-parse-modes)");
+                    + "core-relocs, btf-dump-c, ringbuf, perfbuf, bcc-compile-load, exporter-load, ring-loop, perf-loop, soak-cycles, soak-overload, btf-parse-modes)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -29,6 +29,8 @@ public final class Bench {
             case "exporter-load" -> ExporterLoadBench.run(rest);
             case "ring-loop" -> org.bpf4j.ringbuf.RingLoopTiming.main(rest);
             case "perf-loop" -> org.bpf4j.perf.PerfLoopTiming.main(rest);
+            case "soak-cycles" -> SoakCycles.run(rest);
+            case "soak-overload" -> SoakOverload.run(rest);
             case "btf-parse-modes" -> org.bpf4j.btf.BtfParseTiming.main(rest);
             default -> {
                 System.out.println("# bpf4j-bench: no Java counterpart for " + args[0] + " yet");
