@@ -281,7 +281,8 @@ final class Usdt {
         }
         Notes n = NOTES.get(key);
         if (n == null) {
-            ElfFile elf = ElfFile.read(path);
+            // the notes, their base section and the headers: not the rest of a 23 MB libjvm.so
+            ElfFile elf = ElfFile.readSections(path, java.util.Set.of(UsdtNote.SECTION, ".stapsdt.base"));
             n = new Notes(elf.type(), List.copyOf(UsdtNote.all(elf)));
             NOTES.put(key, n);
         }

@@ -143,6 +143,66 @@ public final class ElfFile {
     }
 
     /**
+     * Reads an ELF file's headers and the contents of the named sections only: the rest of the
+     * file reads as zeros. For a large binary of which a few sections matter (the USDT notes of a
+     * 23 MB libjvm.so), this reads kilobytes instead of the whole file.
+     *
+     * @param path     the file to read
+     * @param contents the names of the sections whose contents to read
+     * @return the parsed file, whose other sections' bytes are zeros
+     * @throws ObjectFileException naming the path if the file cannot be read or is malformed
+     */
+    public static ElfFile readSections(Path path, java.util.Set<String> contents) {
+        String origin = path.toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new ObjectFileException(origin, null, "cannot read file: " + size + " bytes is more than 2 GB");
+            }
+            byte[] data = new byte[(int) size];
+            fill(ch, data, 0, EHDR_SIZE);
+            if (size >= EHDR_SIZE) {
+                checkIdent(data, origin);
+                long phoff = u64(data, 32), shoff = u64(data, 40);
+                int phentsize = u16(data, 54), phnum = u16(data, 56), shentsize = u16(data, 58);
+                long shnum = u16(data, 60);
+                int shstrndx = u16(data, 62);
+                fill(ch, data, phoff, (long) phnum * phentsize);
+                fill(ch, data, shoff, SHDR_SIZE);
+                if (shnum == 0 && inside(data, shoff, SHDR_SIZE)) shnum = u64(data, (int) shoff + 32);
+                if (shstrndx == Symbol.SHN_XINDEX && inside(data, shoff, SHDR_SIZE)) shstrndx = (int) u32(data, (int) shoff + 40);
+                if (Long.compareUnsigned(shnum, size) < 0) fill(ch, data, shoff, shnum * shentsize);
+                long names = shoff + (long) shstrndx * shentsize;
+                if (shstrndx > 0 && inside(data, names, SHDR_SIZE)) {
+                    fill(ch, data, u64(data, (int) names + 24), u64(data, (int) names + 32));
+                }
+            }
+            // malformed headers are parse's to report, as for read()
+            ElfFile elf = parse(data, origin);
+            for (Section s : elf.sections()) {
+                if (contents.contains(s.name()) && s.type() != Section.SHT_NOBITS) fill(ch, data, s.offset(), s.size());
+            }
+            return elf;
+        } catch (IOException | OutOfMemoryError e) {
+            throw new ObjectFileException(origin, null, "cannot read file: " + describe(e), e);
+        }
+    }
+
+    private static boolean inside(byte[] data, long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= data.length && length <= data.length - offset;
+    }
+
+    /** Reads {@code [offset, offset + length)} of the file into the same place of {@code data}, what of it the file has. */
+    private static void fill(FileChannel ch, byte[] data, long offset, long length) throws IOException {
+        if (offset < 0 || length <= 0 || offset >= data.length) return;
+        int n = (int) Math.min(length, data.length - offset);
+        ByteBuffer buf = ByteBuffer.wrap(data, (int) offset, n);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, offset + (buf.position() - offset)) < 0) return;
+        }
+    }
+
+    /**
      * Reads only the contents of the first section with the given name from an ELF file, without loading the rest of
      * the file (useful for the .BTF section of a large vmlinux).
      *

@@ -521,4 +521,26 @@ class ElfFileTest {
         putU32(d, p, (int) v);
         putU32(d, p + 4, (int) (v >>> 32));
     }
+
+    /**
+     * readSections on the running JDK's libjvm.so (23 MB, 566 USDT notes): the same sections and
+     * program headers as read(), the same USDT notes, the requested sections' bytes, and zeros for
+     * the others.
+     */
+    @Test
+    void readSectionsReadsTheHeadersAndTheNamedSectionsOnly() {
+        Path libjvm = Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so");
+        assertTrue(Files.isRegularFile(libjvm), libjvm.toString());
+        ElfFile full = ElfFile.read(libjvm);
+        ElfFile part = ElfFile.readSections(libjvm, java.util.Set.of(UsdtNote.SECTION, ".stapsdt.base"));
+        assertEquals(full.sections(), part.sections());
+        assertEquals(full.programHeaders(), part.programHeaders());
+        assertEquals(UsdtNote.all(full), UsdtNote.all(part));
+        assertTrue(UsdtNote.all(part).size() > 500, "HotSpot's probes");
+        assertArrayEquals(full.bytes(full.section(UsdtNote.SECTION)), part.bytes(part.section(UsdtNote.SECTION)));
+        byte[] text = part.bytes(part.section(".text"));
+        assertTrue(text.length > 1 << 20, ".text of libjvm.so");
+        for (byte b : text) if (b != 0) fail(".text was not asked for, yet read");
+        assertThrows(ObjectFileException.class, () -> ElfFile.readSections(Path.of("/no/such/file"), java.util.Set.of()));
+    }
 }
