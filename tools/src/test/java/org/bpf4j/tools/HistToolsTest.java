@@ -283,6 +283,15 @@ class HistToolsTest {
         }
         Path sysfs = Cpufreq.cpuSysfs;
         Cpufreq.cpuSysfs = dir;
+        // a process on a CPU while it samples: on an idle machine every sample is the idle task's,
+        // which has no histogram of its own (as in libbpf-tools), and only syswide would show
+        java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread spinner = new Thread(() -> {
+            long x = 0;
+            while (spin.get()) x += System.nanoTime() & 1;
+            if (x == 42) System.out.print("");
+        }, "cpufreq-spin");
+        spinner.start();
         try {
             SyscountTest.Running r = new SyscountTest.Running("cpufreq", "-d", "1");
             assertEquals(0, r.join(60_000), r.errBuf.toString());
@@ -297,6 +306,8 @@ class HistToolsTest {
             }
             assertTrue(n >= 2, "the system-wide histogram and at least one process': " + out);
         } finally {
+            spin.set(false);
+            spinner.join();
             Cpufreq.cpuSysfs = sysfs;
         }
     }
