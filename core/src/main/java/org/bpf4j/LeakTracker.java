@@ -90,16 +90,6 @@ public final class LeakTracker {
     }
 
     /**
-     * Forgets a descriptor that is meant to live on (a cache for the JVM's life), so that it is
-     * not reported.
-     *
-     * @param fd the descriptor number
-     */
-    public static void keep(int fd) {
-        OPEN.remove(fd);
-    }
-
-    /**
      * Forgets a leak once reported, so that an enclosing scope does not report it again.
      *
      * @param leak what {@link #openSince} returned
